@@ -1,0 +1,97 @@
+# liburing-rs: build the Rust core into liburing.so.2 / liburing-ffi.so.2,
+# lay out headers and pkg-config files under build/, install, and test.
+
+VERSION      := 2.15
+MAJOR        := 2
+PREFIX       ?= /usr
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+DESTDIR      ?=
+CC           ?= cc
+CARGO        ?= cargo
+
+BUILD        := build
+LIBOUT       := $(BUILD)/lib
+INCOUT       := $(BUILD)/include
+RUST_A       := target/release/liburing.a
+SONAME       := liburing.so.$(MAJOR)
+FFI_SONAME   := liburing-ffi.so.$(MAJOR)
+SO           := $(LIBOUT)/liburing.so.$(VERSION)
+FFI_SO       := $(LIBOUT)/liburing-ffi.so.$(VERSION)
+HEADERS      := $(shell find include -name '*.h' 2>/dev/null)
+
+.PHONY: all lib headers pkgconfig demo test install uninstall clean deps
+
+all: lib headers pkgconfig
+
+$(RUST_A): $(shell find src -name '*.rs') Cargo.toml build.rs
+	$(CARGO) build --release --quiet
+
+# The shared objects are linked from the static archive so that our own
+# version script is the only one (rustc passes its own to a cdylib).
+define link_so
+	@mkdir -p $(LIBOUT)
+	$(CC) -shared -o $(1) -Wl,--whole-archive $(RUST_A) -Wl,--no-whole-archive \
+		-Wl,--version-script=$(2) -Wl,-soname,$(3) -Wl,--gc-sections \
+		-Wl,-z,relro -Wl,-z,now -Wl,--as-needed -lc
+endef
+
+$(SO): $(RUST_A) liburing.map
+	$(call link_so,$@,liburing.map,$(SONAME))
+	ln -sf liburing.so.$(VERSION) $(LIBOUT)/$(SONAME)
+	ln -sf $(SONAME) $(LIBOUT)/liburing.so
+
+$(FFI_SO): $(RUST_A) liburing-ffi.map
+	$(call link_so,$@,liburing-ffi.map,$(FFI_SONAME))
+	ln -sf liburing-ffi.so.$(VERSION) $(LIBOUT)/$(FFI_SONAME)
+	ln -sf $(FFI_SONAME) $(LIBOUT)/liburing-ffi.so
+
+$(LIBOUT)/liburing.a $(LIBOUT)/liburing-ffi.a: $(RUST_A)
+	@mkdir -p $(LIBOUT)
+	cp $(RUST_A) $@
+
+lib: $(SO) $(FFI_SO) $(LIBOUT)/liburing.a $(LIBOUT)/liburing-ffi.a
+
+headers: $(HEADERS)
+	@mkdir -p $(INCOUT)
+	cp -R include/. $(INCOUT)/
+
+# pkg-config files for the build tree (prefix = build/) and for install.
+define make_pc
+	sed -e 's|@prefix@|$(2)|' -e 's|@libdir@|$(3)|' -e 's|@includedir@|$(4)|' \
+		-e 's|@VERSION@|$(VERSION)|' $(1)
+endef
+
+pkgconfig: liburing.pc.in liburing-ffi.pc.in
+	@mkdir -p $(LIBOUT)/pkgconfig
+	$(call make_pc,liburing.pc.in,$(CURDIR)/$(BUILD),$(CURDIR)/$(LIBOUT),$(CURDIR)/$(INCOUT)) > $(LIBOUT)/pkgconfig/liburing.pc
+	$(call make_pc,liburing-ffi.pc.in,$(CURDIR)/$(BUILD),$(CURDIR)/$(LIBOUT),$(CURDIR)/$(INCOUT)) > $(LIBOUT)/pkgconfig/liburing-ffi.pc
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/liburing/io_uring
+	install -m 644 include/liburing.h $(DESTDIR)$(INCLUDEDIR)/liburing.h
+	for h in $$(cd include && find liburing -name '*.h'); do \
+		install -m 644 include/$$h $(DESTDIR)$(INCLUDEDIR)/$$h; done
+	install -m 755 $(SO) $(DESTDIR)$(LIBDIR)/liburing.so.$(VERSION)
+	ln -sf liburing.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/liburing.so
+	install -m 755 $(FFI_SO) $(DESTDIR)$(LIBDIR)/liburing-ffi.so.$(VERSION)
+	ln -sf liburing-ffi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(FFI_SONAME)
+	ln -sf $(FFI_SONAME) $(DESTDIR)$(LIBDIR)/liburing-ffi.so
+	install -m 644 $(LIBOUT)/liburing.a $(DESTDIR)$(LIBDIR)/liburing.a
+	install -m 644 $(LIBOUT)/liburing-ffi.a $(DESTDIR)$(LIBDIR)/liburing-ffi.a
+	$(call make_pc,liburing.pc.in,$(PREFIX),$(LIBDIR),$(INCLUDEDIR)) > $(DESTDIR)$(LIBDIR)/pkgconfig/liburing.pc
+	$(call make_pc,liburing-ffi.pc.in,$(PREFIX),$(LIBDIR),$(INCLUDEDIR)) > $(DESTDIR)$(LIBDIR)/pkgconfig/liburing-ffi.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/liburing.h
+	for h in $$(cd include && find liburing -name '*.h'); do rm -f $(DESTDIR)$(INCLUDEDIR)/$$h; done
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/liburing/io_uring $(DESTDIR)$(INCLUDEDIR)/liburing
+	rm -f $(DESTDIR)$(LIBDIR)/liburing.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/liburing.so
+	rm -f $(DESTDIR)$(LIBDIR)/liburing-ffi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(FFI_SONAME) $(DESTDIR)$(LIBDIR)/liburing-ffi.so
+	rm -f $(DESTDIR)$(LIBDIR)/liburing.a $(DESTDIR)$(LIBDIR)/liburing-ffi.a
+	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/liburing.pc $(DESTDIR)$(LIBDIR)/pkgconfig/liburing-ffi.pc
+
+clean:
+	rm -rf $(BUILD)
+	$(CARGO) clean

@@ -1,0 +1,6 @@
+// Build script: nothing to generate for the library itself yet; it tells cargo
+// which inputs matter so that header checks rerun when they change.
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=include");
+}

@@ -1,0 +1,34 @@
+//! The C ABI: `extern "C"` functions named and typed exactly as liburing's.
+//!
+//! This layer only converts between C conventions (raw pointers, `-errno`)
+//! and the Rust layers below; it holds no logic of its own.
+
+use core::ffi::c_int;
+
+
+
+mod queue;
+mod register;
+mod setup;
+
+pub use queue::*;
+pub use register::*;
+pub use setup::*;
+
+/// Borrows the caller's ring, or returns `-EINVAL` from the enclosing
+/// function when the pointer is NULL.
+macro_rules! ring_or {
+    ($ring:expr, $err:expr) => {
+        // SAFETY: a non-NULL ring pointer from C points to a `struct io_uring`
+        // that the caller owns for the duration of the call.
+        match unsafe { $ring.as_mut() } {
+            Some(r) => r,
+            None => return $err,
+        }
+    };
+}
+pub(crate) use ring_or;
+
+/// `-EINVAL`, what a NULL ring gets.
+pub(crate) const NULL_RING: c_int = -libc::EINVAL;
+

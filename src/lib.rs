@@ -1,0 +1,36 @@
+//! liburing-rs: liburing 2.15, the Linux io_uring userspace library, in Rust
+//! behind liburing's C ABI.
+//!
+//! Layers, top to bottom: [`capi`] (the exported C functions), the liburing
+//! semantics ([`setup`], [`submit`], [`complete`], [`register`], [`probe`],
+//! [`buf_ring`], [`prep`]), the ring protocol ([`ring`]) and the kernel ABI
+//! ([`sys`]).
+
+#![cfg_attr(not(test), no_std)]
+#![allow(non_camel_case_types)]
+#![allow(clippy::missing_safety_doc)]
+
+// Unwinding out of an `extern "C"` function into C is undefined behaviour.
+#[cfg(all(not(test), not(panic = "abort")))]
+compile_error!("liburing-rs must be built with panic = \"abort\" (see Cargo.toml profiles)");
+
+pub mod buf_ring;
+pub mod capi;
+pub mod complete;
+pub mod errno;
+pub mod prep;
+pub mod probe;
+pub mod register;
+pub mod ring;
+pub mod setup;
+pub mod submit;
+pub mod sys;
+pub mod syscalls;
+pub mod version;
+
+#[cfg(not(test))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    // SAFETY: abort never returns and is async-signal-safe.
+    unsafe { libc::abort() }
+}

@@ -1,0 +1,386 @@
+//! `struct io_uring` and the shared-memory protocol with the kernel.
+//!
+//! Binaries built against upstream liburing inline code that reads these
+//! structs directly, so their layout is fixed to the byte. Every access to
+//! the kernel-shared words (`khead`, `ktail`, `kflags`, ...) lives here and
+//! names the kernel access it pairs with.
+
+use core::ffi::{c_int, c_void};
+use core::ptr;
+use core::sync::atomic::{fence, AtomicU32, Ordering};
+
+use crate::sys::*;
+
+/// The submission queue as the application sees it.
+#[repr(C)]
+#[derive(Debug)]
+pub struct io_uring_sq {
+    pub khead: *mut u32,
+    pub ktail: *mut u32,
+    /// Deprecated by upstream: use `ring_mask`.
+    pub kring_mask: *mut u32,
+    /// Deprecated by upstream: use `ring_entries`.
+    pub kring_entries: *mut u32,
+    pub kflags: *mut u32,
+    pub kdropped: *mut u32,
+    pub array: *mut u32,
+    pub sqes: *mut io_uring_sqe,
+    /// Entries up to here have been published to the kernel (`ktail`).
+    pub sqe_head: u32,
+    /// Entries up to here have been handed out by `io_uring_get_sqe`.
+    pub sqe_tail: u32,
+    pub ring_sz: usize,
+    pub ring_ptr: *mut c_void,
+    pub ring_mask: u32,
+    pub ring_entries: u32,
+    pub sqes_sz: u32,
+    pub pad: u32,
+}
+
+/// The completion queue as the application sees it.
+#[repr(C)]
+#[derive(Debug)]
+pub struct io_uring_cq {
+    pub khead: *mut u32,
+    pub ktail: *mut u32,
+    /// Deprecated by upstream: use `ring_mask`.
+    pub kring_mask: *mut u32,
+    /// Deprecated by upstream: use `ring_entries`.
+    pub kring_entries: *mut u32,
+    pub kflags: *mut u32,
+    pub koverflow: *mut u32,
+    pub cqes: *mut io_uring_cqe,
+    pub ring_sz: usize,
+    pub ring_ptr: *mut c_void,
+    pub ring_mask: u32,
+    pub ring_entries: u32,
+    pub pad: [u32; 2],
+}
+
+/// `struct io_uring`: one ring, as `io_uring_queue_init` fills it in.
+#[repr(C)]
+#[derive(Debug)]
+pub struct io_uring {
+    pub sq: io_uring_sq,
+    pub cq: io_uring_cq,
+    pub flags: u32,
+    pub ring_fd: c_int,
+    pub features: u32,
+    /// The fd (or registered index) passed to `io_uring_enter`.
+    pub enter_ring_fd: c_int,
+    /// Library-private state, see the `INT_FLAG_*` constants.
+    pub int_flags: u8,
+    pub pad: [u8; 3],
+    pub pad2: u32,
+}
+
+crate::sys::assert_layout!(io_uring_sq, 104, khead @ 0, ktail @ 8, kring_mask @ 16,
+    kring_entries @ 24, kflags @ 32, kdropped @ 40, array @ 48, sqes @ 56,
+    sqe_head @ 64, sqe_tail @ 68, ring_sz @ 72, ring_ptr @ 80, ring_mask @ 88,
+    ring_entries @ 92, sqes_sz @ 96, pad @ 100);
+crate::sys::assert_layout!(io_uring_cq, 88, khead @ 0, ktail @ 8, kring_mask @ 16,
+    kring_entries @ 24, kflags @ 32, koverflow @ 40, cqes @ 48, ring_sz @ 56,
+    ring_ptr @ 64, ring_mask @ 72, ring_entries @ 76, pad @ 80);
+crate::sys::assert_layout!(io_uring, 216, sq @ 0, cq @ 104, flags @ 192, ring_fd @ 196,
+    features @ 200, enter_ring_fd @ 204, int_flags @ 208, pad @ 209, pad2 @ 212);
+
+/// `int_flags`: the ring fd is registered; `enter_ring_fd` is an index.
+/// Equal to the enter flag so it can be passed straight through.
+pub const INT_FLAG_REG_RING: u8 = IORING_ENTER_REGISTERED_RING as u8;
+/// `int_flags`: waits must not be accounted as iowait (enter flag value).
+pub const INT_FLAG_NO_IOWAIT: u8 = IORING_ENTER_NO_IOWAIT as u8;
+/// `int_flags`: the ring was set up with `IORING_SETUP_REGISTERED_FD_ONLY`.
+pub const INT_FLAG_REG_REG_RING: u8 = 1;
+/// `int_flags`: the ring memory belongs to the application.
+pub const INT_FLAG_APP_MEM: u8 = 2;
+/// `int_flags`: completions only appear after entering the kernel (IOPOLL).
+pub const INT_FLAG_CQ_ENTER: u8 = 4;
+/// The `int_flags` bits that are also `io_uring_enter` flags.
+const INT_FLAGS_ENTER_MASK: u8 = INT_FLAG_REG_RING | INT_FLAG_NO_IOWAIT;
+
+impl io_uring {
+    /// A ring with every field zero, as `io_uring_queue_init` starts from.
+    pub const fn zeroed() -> Self {
+        // SAFETY: all fields are integers or raw pointers, for which zero is valid.
+        unsafe { core::mem::zeroed() }
+    }
+
+    /// The `io_uring_enter` flags that every call on this ring carries.
+    #[inline(always)]
+    pub fn enter_flags(&self) -> u32 {
+        (self.int_flags & INT_FLAGS_ENTER_MASK) as u32
+    }
+
+    /// log2 of the SQE size in units of 64 bytes.
+    #[inline(always)]
+    pub fn sqe_shift(&self) -> u32 {
+        sqe_shift_from_flags(self.flags)
+    }
+
+    /// log2 of the CQE size in units of 16 bytes.
+    #[inline(always)]
+    pub fn cqe_shift(&self) -> u32 {
+        cqe_shift_from_flags(self.flags)
+    }
+
+    // ---- SQ side ----
+
+    /// The kernel's SQ head: how far it has consumed SQEs.
+    #[inline(always)]
+    pub fn load_sq_head(&self) -> u32 {
+        // SAFETY: khead points into the mapped SQ ring while the ring is set up.
+        let head = unsafe { AtomicU32::from_ptr(self.sq.khead) };
+        if self.flags & IORING_SETUP_SQPOLL != 0 {
+            // Acquire pairs with the SQ thread's smp_store_release of sq.head:
+            // the kernel has finished reading SQEs before we reuse their slots.
+            head.load(Ordering::Acquire)
+        } else {
+            // Without SQPOLL the kernel only moves head inside io_uring_enter,
+            // which we called ourselves; READ_ONCE suffices.
+            head.load(Ordering::Relaxed)
+        }
+    }
+
+    /// SQEs handed out but not yet consumed by the kernel.
+    #[inline(always)]
+    pub fn sq_ready(&self) -> u32 {
+        self.sq.sqe_tail.wrapping_sub(self.load_sq_head())
+    }
+
+    #[inline(always)]
+    pub fn sq_space_left(&self) -> u32 {
+        self.sq.ring_entries.wrapping_sub(self.sq_ready())
+    }
+
+    /// The next free SQE, with the fields that prep helpers do not always
+    /// write cleared; NULL when the SQ is full.
+    #[inline(always)]
+    pub fn get_sqe(&mut self) -> *mut io_uring_sqe {
+        let head = self.load_sq_head();
+        let tail = self.sq.sqe_tail;
+        if tail.wrapping_sub(head) >= self.sq.ring_entries {
+            return ptr::null_mut();
+        }
+        let index = ((tail & self.sq.ring_mask) as usize) << self.sqe_shift();
+        // SAFETY: index < ring_entries << shift, inside the mapped SQE array.
+        let sqe = unsafe { self.sq.sqes.add(index) };
+        self.sq.sqe_tail = tail.wrapping_add(1);
+        // SAFETY: sqe points to a valid, application-owned SQE slot.
+        unsafe { initialize_sqe(sqe) };
+        sqe
+    }
+
+    /// Publishes the SQEs handed out so far to the kernel and returns how
+    /// many the kernel has yet to consume.
+    #[inline(always)]
+    pub fn flush_sq(&mut self) -> u32 {
+        let tail = self.sq.sqe_tail;
+        if self.flags & IORING_SETUP_SQ_REWIND != 0 {
+            // The kernel reads from slot 0 on every submit and ignores the
+            // indexes: restart handing out from the beginning.
+            self.sq.sqe_tail = 0;
+            return tail;
+        }
+        if self.sq.sqe_head != tail {
+            self.sq.sqe_head = tail;
+            // SAFETY: ktail points into the mapped SQ ring.
+            let ktail = unsafe { AtomicU32::from_ptr(self.sq.ktail) };
+            if self.flags & IORING_SETUP_SQPOLL != 0 {
+                // Release pairs with the SQ thread's smp_load_acquire of
+                // sq.tail: the SQE contents are visible before the new tail.
+                ktail.store(tail, Ordering::Release);
+            } else {
+                // The kernel reads the tail inside io_uring_enter, which the
+                // syscall orders after this store.
+                ktail.store(tail, Ordering::Relaxed);
+            }
+        }
+        // SAFETY: khead points into the mapped SQ ring. Relaxed: the kernel
+        // writes head (smp_store_release) only to say slots are free again,
+        // and nothing read here depends on SQE contents.
+        let head = unsafe { AtomicU32::from_ptr(self.sq.khead) }.load(Ordering::Relaxed);
+        tail.wrapping_sub(head)
+    }
+
+    /// With SQPOLL, whether the SQ thread sleeps and must be woken.
+    #[inline(always)]
+    pub fn sq_needs_wakeup(&self) -> bool {
+        // Full fence: our store of sq.tail must be visible before we read the
+        // flags, pairing with the kernel's smp_mb() between setting
+        // IORING_SQ_NEED_WAKEUP and re-checking the tail before it sleeps.
+        fence(Ordering::SeqCst);
+        self.load_sq_flags() & IORING_SQ_NEED_WAKEUP != 0
+    }
+
+    /// The SQ ring flags word (`IORING_SQ_*`), READ_ONCE.
+    #[inline(always)]
+    pub fn load_sq_flags(&self) -> u32 {
+        // SAFETY: kflags points into the mapped SQ ring. Relaxed pairs with the
+        // kernel's atomic_or/andnot of sq_flags; these are hints only.
+        unsafe { AtomicU32::from_ptr(self.sq.kflags) }.load(Ordering::Relaxed)
+    }
+
+    // ---- CQ side ----
+
+    /// The kernel's CQ tail. Acquire pairs with the kernel's
+    /// smp_store_release of cq.tail: every CQE below the tail is readable.
+    #[inline(always)]
+    pub fn load_cq_tail(&self) -> u32 {
+        // SAFETY: ktail points into the mapped CQ ring.
+        unsafe { AtomicU32::from_ptr(self.cq.ktail) }.load(Ordering::Acquire)
+    }
+
+    /// Our CQ head. Only the application writes it, so a plain load is enough.
+    #[inline(always)]
+    pub fn load_cq_head(&self) -> u32 {
+        // SAFETY: khead points into the mapped CQ ring.
+        unsafe { AtomicU32::from_ptr(self.cq.khead) }.load(Ordering::Relaxed)
+    }
+
+    /// Completions ready to be consumed (counted in CQ slots).
+    #[inline(always)]
+    pub fn cq_ready(&self) -> u32 {
+        self.load_cq_tail().wrapping_sub(self.load_cq_head())
+    }
+
+    /// Marks `nr` CQ slots consumed.
+    #[inline(always)]
+    pub fn cq_advance(&mut self, nr: u32) {
+        if nr != 0 {
+            // SAFETY: khead points into the mapped CQ ring.
+            let head = unsafe { AtomicU32::from_ptr(self.cq.khead) };
+            // Release pairs with the kernel's smp_load_acquire of cq.head: our
+            // reads of the CQEs finish before the kernel may reuse the slots.
+            head.store(head.load(Ordering::Relaxed).wrapping_add(nr), Ordering::Release);
+        }
+    }
+
+    /// The CQE in slot `index` (taken modulo the ring size).
+    #[inline(always)]
+    pub fn cqe_at(&self, index: u32) -> *mut io_uring_cqe {
+        let slot = ((index & self.cq.ring_mask) as usize) << self.cqe_shift();
+        // SAFETY: slot < ring_entries << shift, inside the mapped CQE array.
+        unsafe { self.cq.cqes.add(slot) }
+    }
+
+    /// Whether overflowed CQEs or deferred task work wait for a kernel entry.
+    #[inline(always)]
+    pub fn cq_needs_flush(&self) -> bool {
+        self.load_sq_flags() & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN) != 0
+    }
+
+    /// Whether reaping completions requires entering the kernel.
+    #[inline(always)]
+    pub fn cq_needs_enter(&self) -> bool {
+        self.int_flags & INT_FLAG_CQ_ENTER != 0 || self.cq_needs_flush()
+    }
+
+    /// Looks at the CQ head: returns the first CQE to show the caller (or
+    /// NULL), and how many slots were available. Steps over skip entries of
+    /// mixed rings and consumes the library's internal timeout CQEs; an
+    /// internal timeout that failed returns its error.
+    #[inline(always)]
+    pub fn peek_cqe(&mut self) -> (Result<*mut io_uring_cqe, c_int>, u32) {
+        loop {
+            let tail = self.load_cq_tail();
+            let head = self.load_cq_head();
+            let available = tail.wrapping_sub(head);
+            if available == 0 {
+                return (Ok(ptr::null_mut()), 0);
+            }
+            let cqe = self.cqe_at(head);
+            // SAFETY: cqe is below the acquired tail, so the kernel wrote it.
+            let (flags, user_data, res) = unsafe { ((*cqe).flags, (*cqe).user_data, (*cqe).res) };
+            if flags & IORING_CQE_F_SKIP == 0 {
+                if self.features & IORING_FEAT_EXT_ARG != 0 || user_data != LIBURING_UDATA_TIMEOUT {
+                    return (Ok(cqe), available);
+                }
+                // An internal timeout: consume it; a failure is reported.
+                self.cq_advance(cqe_slots(flags));
+                if res < 0 {
+                    return (Err(res), available);
+                }
+                continue;
+            }
+            self.cq_advance(cqe_slots(flags));
+        }
+    }
+
+    /// Fills `out` with pointers to up to `out.len()` ready CQEs without
+    /// consuming them; returns how many were filled. Skip entries at the
+    /// head of a mixed ring are consumed on the way.
+    #[inline(always)]
+    pub fn peek_batch(&mut self, out: &mut [*mut io_uring_cqe]) -> usize {
+        let ready = self.cq_ready();
+        if ready == 0 {
+            return 0;
+        }
+        let mut head = self.load_cq_head();
+        if self.flags & IORING_SETUP_CQE_MIXED == 0 {
+            let n = out.len().min(ready as usize);
+            for slot in &mut out[..n] {
+                *slot = self.cqe_at(head);
+                head = head.wrapping_add(1);
+            }
+            return n;
+        }
+        // Mixed ring: entries are one or two slots, and the kernel pads the
+        // end of the ring with skip entries.
+        let last = head.wrapping_add(ready);
+        let mut n = 0;
+        while head != last && n < out.len() {
+            let cqe = self.cqe_at(head);
+            // SAFETY: cqe is below the acquired tail.
+            let flags = unsafe { (*cqe).flags };
+            if flags & IORING_CQE_F_SKIP != 0 {
+                // A skip entry is consumed only when it is at the head;
+                // otherwise the batch ends and it will be at the head next time.
+                if n != 0 {
+                    break;
+                }
+                self.cq_advance(1);
+                head = head.wrapping_add(1);
+                continue;
+            }
+            head = head.wrapping_add(cqe_slots(flags));
+            out[n] = cqe;
+            n += 1;
+        }
+        n
+    }
+}
+
+/// How many CQ slots a CQE with these flags occupies.
+#[inline(always)]
+pub fn cqe_slots(flags: u32) -> u32 {
+    1 + ((flags & IORING_CQE_F_32 != 0) as u32)
+}
+
+#[inline(always)]
+pub fn sqe_shift_from_flags(flags: u32) -> u32 {
+    (flags & IORING_SETUP_SQE128 != 0) as u32
+}
+
+#[inline(always)]
+pub fn cqe_shift_from_flags(flags: u32) -> u32 {
+    (flags & IORING_SETUP_CQE32 != 0) as u32
+}
+
+/// Clears the SQE fields that not every prep helper writes, so that a
+/// recycled slot never carries stale flags to the kernel.
+///
+/// # Safety
+/// `sqe` must point to a writable SQE.
+#[inline(always)]
+pub unsafe fn initialize_sqe(sqe: *mut io_uring_sqe) {
+    // SAFETY: guaranteed by the caller.
+    let sqe = unsafe { &mut *sqe };
+    sqe.flags = 0;
+    sqe.ioprio = 0;
+    sqe.op_flags = 0;
+    sqe.buf_index = 0;
+    sqe.personality = 0;
+    sqe.file_index = 0;
+    sqe.addr3 = 0;
+    sqe.__pad2[0] = 0;
+}

@@ -1,0 +1,430 @@
+//! Ring set-up and teardown: sizing, mapping, application-provided memory,
+//! and the `io_uring_queue_*` family.
+
+use core::ffi::{c_int, c_void};
+use core::ptr;
+
+use crate::errno::{Errno, Result};
+use crate::ring::*;
+use crate::sys::*;
+use crate::syscalls as os;
+
+/// The first power of two not below `n` (n >= 1).
+fn roundup_pow2(n: u32) -> u32 {
+    n.next_power_of_two()
+}
+
+/// SQ and CQ sizes the kernel will pick for `entries` and `p`'s flags, or
+/// `-EINVAL` for sizes it would refuse.
+pub fn sq_cq_entries(entries: u32, p: &io_uring_params) -> Result<(u32, u32)> {
+    if entries == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let mut sq = entries;
+    if sq > KERN_MAX_ENTRIES {
+        if p.flags & IORING_SETUP_CLAMP == 0 {
+            return Err(Errno::EINVAL);
+        }
+        sq = KERN_MAX_ENTRIES;
+    }
+    let sq = roundup_pow2(sq);
+    let cq = if p.flags & IORING_SETUP_CQSIZE != 0 {
+        if p.cq_entries == 0 {
+            return Err(Errno::EINVAL);
+        }
+        let mut cq = p.cq_entries;
+        if cq > KERN_MAX_CQ_ENTRIES {
+            if p.flags & IORING_SETUP_CLAMP == 0 {
+                return Err(Errno::EINVAL);
+            }
+            cq = KERN_MAX_CQ_ENTRIES;
+        }
+        let cq = roundup_pow2(cq);
+        if cq < sq {
+            return Err(Errno::EINVAL);
+        }
+        cq
+    } else {
+        2 * sq
+    };
+    Ok((sq, cq))
+}
+
+/// Bytes of SQE array for `entries` SQ entries.
+fn sqes_bytes(flags: u32, entries: u32) -> usize {
+    ((entries as usize) << sqe_shift_from_flags(flags)) * size_of::<io_uring_sqe>()
+}
+
+/// Bytes of CQE array for `entries` CQ entries.
+fn cqes_bytes(flags: u32, entries: u32) -> usize {
+    ((entries as usize) << cqe_shift_from_flags(flags)) * size_of::<io_uring_cqe>()
+}
+
+use core::mem::size_of;
+
+/// Room the kernel needs before the CQE array for the ring header words.
+const KRING_HEADER_BYTES: usize = 64;
+/// Huge page size used for rings in application-less NO_MMAP set-ups.
+const HUGE_PAGE_BYTES: usize = 2 * 1024 * 1024;
+const MAP_HUGE_2MB: c_int = 21 << 26;
+
+fn page_size() -> usize {
+    // SAFETY: sysconf has no memory-safety preconditions.
+    let sz = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if sz > 0 {
+        sz as usize
+    } else {
+        4096
+    }
+}
+
+fn align_up(v: usize, to: usize) -> usize {
+    (v + to - 1) & !(to - 1)
+}
+
+/// Unmaps the SQ and CQ ring mappings that `queue_mmap` or the huge-page
+/// allocator created (the SQE array is separate).
+///
+/// # Safety
+/// The pointers and sizes in `sq`/`cq` must describe live mappings or be zero.
+pub unsafe fn unmap_rings(sq: &mut io_uring_sq, cq: &mut io_uring_cq) {
+    if sq.ring_sz != 0 {
+        // SAFETY: the caller guarantees this mapping is ours.
+        unsafe { os::munmap(sq.ring_ptr, sq.ring_sz) };
+    }
+    if !cq.ring_ptr.is_null() && cq.ring_sz != 0 && cq.ring_ptr != sq.ring_ptr {
+        // SAFETY: likewise.
+        unsafe { os::munmap(cq.ring_ptr, cq.ring_sz) };
+    }
+}
+
+/// Fills the pointers of `sq` and `cq` from the ring base addresses and the
+/// offsets the kernel returned in `p`.
+///
+/// # Safety
+/// `sq.ring_ptr` and `cq.ring_ptr` must be mappings laid out as `p` says.
+pub unsafe fn setup_ring_pointers(p: &io_uring_params, sq: &mut io_uring_sq, cq: &mut io_uring_cq) {
+    let sb = sq.ring_ptr.cast::<u8>();
+    let cb = cq.ring_ptr.cast::<u8>();
+    // SAFETY: the offsets come from the kernel and lie inside the mappings.
+    unsafe {
+        sq.khead = sb.add(p.sq_off.head as usize).cast();
+        sq.ktail = sb.add(p.sq_off.tail as usize).cast();
+        sq.kring_mask = sb.add(p.sq_off.ring_mask as usize).cast();
+        sq.kring_entries = sb.add(p.sq_off.ring_entries as usize).cast();
+        sq.kflags = sb.add(p.sq_off.flags as usize).cast();
+        sq.kdropped = sb.add(p.sq_off.dropped as usize).cast();
+        if p.flags & IORING_SETUP_NO_SQARRAY == 0 {
+            sq.array = sb.add(p.sq_off.array as usize).cast();
+        }
+        cq.khead = cb.add(p.cq_off.head as usize).cast();
+        cq.ktail = cb.add(p.cq_off.tail as usize).cast();
+        cq.kring_mask = cb.add(p.cq_off.ring_mask as usize).cast();
+        cq.kring_entries = cb.add(p.cq_off.ring_entries as usize).cast();
+        cq.koverflow = cb.add(p.cq_off.overflow as usize).cast();
+        cq.cqes = cb.add(p.cq_off.cqes as usize).cast();
+        if p.cq_off.flags != 0 {
+            cq.kflags = cb.add(p.cq_off.flags as usize).cast();
+        }
+        sq.ring_mask = *sq.kring_mask;
+        sq.ring_entries = *sq.kring_entries;
+        cq.ring_mask = *cq.kring_mask;
+        cq.ring_entries = *cq.kring_entries;
+    }
+}
+
+/// Maps the rings of ring fd `fd` as the kernel described them in `p`.
+///
+/// # Safety
+/// `p` must be what `io_uring_setup` returned for `fd`.
+pub unsafe fn mmap_rings(fd: c_int, p: &io_uring_params, sq: &mut io_uring_sq, cq: &mut io_uring_cq) -> Result<()> {
+    sq.ring_sz = p.sq_off.array as usize + p.sq_entries as usize * size_of::<u32>();
+    cq.ring_sz = p.cq_off.cqes as usize + cqes_bytes(p.flags, p.cq_entries);
+    if p.features & IORING_FEAT_SINGLE_MMAP != 0 {
+        sq.ring_sz = sq.ring_sz.max(cq.ring_sz);
+        cq.ring_sz = sq.ring_sz;
+    }
+    let prot = libc::PROT_READ | libc::PROT_WRITE;
+    let map = libc::MAP_SHARED | libc::MAP_POPULATE;
+    // SAFETY: mapping a fresh region of the ring fd.
+    sq.ring_ptr = unsafe { os::mmap(ptr::null_mut(), sq.ring_sz, prot, map, fd, IORING_OFF_SQ_RING as i64) }?;
+    if p.features & IORING_FEAT_SINGLE_MMAP != 0 {
+        cq.ring_ptr = sq.ring_ptr;
+    } else {
+        // SAFETY: as above.
+        match unsafe { os::mmap(ptr::null_mut(), cq.ring_sz, prot, map, fd, IORING_OFF_CQ_RING as i64) } {
+            Ok(p) => cq.ring_ptr = p,
+            Err(e) => {
+                cq.ring_ptr = ptr::null_mut();
+                // SAFETY: sq.ring_ptr was mapped above.
+                unsafe { unmap_rings(sq, cq) };
+                return Err(e);
+            }
+        }
+    }
+    let sqes_sz = sqes_bytes(p.flags, p.sq_entries);
+    let Ok(sqes_sz32) = u32::try_from(sqes_sz) else {
+        // SAFETY: both ring mappings are ours.
+        unsafe { unmap_rings(sq, cq) };
+        return Err(Errno::EINVAL);
+    };
+    sq.sqes_sz = sqes_sz32;
+    // SAFETY: as above.
+    match unsafe { os::mmap(ptr::null_mut(), sqes_sz, prot, map, fd, IORING_OFF_SQES as i64) } {
+        Ok(p) => sq.sqes = p.cast(),
+        Err(e) => {
+            // SAFETY: both ring mappings are ours.
+            unsafe { unmap_rings(sq, cq) };
+            return Err(e);
+        }
+    }
+    // SAFETY: the mappings are laid out as p says.
+    unsafe { setup_ring_pointers(p, sq, cq) };
+    Ok(())
+}
+
+/// `io_uring_queue_mmap`: fills `ring` for an existing ring fd.
+///
+/// # Safety
+/// `p` must be what `io_uring_setup` returned for `fd`.
+pub unsafe fn queue_mmap(fd: c_int, p: &io_uring_params, ring: &mut io_uring) -> Result<()> {
+    *ring = io_uring::zeroed();
+    // SAFETY: forwarded contract.
+    unsafe { mmap_rings(fd, p, &mut ring.sq, &mut ring.cq) }?;
+    ring.flags = p.flags;
+    ring.features = p.features;
+    ring.ring_fd = fd;
+    ring.enter_ring_fd = fd;
+    Ok(())
+}
+
+/// For `IORING_SETUP_NO_MMAP`: places the SQE array and the rings in `buf`
+/// (application memory) or in fresh anonymous (huge page) mappings, and
+/// tells the kernel where through `p`. Returns the bytes used.
+fn alloc_no_mmap(
+    entries: u32,
+    p: &mut io_uring_params,
+    sq: &mut io_uring_sq,
+    cq: &mut io_uring_cq,
+    buf: *mut c_void,
+    mut buf_size: usize,
+) -> Result<usize> {
+    let page = page_size();
+    let (sq_entries, cq_entries) = sq_cq_entries(entries, p)?;
+    let sqes_mem = align_up(sqes_bytes(p.flags, sq_entries), page);
+    let mut ring_mem = KRING_HEADER_BYTES + cqes_bytes(p.flags, cq_entries);
+    if p.flags & IORING_SETUP_NO_SQARRAY == 0 {
+        ring_mem += sq_entries as usize * size_of::<u32>();
+    }
+    let mem_used = align_up(sqes_mem + ring_mem, page);
+    if buf.is_null() && (sqes_mem > HUGE_PAGE_BYTES || ring_mem > HUGE_PAGE_BYTES) {
+        return Err(Errno::ENOMEM);
+    }
+    let prot = libc::PROT_READ | libc::PROT_WRITE;
+    let anon = libc::MAP_SHARED | libc::MAP_ANONYMOUS;
+    let mut sqes_map_size = 0;
+    let base = if !buf.is_null() {
+        if mem_used > buf_size {
+            return Err(Errno::ENOMEM);
+        }
+        buf
+    } else {
+        let huge = if sqes_mem <= page {
+            buf_size = page;
+            0
+        } else {
+            buf_size = HUGE_PAGE_BYTES;
+            libc::MAP_HUGETLB | MAP_HUGE_2MB
+        };
+        sqes_map_size = buf_size;
+        // SAFETY: a fresh anonymous mapping.
+        unsafe { os::mmap(ptr::null_mut(), buf_size, prot, anon | huge, -1, 0) }?
+    };
+    sq.sqes = base.cast();
+    sq.sqes_sz = sqes_map_size as u32;
+    if mem_used <= buf_size {
+        // SAFETY: sqes_mem < mem_used <= buf_size: still inside the block.
+        sq.ring_ptr = unsafe { base.cast::<u8>().add(sqes_mem) }.cast();
+        // One mapping (or none of ours) to undo: no separate ring sizes.
+        sq.ring_sz = 0;
+        cq.ring_sz = 0;
+    } else {
+        let (size, huge) = if ring_mem <= page {
+            (page, 0)
+        } else {
+            (HUGE_PAGE_BYTES, libc::MAP_HUGETLB | MAP_HUGE_2MB)
+        };
+        // SAFETY: a fresh anonymous mapping.
+        match unsafe { os::mmap(ptr::null_mut(), size, prot, anon | huge, -1, 0) } {
+            Ok(r) => {
+                sq.ring_ptr = r;
+                sq.ring_sz = size;
+                cq.ring_sz = 0;
+            }
+            Err(e) => {
+                if sqes_map_size != 0 {
+                    // SAFETY: mapped above.
+                    unsafe { os::munmap(base, sqes_map_size) };
+                }
+                return Err(e);
+            }
+        }
+    }
+    cq.ring_ptr = sq.ring_ptr;
+    p.sq_off.user_addr = sq.sqes as u64;
+    p.cq_off.user_addr = sq.ring_ptr as u64;
+    Ok(mem_used)
+}
+
+/// Sets up a ring with exactly the flags in `p` (no NO_SQARRAY fallback).
+/// Returns the bytes of `buf` used (0 unless NO_MMAP).
+///
+/// # Safety
+/// `buf` must be NULL or `buf_size` bytes of writable memory that outlives the ring.
+pub unsafe fn queue_init_exact(
+    entries: u32,
+    ring: &mut io_uring,
+    p: &mut io_uring_params,
+    buf: *mut c_void,
+    buf_size: usize,
+) -> Result<usize> {
+    *ring = io_uring::zeroed();
+    if p.flags & IORING_SETUP_REGISTERED_FD_ONLY != 0 && p.flags & IORING_SETUP_NO_MMAP == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let mut used = 0;
+    if p.flags & IORING_SETUP_NO_MMAP != 0 {
+        used = alloc_no_mmap(entries, p, &mut ring.sq, &mut ring.cq, buf, buf_size)?;
+        if !buf.is_null() {
+            ring.int_flags |= INT_FLAG_APP_MEM;
+        }
+    }
+    // SAFETY: p is a valid params struct.
+    let fd = unsafe { io_uring_setup(entries, p) };
+    if fd < 0 {
+        if p.flags & IORING_SETUP_NO_MMAP != 0 && ring.int_flags & INT_FLAG_APP_MEM == 0 {
+            // SAFETY: the mappings were created by alloc_no_mmap.
+            unsafe {
+                os::munmap(ring.sq.sqes.cast(), ring.sq.sqes_sz as usize);
+                unmap_rings(&mut ring.sq, &mut ring.cq);
+            }
+        }
+        *ring = io_uring::zeroed();
+        return Err(Errno(-fd));
+    }
+    if p.flags & IORING_SETUP_NO_MMAP == 0 {
+        // SAFETY: p was just filled by io_uring_setup for fd.
+        if let Err(e) = unsafe { queue_mmap(fd, p, ring) } {
+            // SAFETY: fd is ours.
+            unsafe { libc::close(fd) };
+            *ring = io_uring::zeroed();
+            return Err(e);
+        }
+    } else {
+        // SAFETY: the kernel laid the rings out in our memory as p says.
+        unsafe { setup_ring_pointers(p, &mut ring.sq, &mut ring.cq) };
+    }
+    if p.flags & IORING_SETUP_NO_SQARRAY == 0 {
+        // Identity map SQ slots to SQEs.
+        for i in 0..ring.sq.ring_entries {
+            // SAFETY: array has ring_entries elements.
+            unsafe { *ring.sq.array.add(i as usize) = i };
+        }
+    }
+    ring.features = p.features;
+    ring.flags = p.flags;
+    ring.enter_ring_fd = fd;
+    if p.flags & IORING_SETUP_REGISTERED_FD_ONLY != 0 {
+        ring.ring_fd = -1;
+        ring.int_flags |= INT_FLAG_REG_RING | INT_FLAG_REG_REG_RING;
+    } else {
+        ring.ring_fd = fd;
+    }
+    // IOPOLL completions only appear when we enter the kernel, unless an SQ
+    // thread polls for us.
+    if ring.flags & (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL) == IORING_SETUP_IOPOLL {
+        ring.int_flags |= INT_FLAG_CQ_ENTER;
+    }
+    Ok(used)
+}
+
+/// Sets up a ring asking for `IORING_SETUP_NO_SQARRAY`, and without it when
+/// the kernel refuses and the caller did not ask for it.
+///
+/// # Safety
+/// As [`queue_init_exact`].
+pub unsafe fn queue_init_params(
+    entries: u32,
+    ring: &mut io_uring,
+    p: &mut io_uring_params,
+    buf: *mut c_void,
+    buf_size: usize,
+) -> Result<usize> {
+    let asked = p.flags;
+    p.flags |= IORING_SETUP_NO_SQARRAY;
+    // SAFETY: forwarded contract.
+    let ret = unsafe { queue_init_exact(entries, ring, p, buf, buf_size) };
+    match ret {
+        Err(Errno::EINVAL) if asked & IORING_SETUP_NO_SQARRAY == 0 => {
+            p.flags = asked;
+            // SAFETY: forwarded contract.
+            unsafe { queue_init_exact(entries, ring, p, buf, buf_size) }
+        }
+        other => other,
+    }
+}
+
+/// `io_uring_queue_exit`: unmaps what the library mapped, drops the ring fd
+/// registration and closes the ring fd.
+///
+/// # Safety
+/// `ring` must have been set up by this library (or be all zero).
+pub unsafe fn queue_exit(ring: &mut io_uring) {
+    if ring.int_flags & INT_FLAG_APP_MEM == 0 {
+        if !ring.sq.sqes.is_null() && ring.sq.sqes_sz != 0 {
+            // SAFETY: the SQE array is a mapping of ours.
+            unsafe { os::munmap(ring.sq.sqes.cast(), ring.sq.sqes_sz as usize) };
+        }
+        // SAFETY: the ring mappings are ours.
+        unsafe { unmap_rings(&mut ring.sq, &mut ring.cq) };
+    }
+    if ring.int_flags & INT_FLAG_REG_RING != 0 {
+        let _ = crate::register::unregister_ring_fd(ring);
+    }
+    if ring.ring_fd != -1 {
+        // SAFETY: closing the ring's own fd.
+        unsafe { libc::close(ring.ring_fd) };
+    }
+}
+
+/// Bytes of memory a ring of this shape needs (`io_uring_memory_size_params`).
+pub fn memory_size(entries: u32, p: &io_uring_params) -> Result<usize> {
+    let (sq, cq) = sq_cq_entries(entries, p)?;
+    let page = page_size();
+    let mut cq_size = cqes_bytes(p.flags, cq) + KRING_HEADER_BYTES;
+    if p.flags & IORING_SETUP_NO_SQARRAY == 0 {
+        cq_size += sq as usize * size_of::<u32>();
+    }
+    let sq_size = align_up(sqes_bytes(p.flags, sq), page);
+    Ok(align_up(cq_size, page) + sq_size)
+}
+
+/// `io_uring_ring_dontfork`: keeps the ring mappings out of forked children.
+///
+/// # Safety
+/// `ring` must be set up by this library.
+pub unsafe fn ring_dontfork(ring: &io_uring) -> Result<()> {
+    if ring.sq.ring_ptr.is_null() || ring.sq.sqes.is_null() || ring.cq.ring_ptr.is_null() {
+        return Err(Errno::EINVAL);
+    }
+    let sqes_len = sqes_bytes(ring.flags, ring.sq.ring_entries);
+    // SAFETY: madvise on our own mappings.
+    unsafe {
+        os::madvise(ring.sq.sqes.cast(), sqes_len, libc::MADV_DONTFORK)?;
+        os::madvise(ring.sq.ring_ptr, ring.sq.ring_sz, libc::MADV_DONTFORK)?;
+        if ring.cq.ring_ptr != ring.sq.ring_ptr {
+            os::madvise(ring.cq.ring_ptr, ring.cq.ring_sz, libc::MADV_DONTFORK)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! Submission: publishing SQEs and entering the kernel when needed.
+
+use core::ffi::c_int;
+use core::ptr;
+
+use crate::errno::{Errno, Result};
+use crate::ring::io_uring;
+use crate::sys::*;
+
+/// Whether submitting `submit` SQEs needs `io_uring_enter`; adds
+/// `IORING_ENTER_SQ_WAKEUP` to `flags` when a sleeping SQ thread must be woken.
+#[inline(always)]
+pub fn sq_needs_enter(ring: &io_uring, submit: u32, flags: &mut u32) -> bool {
+    if submit == 0 {
+        return false;
+    }
+    if ring.flags & IORING_SETUP_SQPOLL == 0 {
+        return true;
+    }
+    if ring.sq_needs_wakeup() {
+        *flags |= IORING_ENTER_SQ_WAKEUP;
+        return true;
+    }
+    false
+}
+
+/// Publishes pending SQEs and enters the kernel if that is needed to submit
+/// them, to wait for `wait_nr` completions, or (with `getevents`) to reap.
+/// Returns the number of SQEs submitted.
+#[inline(always)]
+pub fn submit(ring: &mut io_uring, wait_nr: u32, getevents: bool) -> Result<c_int> {
+    let submitted = ring.flush_sq();
+    let cq_needs_enter = getevents || wait_nr != 0 || ring.cq_needs_enter();
+    let mut flags = ring.enter_flags();
+    if sq_needs_enter(ring, submitted, &mut flags) || cq_needs_enter {
+        if cq_needs_enter {
+            flags |= IORING_ENTER_GETEVENTS;
+        }
+        // SAFETY: no argument is passed.
+        Errno::check(unsafe { io_uring_enter(ring.enter_ring_fd, submitted, wait_nr, flags, ptr::null_mut()) })
+    } else {
+        Ok(submitted as c_int)
+    }
+}
+
+/// `__io_uring_sqring_wait`: waits for the SQ thread to free SQ slots.
+pub fn sqring_wait(ring: &io_uring) -> c_int {
+    let flags = IORING_ENTER_SQ_WAIT | ring.enter_flags();
+    // SAFETY: no argument is passed.
+    unsafe { io_uring_enter(ring.enter_ring_fd, 0, 0, flags, ptr::null_mut()) }
+}
