@@ -20,9 +20,24 @@ SO           := $(LIBOUT)/liburing.so.$(VERSION)
 FFI_SO       := $(LIBOUT)/liburing-ffi.so.$(VERSION)
 HEADERS      := $(shell find include -name '*.h' 2>/dev/null)
 
-.PHONY: all lib headers pkgconfig demo test install uninstall clean deps
+.PHONY: all lib headers pkgconfig demo test install uninstall clean deps test-rust
 
 all: lib headers pkgconfig
+
+# Test fragments: each mk/*.mk adds its targets to TEST_TARGETS.
+TEST_TARGETS := test-rust
+-include $(sort $(wildcard mk/*.mk))
+
+test: all
+	@failed=""; for t in $(TEST_TARGETS); do \
+		echo "=== make $$t ==="; \
+		$(MAKE) --no-print-directory $$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "FAILED test targets:$$failed"; exit 1; fi; \
+	echo "all test targets passed: $(TEST_TARGETS)"
+
+test-rust:
+	$(CARGO) test --release --quiet
 
 $(RUST_A): $(shell find src -name '*.rs') Cargo.toml build.rs
 	$(CARGO) build --release --quiet

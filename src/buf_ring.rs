@@ -31,7 +31,12 @@ pub fn setup_buf_ring(ring: &io_uring, entries: u32, bgid: c_int, flags: u32) ->
         Ok(p) => p.cast::<io_uring_buf_ring>(),
         Err(e) => return Err(e.neg()),
     };
-    let mut reg = io_uring_buf_reg { ring_addr: br as u64, ring_entries: entries, bgid: bgid as u16, ..Default::default() };
+    let mut reg = io_uring_buf_reg {
+        ring_addr: br as u64,
+        ring_entries: entries,
+        bgid: bgid as u16,
+        ..Default::default()
+    };
     let ret = crate::register::register_buf_ring(ring, &mut reg, flags);
     if ret != 0 {
         // SAFETY: mapped above and not registered.

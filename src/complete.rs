@@ -85,7 +85,14 @@ pub fn get_cqe(ring: &mut io_uring, data: &mut GetCqe) -> (c_int, *mut io_uring_
         }
         // SAFETY: arg matches the flags, as built by our callers.
         let ret = unsafe {
-            io_uring_enter2(ring.enter_ring_fd, data.submit, data.wait_nr, flags, data.arg, data.arg_size)
+            io_uring_enter2(
+                ring.enter_ring_fd,
+                data.submit,
+                data.wait_nr,
+                flags,
+                data.arg,
+                data.arg_size,
+            )
         };
         if ret < 0 {
             if err == 0 {

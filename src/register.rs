@@ -32,7 +32,10 @@ fn arg<T>(v: &T) -> *const c_void {
 /// Raises the soft `RLIMIT_NOFILE` by `nr` when it is below `nr`, as
 /// liburing does once before retrying a file registration that hit EMFILE.
 fn raise_nofile_limit(nr: u32) {
-    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
     // SAFETY: lim is a valid rlimit to fill.
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } < 0 {
         return;
@@ -59,13 +62,32 @@ pub fn register_buffers(ring: &io_uring, iovecs: *const libc::iovec, nr: u32) ->
 }
 
 pub fn register_buffers_tags(ring: &io_uring, iovecs: *const libc::iovec, tags: *const u64, nr: u32) -> c_int {
-    let reg = io_uring_rsrc_register { nr, data: iovecs as u64, tags: tags as u64, ..Default::default() };
-    do_register(ring, IORING_REGISTER_BUFFERS2, arg(&reg), size_of::<io_uring_rsrc_register>() as u32)
+    let reg = io_uring_rsrc_register {
+        nr,
+        data: iovecs as u64,
+        tags: tags as u64,
+        ..Default::default()
+    };
+    do_register(
+        ring,
+        IORING_REGISTER_BUFFERS2,
+        arg(&reg),
+        size_of::<io_uring_rsrc_register>() as u32,
+    )
 }
 
 pub fn register_buffers_sparse(ring: &io_uring, nr: u32) -> c_int {
-    let reg = io_uring_rsrc_register { nr, flags: IORING_RSRC_REGISTER_SPARSE, ..Default::default() };
-    do_register(ring, IORING_REGISTER_BUFFERS2, arg(&reg), size_of::<io_uring_rsrc_register>() as u32)
+    let reg = io_uring_rsrc_register {
+        nr,
+        flags: IORING_RSRC_REGISTER_SPARSE,
+        ..Default::default()
+    };
+    do_register(
+        ring,
+        IORING_REGISTER_BUFFERS2,
+        arg(&reg),
+        size_of::<io_uring_rsrc_register>() as u32,
+    )
 }
 
 pub fn register_buffers_update_tag(
@@ -75,8 +97,19 @@ pub fn register_buffers_update_tag(
     tags: *const u64,
     nr: u32,
 ) -> c_int {
-    let up = io_uring_rsrc_update2 { offset: off, data: iovecs as u64, tags: tags as u64, nr, ..Default::default() };
-    do_register(ring, IORING_REGISTER_BUFFERS_UPDATE, arg(&up), size_of::<io_uring_rsrc_update2>() as u32)
+    let up = io_uring_rsrc_update2 {
+        offset: off,
+        data: iovecs as u64,
+        tags: tags as u64,
+        nr,
+        ..Default::default()
+    };
+    do_register(
+        ring,
+        IORING_REGISTER_BUFFERS_UPDATE,
+        arg(&up),
+        size_of::<io_uring_rsrc_update2>() as u32,
+    )
 }
 
 pub fn unregister_buffers(ring: &io_uring) -> c_int {
@@ -88,27 +121,61 @@ pub fn register_files(ring: &io_uring, files: *const c_int, nr: u32) -> c_int {
 }
 
 pub fn register_files_tags(ring: &io_uring, files: *const c_int, tags: *const u64, nr: u32) -> c_int {
-    let reg = io_uring_rsrc_register { nr, data: files as u64, tags: tags as u64, ..Default::default() };
+    let reg = io_uring_rsrc_register {
+        nr,
+        data: files as u64,
+        tags: tags as u64,
+        ..Default::default()
+    };
     register_files_retrying(nr, || {
-        do_register(ring, IORING_REGISTER_FILES2, arg(&reg), size_of::<io_uring_rsrc_register>() as u32)
+        do_register(
+            ring,
+            IORING_REGISTER_FILES2,
+            arg(&reg),
+            size_of::<io_uring_rsrc_register>() as u32,
+        )
     })
 }
 
 pub fn register_files_sparse(ring: &io_uring, nr: u32) -> c_int {
-    let reg = io_uring_rsrc_register { nr, flags: IORING_RSRC_REGISTER_SPARSE, ..Default::default() };
+    let reg = io_uring_rsrc_register {
+        nr,
+        flags: IORING_RSRC_REGISTER_SPARSE,
+        ..Default::default()
+    };
     register_files_retrying(nr, || {
-        do_register(ring, IORING_REGISTER_FILES2, arg(&reg), size_of::<io_uring_rsrc_register>() as u32)
+        do_register(
+            ring,
+            IORING_REGISTER_FILES2,
+            arg(&reg),
+            size_of::<io_uring_rsrc_register>() as u32,
+        )
     })
 }
 
 pub fn register_files_update(ring: &io_uring, off: u32, files: *const c_int, nr: u32) -> c_int {
-    let up = io_uring_rsrc_update { offset: off, data: files as u64, ..Default::default() };
+    let up = io_uring_rsrc_update {
+        offset: off,
+        data: files as u64,
+        ..Default::default()
+    };
     do_register(ring, IORING_REGISTER_FILES_UPDATE, arg(&up), nr)
 }
 
 pub fn register_files_update_tag(ring: &io_uring, off: u32, files: *const c_int, tags: *const u64, nr: u32) -> c_int {
-    let up = io_uring_rsrc_update2 { offset: off, data: files as u64, tags: tags as u64, nr, ..Default::default() };
-    do_register(ring, IORING_REGISTER_FILES_UPDATE2, arg(&up), size_of::<io_uring_rsrc_update2>() as u32)
+    let up = io_uring_rsrc_update2 {
+        offset: off,
+        data: files as u64,
+        tags: tags as u64,
+        nr,
+        ..Default::default()
+    };
+    do_register(
+        ring,
+        IORING_REGISTER_FILES_UPDATE2,
+        arg(&up),
+        size_of::<io_uring_rsrc_update2>() as u32,
+    )
 }
 
 pub fn unregister_files(ring: &io_uring) -> c_int {
@@ -116,7 +183,11 @@ pub fn unregister_files(ring: &io_uring) -> c_int {
 }
 
 pub fn register_eventfd(ring: &io_uring, fd: c_int, is_async: bool) -> c_int {
-    let op = if is_async { IORING_REGISTER_EVENTFD_ASYNC } else { IORING_REGISTER_EVENTFD };
+    let op = if is_async {
+        IORING_REGISTER_EVENTFD_ASYNC
+    } else {
+        IORING_REGISTER_EVENTFD
+    };
     do_register(ring, op, arg(&fd), 1)
 }
 
@@ -165,8 +236,17 @@ pub fn register_ring_fd(ring: &mut io_uring) -> c_int {
     if ring.int_flags & INT_FLAG_REG_RING != 0 {
         return -libc::EEXIST;
     }
-    let mut up = io_uring_rsrc_update { offset: u32::MAX, data: ring.ring_fd as u64, ..Default::default() };
-    let ret = do_register(ring, IORING_REGISTER_RING_FDS, (&mut up as *mut io_uring_rsrc_update).cast(), 1);
+    let mut up = io_uring_rsrc_update {
+        offset: u32::MAX,
+        data: ring.ring_fd as u64,
+        ..Default::default()
+    };
+    let ret = do_register(
+        ring,
+        IORING_REGISTER_RING_FDS,
+        (&mut up as *mut io_uring_rsrc_update).cast(),
+        1,
+    );
     if ret == 1 {
         // The kernel wrote the chosen index back into `offset`.
         ring.enter_ring_fd = up.offset as c_int;
@@ -182,7 +262,10 @@ pub fn unregister_ring_fd(ring: &mut io_uring) -> c_int {
     if ring.int_flags & INT_FLAG_REG_RING == 0 {
         return -libc::EINVAL;
     }
-    let up = io_uring_rsrc_update { offset: ring.enter_ring_fd as u32, ..Default::default() };
+    let up = io_uring_rsrc_update {
+        offset: ring.enter_ring_fd as u32,
+        ..Default::default()
+    };
     let ret = do_register(ring, IORING_UNREGISTER_RING_FDS, arg(&up), 1);
     if ret == 1 {
         ring.enter_ring_fd = ring.ring_fd;
@@ -214,14 +297,25 @@ pub fn register_buf_ring(ring: &io_uring, reg: &mut io_uring_buf_reg, flags: u32
 }
 
 pub fn unregister_buf_ring(ring: &io_uring, bgid: c_int) -> c_int {
-    let reg = io_uring_buf_reg { bgid: bgid as u16, ..Default::default() };
+    let reg = io_uring_buf_reg {
+        bgid: bgid as u16,
+        ..Default::default()
+    };
     do_register(ring, IORING_UNREGISTER_PBUF_RING, arg(&reg), 1)
 }
 
 /// The kernel's head of buffer group `bgid`.
 pub fn buf_ring_head(ring: &io_uring, bgid: c_int) -> Result<u16, c_int> {
-    let mut status = io_uring_buf_status { buf_group: bgid as u32, ..Default::default() };
-    let ret = do_register(ring, IORING_REGISTER_PBUF_STATUS, (&mut status as *mut io_uring_buf_status).cast(), 1);
+    let mut status = io_uring_buf_status {
+        buf_group: bgid as u32,
+        ..Default::default()
+    };
+    let ret = do_register(
+        ring,
+        IORING_REGISTER_PBUF_STATUS,
+        (&mut status as *mut io_uring_buf_status).cast(),
+        1,
+    );
     if ret != 0 {
         return Err(ret);
     }
@@ -244,7 +338,11 @@ pub fn register_file_alloc_range(ring: &io_uring, off: u32, len: u32) -> c_int {
 }
 
 pub fn register_napi(ring: &io_uring, napi: *mut io_uring_napi, register: bool) -> c_int {
-    let op = if register { IORING_REGISTER_NAPI } else { IORING_UNREGISTER_NAPI };
+    let op = if register {
+        IORING_REGISTER_NAPI
+    } else {
+        IORING_UNREGISTER_NAPI
+    };
     do_register(ring, op, napi.cast_const().cast(), 1)
 }
 
@@ -256,7 +354,13 @@ pub fn register_clock(ring: &io_uring, clock: *mut io_uring_clock_register) -> c
 /// `IORING_REGISTER_SRC_REGISTERED`, `src` is named by its registered index
 /// when it has one, else by its plain fd (and the flag is dropped).
 pub fn clone_buffers_offset(dst: &io_uring, src: &io_uring, dst_off: u32, src_off: u32, nr: u32, flags: u32) -> c_int {
-    let mut buf = io_uring_clone_buffers { flags, src_off, dst_off, nr, ..Default::default() };
+    let mut buf = io_uring_clone_buffers {
+        flags,
+        src_off,
+        dst_off,
+        nr,
+        ..Default::default()
+    };
     if flags & IORING_REGISTER_SRC_REGISTERED != 0 && src.int_flags & INT_FLAG_REG_REG_RING != 0 {
         buf.src_fd = src.enter_ring_fd as u32;
     } else {
@@ -348,7 +452,12 @@ fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> c_int {
     }
     p.sq_off = io_sqring_offsets::default();
     p.cq_off = io_cqring_offsets::default();
-    let ret = do_register(ring, IORING_REGISTER_RESIZE_RINGS, (p as *mut io_uring_params).cast(), 1);
+    let ret = do_register(
+        ring,
+        IORING_REGISTER_RESIZE_RINGS,
+        (p as *mut io_uring_params).cast(),
+        1,
+    );
     if ret < 0 {
         return ret;
     }

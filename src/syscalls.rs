@@ -14,7 +14,14 @@ fn last_errno() -> Errno {
 ///
 /// # Safety
 /// As for `mmap`: a fixed `addr` may replace existing mappings.
-pub unsafe fn mmap(addr: *mut c_void, len: usize, prot: c_int, flags: c_int, fd: c_int, off: i64) -> Result<*mut c_void> {
+pub unsafe fn mmap(
+    addr: *mut c_void,
+    len: usize,
+    prot: c_int,
+    flags: c_int,
+    fd: c_int,
+    off: i64,
+) -> Result<*mut c_void> {
     // SAFETY: forwarded contract.
     let p = unsafe { libc::mmap(addr, len, prot, flags, fd, off) };
     if p == libc::MAP_FAILED {

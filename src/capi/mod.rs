@@ -5,8 +5,6 @@
 
 use core::ffi::c_int;
 
-
-
 mod queue;
 mod register;
 mod setup;
@@ -31,4 +29,3 @@ pub(crate) use ring_or;
 
 /// `-EINVAL`, what a NULL ring gets.
 pub(crate) const NULL_RING: c_int = -libc::EINVAL;
-

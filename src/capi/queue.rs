@@ -49,7 +49,10 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_timeout(
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
     let ring = ring_or!(ring, NULL_RING);
-    deliver(complete::submit_and_wait_timeout(ring, wait_nr, ts, 0, sigmask), cqe_ptr)
+    deliver(
+        complete::submit_and_wait_timeout(ring, wait_nr, ts, 0, sigmask),
+        cqe_ptr,
+    )
 }
 
 #[no_mangle]
@@ -65,7 +68,10 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_min_timeout(
     if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
         return -libc::EINVAL;
     }
-    deliver(complete::submit_and_wait_timeout(ring, wait_nr, ts, min_wait, sigmask), cqe_ptr)
+    deliver(
+        complete::submit_and_wait_timeout(ring, wait_nr, ts, min_wait, sigmask),
+        cqe_ptr,
+    )
 }
 
 #[no_mangle]
@@ -116,7 +122,10 @@ pub unsafe extern "C" fn io_uring_wait_cqes_min_timeout(
     if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
         return -libc::EINVAL;
     }
-    deliver(complete::wait_cqes_ext(ring, 0, wait_nr, ts, min_ts_usec, sigmask), cqe_ptr)
+    deliver(
+        complete::wait_cqes_ext(ring, 0, wait_nr, ts, min_ts_usec, sigmask),
+        cqe_ptr,
+    )
 }
 
 #[no_mangle]

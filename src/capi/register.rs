@@ -9,7 +9,11 @@ use crate::ring::io_uring;
 use crate::sys::*;
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_buffers(ring: *mut io_uring, iovecs: *const libc::iovec, nr_iovecs: c_uint) -> c_int {
+pub unsafe extern "C" fn io_uring_register_buffers(
+    ring: *mut io_uring,
+    iovecs: *const libc::iovec,
+    nr_iovecs: c_uint,
+) -> c_int {
     reg::register_buffers(ring_or!(ring, NULL_RING), iovecs, nr_iovecs)
 }
 
@@ -135,7 +139,11 @@ pub unsafe extern "C" fn io_uring_enable_rings(ring: *mut io_uring) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_iowq_aff(ring: *mut io_uring, cpusz: usize, mask: *const libc::cpu_set_t) -> c_int {
+pub unsafe extern "C" fn io_uring_register_iowq_aff(
+    ring: *mut io_uring,
+    cpusz: usize,
+    mask: *const libc::cpu_set_t,
+) -> c_int {
     reg::register_iowq_aff(ring_or!(ring, NULL_RING), cpusz, mask)
 }
 
@@ -165,10 +173,16 @@ pub unsafe extern "C" fn io_uring_close_ring_fd(ring: *mut io_uring) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_buf_ring(ring: *mut io_uring, reg: *mut io_uring_buf_reg, flags: c_uint) -> c_int {
+pub unsafe extern "C" fn io_uring_register_buf_ring(
+    ring: *mut io_uring,
+    reg: *mut io_uring_buf_reg,
+    flags: c_uint,
+) -> c_int {
     let ring = ring_or!(ring, NULL_RING);
     // SAFETY: a non-NULL registration struct is the caller's.
-    let Some(r) = (unsafe { reg.as_mut() }) else { return -libc::EFAULT };
+    let Some(r) = (unsafe { reg.as_mut() }) else {
+        return -libc::EFAULT;
+    };
     reg::register_buf_ring(ring, r, flags)
 }
 
@@ -226,7 +240,10 @@ pub unsafe extern "C" fn io_uring_free_buf_ring(
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_sync_cancel(ring: *mut io_uring, reg: *mut io_uring_sync_cancel_reg) -> c_int {
+pub unsafe extern "C" fn io_uring_register_sync_cancel(
+    ring: *mut io_uring,
+    reg: *mut io_uring_sync_cancel_reg,
+) -> c_int {
     reg::register_sync_cancel(ring_or!(ring, NULL_RING), reg)
 }
 
@@ -310,7 +327,11 @@ pub unsafe extern "C" fn io_uring_register_region(ring: *mut io_uring, reg: *mut
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_register_wait_reg(ring: *mut io_uring, reg: *mut io_uring_reg_wait, nr: c_int) -> c_int {
+pub unsafe extern "C" fn io_uring_register_wait_reg(
+    ring: *mut io_uring,
+    reg: *mut io_uring_reg_wait,
+    nr: c_int,
+) -> c_int {
     reg::register_wait_reg(ring_or!(ring, NULL_RING), reg, nr)
 }
 
@@ -333,7 +354,9 @@ pub unsafe extern "C" fn io_uring_register_query(query: *mut io_uring_query_hdr)
 pub unsafe extern "C" fn io_uring_resize_rings(ring: *mut io_uring, p: *mut io_uring_params) -> c_int {
     let ring = ring_or!(ring, NULL_RING);
     // SAFETY: a non-NULL params pointer is the caller's struct.
-    let Some(p) = (unsafe { p.as_mut() }) else { return -libc::EFAULT };
+    let Some(p) = (unsafe { p.as_mut() }) else {
+        return -libc::EFAULT;
+    };
     reg::resize_rings(ring, p)
 }
 

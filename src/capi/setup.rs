@@ -10,16 +10,25 @@ use crate::sys::*;
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_init(entries: c_uint, ring: *mut io_uring, flags: c_uint) -> c_int {
-    let mut p = io_uring_params { flags, ..Default::default() };
+    let mut p = io_uring_params {
+        flags,
+        ..Default::default()
+    };
     // SAFETY: p is a local params struct; the ring pointer is checked inside.
     unsafe { io_uring_queue_init_params(entries, ring, &mut p) }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_queue_init_params(entries: c_uint, ring: *mut io_uring, p: *mut io_uring_params) -> c_int {
+pub unsafe extern "C" fn io_uring_queue_init_params(
+    entries: c_uint,
+    ring: *mut io_uring,
+    p: *mut io_uring_params,
+) -> c_int {
     let ring = ring_or!(ring, NULL_RING);
     // SAFETY: a non-NULL params pointer is the caller's struct.
-    let Some(p) = (unsafe { p.as_mut() }) else { return -libc::EFAULT };
+    let Some(p) = (unsafe { p.as_mut() }) else {
+        return -libc::EFAULT;
+    };
     // SAFETY: no application memory is involved.
     match unsafe { crate::setup::queue_init_params(entries, ring, p, ptr::null_mut(), 0) } {
         Ok(_) => 0,
@@ -37,7 +46,9 @@ pub unsafe extern "C" fn io_uring_queue_init_mem(
 ) -> c_int {
     let ring = ring_or!(ring, NULL_RING);
     // SAFETY: a non-NULL params pointer is the caller's struct.
-    let Some(p) = (unsafe { p.as_mut() }) else { return -libc::EFAULT };
+    let Some(p) = (unsafe { p.as_mut() }) else {
+        return -libc::EFAULT;
+    };
     p.flags |= IORING_SETUP_NO_MMAP;
     // SAFETY: the caller hands over buf_size bytes at buf for the ring's life.
     match unsafe { crate::setup::queue_init_params(entries, ring, p, buf, buf_size) } {
@@ -50,7 +61,9 @@ pub unsafe extern "C" fn io_uring_queue_init_mem(
 pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params, ring: *mut io_uring) -> c_int {
     let ring = ring_or!(ring, NULL_RING);
     // SAFETY: a non-NULL params pointer is the caller's struct.
-    let Some(p) = (unsafe { p.as_ref() }) else { return -libc::EFAULT };
+    let Some(p) = (unsafe { p.as_ref() }) else {
+        return -libc::EFAULT;
+    };
     // SAFETY: the caller says p describes fd; mmap fails cleanly otherwise.
     to_c0(unsafe { crate::setup::queue_mmap(fd, p, ring) })
 }
@@ -72,7 +85,9 @@ pub unsafe extern "C" fn io_uring_ring_dontfork(ring: *mut io_uring) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_memory_size_params(entries: c_uint, p: *mut io_uring_params) -> isize {
     // SAFETY: a non-NULL params pointer is the caller's struct.
-    let Some(p) = (unsafe { p.as_ref() }) else { return -libc::EFAULT as isize };
+    let Some(p) = (unsafe { p.as_ref() }) else {
+        return -libc::EFAULT as isize;
+    };
     match crate::setup::memory_size(entries, p) {
         Ok(n) => n as isize,
         Err(e) => e.neg() as isize,
@@ -81,7 +96,10 @@ pub unsafe extern "C" fn io_uring_memory_size_params(entries: c_uint, p: *mut io
 
 #[no_mangle]
 pub extern "C" fn io_uring_memory_size(entries: c_uint, flags: c_uint) -> isize {
-    let p = io_uring_params { flags, ..Default::default() };
+    let p = io_uring_params {
+        flags,
+        ..Default::default()
+    };
     match crate::setup::memory_size(entries, &p) {
         Ok(n) => n as isize,
         Err(e) => e.neg() as isize,
@@ -108,7 +126,10 @@ pub unsafe extern "C" fn io_uring_mlock_size_params(entries: c_uint, p: *mut io_
 
 #[no_mangle]
 pub extern "C" fn io_uring_mlock_size(entries: c_uint, flags: c_uint) -> isize {
-    let mut p = io_uring_params { flags, ..Default::default() };
+    let mut p = io_uring_params {
+        flags,
+        ..Default::default()
+    };
     // SAFETY: p is local.
     unsafe { io_uring_mlock_size_params(entries, &mut p) }
 }
@@ -184,4 +205,3 @@ pub unsafe extern "C" fn io_uring_register(fd: c_uint, opcode: c_uint, arg: *con
     // SAFETY: the kernel validates the argument against the opcode.
     unsafe { crate::sys::io_uring_register(fd as c_int, opcode, arg, nr_args) }
 }
-

@@ -5,8 +5,6 @@
 //! struct carries compile-time size/offset checks against the layout that
 //! liburing 2.15's headers produce on x86_64.
 
-
-
 /// Compile-time check that a struct has the given size and field offsets.
 macro_rules! assert_layout {
     ($ty:ty, $size:expr $(, $field:ident @ $off:expr)* $(,)?) => {
