@@ -17,6 +17,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -83,7 +90,7 @@ static inline void capi_skip(const char *what, const char *why)
 		if (cond)						\
 			capi_pass(what);				\
 		else							\
-			capi_failf(what, "-" __VA_ARGS__);		\
+			capi_failf(what, " " __VA_ARGS__);		\
 	} while (0)
 
 /* An equality check on integers, printing both sides on failure. */
@@ -317,6 +324,101 @@ static inline void capi_in_child(const char *what, void (*fn)(void *), void *arg
 		capi_skipped += t->skipped;
 	}
 	munmap(t, sizeof(*t));
+}
+
+/* ---- a system call spy (seccomp user notification) ------------------ */
+
+/*
+ * Watches one system call of the calling thread (and threads it creates
+ * afterwards): every call is held, its six arguments recorded, and then let
+ * through unchanged, or failed with an errno when decide() says so. This
+ * proves what the library asks of the kernel (flags, fds, retries) without
+ * trusting the library's own account. A filter cannot be removed, so use it
+ * only inside capi_in_child().
+ */
+#define CAPI_SPY_MAX 128
+struct capi_spy {
+	int listener;
+	int ncalls;
+	unsigned long long args[CAPI_SPY_MAX][6];
+	/* 0: run the call; a positive errno: fail it with that errno */
+	int (*decide)(struct capi_spy *spy, const unsigned long long *args);
+	void *ctx;
+};
+
+static inline void *capi_spy_thread(void *arg)
+{
+	struct capi_spy *spy = arg;
+
+	for (;;) {
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+		int n, err = 0;
+
+		memset(&req, 0, sizeof(req));
+		if (ioctl(spy->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			return NULL;
+		}
+		n = __atomic_load_n(&spy->ncalls, __ATOMIC_RELAXED);
+		if (n < CAPI_SPY_MAX) {
+			int i;
+
+			for (i = 0; i < 6; i++)
+				spy->args[n][i] = req.data.args[i];
+		}
+		if (spy->decide)
+			err = spy->decide(spy, req.data.args);
+		__atomic_store_n(&spy->ncalls, n + 1, __ATOMIC_RELEASE);
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		if (err)
+			resp.error = -err;
+		else
+			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		ioctl(spy->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+}
+
+/* Returns 0, or -errno when seccomp user notification is unavailable. */
+static inline int capi_spy_install(struct capi_spy *spy, long nr)
+{
+	struct sock_filter filt[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {
+		.len = sizeof(filt) / sizeof(filt[0]),
+		.filter = filt,
+	};
+	pthread_t th;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	spy->listener = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+				     SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (spy->listener < 0)
+		return -errno;
+	if (pthread_create(&th, NULL, capi_spy_thread, spy))
+		return -EAGAIN;
+	pthread_detach(th);
+	return 0;
+}
+
+static inline int capi_spy_calls(struct capi_spy *spy)
+{
+	return __atomic_load_n(&spy->ncalls, __ATOMIC_ACQUIRE);
+}
+
+static inline void capi_spy_reset(struct capi_spy *spy)
+{
+	__atomic_store_n(&spy->ncalls, 0, __ATOMIC_RELEASE);
 }
 
 /* ---- small helpers -------------------------------------------------- */

@@ -8,13 +8,6 @@
  */
 #include "capi.h"
 
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <pthread.h>
-#include <stddef.h>
-#include <sys/ioctl.h>
-#include <sys/prctl.h>
 
 #define KB 1024UL
 
@@ -602,80 +595,33 @@ static void test_exported_get_sqe(void)
 
 /* ---- NO_SQARRAY fallback, proven with a seccomp supervisor --------------- */
 
-#define MAX_CALLS 8
-struct setup_spy {
-	int listener;
-	int refuse_errno;	/* errno for setups asking for NO_SQARRAY */
-	int ncalls;
-	unsigned flags[MAX_CALLS];
-	unsigned entries[MAX_CALLS];
+/*
+ * The spy's verdict on io_uring_setup: record the params flags, and refuse
+ * setups that ask for NO_SQARRAY with refuse_errno (0: let all through).
+ */
+struct setup_verdict {
+	int refuse_errno;
+	unsigned flags[CAPI_SPY_MAX];
 };
 
-static void *spy_thread(void *arg)
+static int setup_decide(struct capi_spy *spy, const unsigned long long *args)
 {
-	struct setup_spy *spy = arg;
+	struct setup_verdict *v = spy->ctx;
+	/* same address space: the params are readable directly */
+	const struct io_uring_params *p = (const void *)(uintptr_t)args[1];
+	int n = spy->ncalls;
 
-	for (;;) {
-		struct seccomp_notif req;
-		struct seccomp_notif_resp resp;
-		const struct io_uring_params *p;
-
-		memset(&req, 0, sizeof(req));
-		if (ioctl(spy->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
-			if (errno == EINTR)
-				continue;
-			return NULL;
-		}
-		memset(&resp, 0, sizeof(resp));
-		resp.id = req.id;
-		/* same address space: the params are readable directly */
-		p = (const struct io_uring_params *)(uintptr_t)req.data.args[1];
-		if (spy->ncalls < MAX_CALLS) {
-			spy->flags[spy->ncalls] = p ? p->flags : ~0U;
-			spy->entries[spy->ncalls] = (unsigned)req.data.args[0];
-		}
-		spy->ncalls++;
-		if (p && (p->flags & IORING_SETUP_NO_SQARRAY) && spy->refuse_errno) {
-			resp.error = -spy->refuse_errno;
-		} else {
-			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		}
-		ioctl(spy->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
-	}
-}
-
-static int install_setup_spy(struct setup_spy *spy)
-{
-	struct sock_filter filt[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = {
-		.len = sizeof(filt) / sizeof(filt[0]),
-		.filter = filt,
-	};
-	pthread_t th;
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return -errno;
-	spy->listener = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
-				     SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-	if (spy->listener < 0)
-		return -errno;
-	if (pthread_create(&th, NULL, spy_thread, spy))
-		return -EAGAIN;
-	pthread_detach(th);
+	if (n < CAPI_SPY_MAX)
+		v->flags[n] = p ? p->flags : ~0U;
+	if (p && (p->flags & IORING_SETUP_NO_SQARRAY))
+		return v->refuse_errno;
 	return 0;
 }
 
 static void fallback_child(void *unused)
 {
-	static struct setup_spy spy;
+	static struct capi_spy cspy;
+	static struct setup_verdict verdict;
 	struct io_uring_params p;
 	struct io_uring ring;
 	const char *err;
@@ -683,7 +629,9 @@ static void fallback_child(void *unused)
 	int ret, ok;
 	char *buf;
 
-	ret = install_setup_spy(&spy);
+	cspy.decide = setup_decide;
+	cspy.ctx = &verdict;
+	ret = capi_spy_install(&cspy, __NR_io_uring_setup);
 	if (ret == -EINVAL || ret == -ENOSYS || ret == -EACCES) {
 		capi_skip("NO_SQARRAY fallback", "seccomp user notification unavailable");
 		return;
@@ -692,15 +640,15 @@ static void fallback_child(void *unused)
 		return;
 
 	/* 1. kernel refuses NO_SQARRAY with EINVAL: liburing retries without */
-	spy.refuse_errno = EINVAL;
-	spy.ncalls = 0;
+	verdict.refuse_errno = EINVAL;
+	capi_spy_reset(&cspy);
 	ret = io_uring_queue_init(16, &ring, 0);
 	CHECK_RET(ret, 0, "fallback: queue_init succeeds when NO_SQARRAY is refused");
-	CHECK_EQ(spy.ncalls, 2, "fallback: io_uring_setup called twice");
-	CHECK(spy.ncalls >= 2 && (spy.flags[0] & IORING_SETUP_NO_SQARRAY) &&
-	      !(spy.flags[1] & IORING_SETUP_NO_SQARRAY),
+	CHECK_EQ(capi_spy_calls(&cspy), 2, "fallback: io_uring_setup called twice");
+	CHECK(capi_spy_calls(&cspy) >= 2 && (verdict.flags[0] & IORING_SETUP_NO_SQARRAY) &&
+	      !(verdict.flags[1] & IORING_SETUP_NO_SQARRAY),
 	      "fallback: first call with NO_SQARRAY, second without",
-	      "flags 0x%x then 0x%x", spy.flags[0], spy.flags[1]);
+	      "flags 0x%x then 0x%x", verdict.flags[0], verdict.flags[1]);
 	if (ret == 0) {
 		CHECK(!(ring.flags & IORING_SETUP_NO_SQARRAY),
 		      "fallback: ring.flags has no NO_SQARRAY");
@@ -715,27 +663,27 @@ static void fallback_child(void *unused)
 	}
 
 	/* 2. explicitly asked for NO_SQARRAY: no fallback */
-	spy.ncalls = 0;
+	capi_spy_reset(&cspy);
 	ret = io_uring_queue_init(16, &ring, IORING_SETUP_NO_SQARRAY);
 	CHECK_RET(ret, -EINVAL, "fallback: explicit NO_SQARRAY refused stays -EINVAL");
-	CHECK_EQ(spy.ncalls, 1, "fallback: explicit NO_SQARRAY is tried once");
+	CHECK_EQ(capi_spy_calls(&cspy), 1, "fallback: explicit NO_SQARRAY is tried once");
 
 	/* 3. a different error is not a reason to fall back */
-	spy.refuse_errno = ENOMEM;
-	spy.ncalls = 0;
+	verdict.refuse_errno = ENOMEM;
+	capi_spy_reset(&cspy);
 	ret = io_uring_queue_init(16, &ring, 0);
 	CHECK_RET(ret, -ENOMEM, "fallback: -ENOMEM is returned, not retried");
-	CHECK_EQ(spy.ncalls, 1, "fallback: -ENOMEM means one call");
+	CHECK_EQ(capi_spy_calls(&cspy), 1, "fallback: -ENOMEM means one call");
 
 	/* 4. queue_init_mem falls back too, and sizes the SQ array in */
-	spy.refuse_errno = EINVAL;
-	spy.ncalls = 0;
+	verdict.refuse_errno = EINVAL;
+	capi_spy_reset(&cspy);
 	buf = mmap(NULL, 256 * KB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_CQSIZE;
 	p.cq_entries = 1024;
 	ret = io_uring_queue_init_mem(1024, &ring, &p, buf, 256 * KB);
-	CHECK_EQ(spy.ncalls, 2, "fallback: queue_init_mem calls io_uring_setup twice");
+	CHECK_EQ(capi_spy_calls(&cspy), 2, "fallback: queue_init_mem calls io_uring_setup twice");
 	CHECK_EQ(ret, expected_memory(1024, IORING_SETUP_CQSIZE, 1024),
 		 "fallback: queue_init_mem bytes include the SQ array");
 	if (ret > 0) {
@@ -749,15 +697,15 @@ static void fallback_child(void *unused)
 	munmap(buf, 256 * KB);
 
 	/* 5. without refusal, NO_SQARRAY is asked for once and kept */
-	spy.refuse_errno = 0;
-	spy.ncalls = 0;
+	verdict.refuse_errno = 0;
+	capi_spy_reset(&cspy);
 	ret = io_uring_queue_init(16, &ring, 0);
-	CHECK(ret == 0 && spy.ncalls == 1 && (spy.flags[0] & IORING_SETUP_NO_SQARRAY),
+	CHECK(ret == 0 && capi_spy_calls(&cspy) == 1 && (verdict.flags[0] & IORING_SETUP_NO_SQARRAY),
 	      "no refusal: one io_uring_setup call, with NO_SQARRAY",
-	      "ret %d calls %d flags 0x%x", ret, spy.ncalls, spy.flags[0]);
+	      "ret %d calls %d flags 0x%x", ret, capi_spy_calls(&cspy), verdict.flags[0]);
 	if (ret == 0)
 		io_uring_queue_exit(&ring);
-	spy.refuse_errno = 0;
+	verdict.refuse_errno = 0;
 }
 
 /* ---- ring fd registration and close_ring_fd ------------------------------ */

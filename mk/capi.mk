@@ -6,6 +6,7 @@
 #   make test-capi CAPI_HEADERS=upstream  upstream 2.15's headers + our library
 #   make test-qemu                        Debian's qemu-io through our library
 #   make capi-valgrind                    every program once under valgrind
+#   make test-capi-reference              the same programs against upstream's own library
 #
 # CAPI_NOPS sets the NOP count of nops.c (default 10 million).
 
@@ -32,7 +33,7 @@ CAPI_BINS     := $(addprefix $(CAPI_OUT)/,$(CAPI_PROGS))
 
 TEST_TARGETS += test-capi test-qemu
 
-.PHONY: test-capi test-qemu capi-build capi-valgrind capi-our-headers
+.PHONY: test-capi test-qemu capi-build capi-valgrind capi-our-headers test-capi-reference
 
 # Our headers must exist: build them, and say clearly when they do not.
 capi-our-headers: headers
@@ -66,3 +67,18 @@ capi-valgrind: capi-build
 
 test-qemu: $(SO)
 	$(CAPI_DIR)/qemu-io.sh $(CAPI_LIBDIR)
+
+# Validate the tests themselves: run them against upstream 2.15's own
+# liburing.so.2, built from the fetched source (not part of `make test`).
+CAPI_REF := target/capi-reference
+
+$(CAPI_REF)/.built: $(CAPI_DIR)/fetch-upstream.sh
+	@up=$$($(CAPI_DIR)/fetch-upstream.sh) && rm -rf $(CAPI_REF) && \
+	cp -R "$$up" $(CAPI_REF) && cd $(CAPI_REF) && \
+	./configure > configure.out 2>&1 && \
+	env -u MAKEFLAGS -u MAKELEVEL $(MAKE) -C src > build.out 2>&1 && \
+	ln -sf liburing.so.$(VERSION) src/liburing.so.2 && touch .built
+
+test-capi-reference: capi-build $(CAPI_REF)/.built
+	LD_LIBRARY_PATH=$(CURDIR)/$(CAPI_REF)/src \
+		$(CAPI_DIR)/run-capi.sh $(CAPI_OUT) $(CURDIR)/$(CAPI_REF)/src
