@@ -39,6 +39,9 @@ test: all
 test-rust:
 	$(CARGO) test --release --quiet
 
+demo: all
+	capi-tests/demo.sh
+
 $(RUST_A): $(shell find src -name '*.rs') Cargo.toml build.rs
 	$(CARGO) build --release --quiet
 
