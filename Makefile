@@ -37,7 +37,7 @@ test: all
 	echo "all test targets passed: $(TEST_TARGETS)"
 
 test-rust:
-	$(CARGO) test --release --quiet
+	$(CARGO) test --release --lib
 
 demo: all
 	capi-tests/demo.sh
