@@ -44,23 +44,10 @@ for m in $MODES; do
     case $m in abi|source|ffi) ;; *) die "unknown mode '$m' (abi, source, ffi)";; esac
 done
 
-up=$("$top/capi-tests/fetch-upstream.sh") || die "could not get the upstream tree"
 [ -f "$libdir/liburing.so.2" ] || die "$libdir/liburing.so.2 missing: run make first"
 
-# --- 1. a configured copy of upstream's tree ------------------------------
-# configure writes config-host.h (the machine's features, used by the tests)
-# and the generated public headers liburing/compat.h and io_uring_version.h.
-# It runs in a private copy so the fetched tree stays untouched.
-cfg="$out/upstream"
-if [ ! -f "$cfg/.configured" ] || [ "$(cat "$cfg/.configured")" != "$up" ]; then
-    say "configuring a copy of $up"
-    rm -rf "$cfg"
-    mkdir -p "$out"
-    cp -a "$up" "$cfg"
-    rm -f "$cfg/.complete"
-    (cd "$cfg" && ./configure > configure.log 2>&1) || die "upstream configure failed: $cfg/configure.log"
-    echo "$up" > "$cfg/.configured"
-fi
+# --- 1. a configured copy of upstream's tree (config-host.h, compat.h) ---
+cfg=$("$here/configured.sh") || die "could not configure upstream's tree"
 
 # The test list is the one upstream's test/Makefile builds for this
 # configuration: ask make itself.
