@@ -26,6 +26,8 @@
 #   NO_RUN=1                 build only
 set -uo pipefail
 
+main() {
+
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here="$top/capi-tests/upstream"
 MODES=${MODES:-abi source ffi}
@@ -80,10 +82,11 @@ for mode in $MODES; do
     mdir="$out/$mode"
     tdir="$mdir/test"
     mkdir -p "$tdir" "$mdir/src"
-    # Links to the upstream test sources; "../src/*.h" resolves to our shims.
+    # Links to everything in upstream's test directory (sources, helper
+    # scripts such as napi-test.sh, data); "../src/*.h" resolves to our shims.
     for f in "$cfg"/test/*; do
         b=$(basename "$f")
-        case $b in *.c|*.cc|*.h) ln -sfn "$f" "$tdir/$b";; esac
+        case $b in Makefile|*.t|*.o|*.d|output) ;; *) ln -sfn "$f" "$tdir/$b";; esac
     done
     for f in "$here"/shims/src/*.h; do ln -sfn "$f" "$mdir/src/$(basename "$f")"; done
 
@@ -206,4 +209,8 @@ echo
 echo "=== upstream tests: summary ($ntests tests per mode) ==="
 printf '%-8s %6s %7s %6s %8s %9s %7s %7s\n' mode passed skipped failed timeout "not built" build run
 printf '%s\n' "${summary[@]}"
-exit $overall
+return $overall
+}
+
+main "$@"
+exit $?
