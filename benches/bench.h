@@ -4,7 +4,12 @@
  * upstream liburing 2.15 (its header and library) and once against ours.
  * Each run prints one line the runner (benches/run.py) parses:
  *
- *   bench=<workload> ops=<operations> ns=<nanoseconds timed> lib=<liburing loaded>
+ *   bench=<workload> ops=<operations> ns=<wall-clock ns> cpu_ns=<process CPU ns>
+ *         lib=<liburing loaded>
+ *
+ * (on one line). Process CPU time includes the kernel work done on behalf of
+ * the process (system calls, an SQPOLL thread); it is the measure to trust
+ * when other work competes for the CPUs.
  *
  * A program exits non-zero as soon as a result is wrong: the numbers are only
  * worth printing when every completion and every byte was checked.
@@ -41,12 +46,29 @@
 			BENCH_FAIL("check failed: " #cond ": " __VA_ARGS__);   \
 	} while (0)
 
-static inline uint64_t bench_now_ns(void)
+static inline uint64_t bench_clock_ns(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Wall-clock and CPU time accumulated over the timed sections. */
+struct bench_timer {
+	uint64_t wall, cpu, wall0, cpu0;
+};
+
+static inline void bench_start(struct bench_timer *t)
+{
+	t->cpu0 = bench_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	t->wall0 = bench_clock_ns(CLOCK_MONOTONIC);
+}
+
+static inline void bench_stop(struct bench_timer *t)
+{
+	t->wall += bench_clock_ns(CLOCK_MONOTONIC) - t->wall0;
+	t->cpu += bench_clock_ns(CLOCK_PROCESS_CPUTIME_ID) - t->cpu0;
 }
 
 /* Parses a positive count argument or exits. */
@@ -79,10 +101,11 @@ static inline const char *bench_loaded_lib(void)
 }
 
 static inline void bench_report(const char *name, unsigned long ops,
-				uint64_t ns)
+				const struct bench_timer *t)
 {
-	printf("bench=%s ops=%lu ns=%llu lib=%s\n", name, ops,
-	       (unsigned long long)ns, bench_loaded_lib());
+	printf("bench=%s ops=%lu ns=%llu cpu_ns=%llu lib=%s\n", name, ops,
+	       (unsigned long long)t->wall, (unsigned long long)t->cpu,
+	       bench_loaded_lib());
 	fflush(stdout);
 }
 

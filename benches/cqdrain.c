@@ -79,7 +79,8 @@ int main(int argc, char **argv)
 	struct io_uring_params p;
 	struct io_uring ring;
 	unsigned long ops, rounds, r;
-	uint64_t seq = 0, ns = 0;
+	struct bench_timer t = {0};
+	uint64_t seq = 0;
 	char name[32];
 	int big, ret;
 
@@ -108,20 +109,20 @@ int main(int argc, char **argv)
 	bench_drain(&ring, cqes, HEAD_OFFSET, 0, big);
 
 	for (r = 0; r < rounds; r++) {
-		uint64_t first = seq, t0;
+		uint64_t first = seq;
 
 		seq = fill(&ring, CQ_ENTRIES, seq);
 		BENCH_CHECK((*ring.cq.khead & (CQ_ENTRIES - 1)) == HEAD_OFFSET,
 			    "head at %u", *ring.cq.khead);
-		t0 = bench_now_ns();
+		bench_start(&t);
 		bench_drain(&ring, cqes, CQ_ENTRIES, first, big);
-		ns += bench_now_ns() - t0;
+		bench_stop(&t);
 	}
 	BENCH_CHECK(io_uring_cq_ready(&ring) == 0, "CQEs left over");
 	BENCH_CHECK(!(*ring.sq.kflags & IORING_SQ_CQ_OVERFLOW), "CQ overflowed");
 	io_uring_queue_exit(&ring);
 
 	snprintf(name, sizeof(name), "cqdrain-cqe%s", argv[1]);
-	bench_report(name, rounds * CQ_ENTRIES, ns);
+	bench_report(name, rounds * CQ_ENTRIES, &t);
 	return 0;
 }

@@ -105,7 +105,8 @@ int main(int argc, char **argv)
 	enum reap reap;
 	unsigned batch;
 	unsigned long ops, rounds;
-	uint64_t t0, t1, done;
+	struct bench_timer t = {0};
+	uint64_t done;
 	char name[64];
 	int ret;
 
@@ -131,14 +132,14 @@ int main(int argc, char **argv)
 
 	/* One untimed round to fault in the rings. */
 	bench_loop(&ring, reap, batch, 1);
-	t0 = bench_now_ns();
+	bench_start(&t);
 	done = bench_loop(&ring, reap, batch, rounds);
-	t1 = bench_now_ns();
+	bench_stop(&t);
 	BENCH_CHECK(done == (uint64_t)rounds * batch, "%llu ops done",
 		    (unsigned long long)done);
 	io_uring_queue_exit(&ring);
 
 	snprintf(name, sizeof(name), "nop-%s-b%u", argv[1], batch);
-	bench_report(name, rounds * batch, t1 - t0);
+	bench_report(name, rounds * batch, &t);
 	return 0;
 }

@@ -126,7 +126,8 @@ int main(int argc, char **argv)
 	struct slot slots[QD];
 	struct io_uring ring;
 	unsigned long ops, done;
-	uint64_t rng = 0x2545f4914f6cdd1dull, t0, t1;
+	uint64_t rng = 0x2545f4914f6cdd1dull;
+	struct bench_timer t = {0};
 	unsigned i;
 	int fd, ret;
 
@@ -159,9 +160,9 @@ int main(int argc, char **argv)
 		BENCH_FAIL("io_uring_register_files: %s", strerror(-ret));
 
 	bench_loop(&ring, slots, QD, &rng); /* warm-up */
-	t0 = bench_now_ns();
+	bench_start(&t);
 	done = bench_loop(&ring, slots, ops, &rng);
-	t1 = bench_now_ns();
+	bench_stop(&t);
 	BENCH_CHECK(done == ops, "%lu of %lu reads", done, ops);
 	BENCH_CHECK(io_uring_cq_ready(&ring) == 0, "CQEs left over");
 
@@ -171,6 +172,6 @@ int main(int argc, char **argv)
 	BENCH_CHECK(ret == 0, "unregister_buffers: %d", ret);
 	io_uring_queue_exit(&ring);
 	close(fd);
-	bench_report("randread-4k-qd32", ops, t1 - t0);
+	bench_report("randread-4k-qd32", ops, &t);
 	return 0;
 }

@@ -45,7 +45,7 @@ static int next_fd(void)
 int main(int argc, char **argv)
 {
 	unsigned long ops, done;
-	uint64_t t0, t1;
+	struct bench_timer t = {0};
 	int fd_before;
 
 	if (argc != 2)
@@ -54,12 +54,12 @@ int main(int argc, char **argv)
 
 	bench_loop(4);
 	fd_before = next_fd();
-	t0 = bench_now_ns();
+	bench_start(&t);
 	done = bench_loop(ops);
-	t1 = bench_now_ns();
+	bench_stop(&t);
 	BENCH_CHECK(done == ops, "ops");
 	BENCH_CHECK(next_fd() == fd_before, "a ring descriptor leaked");
 
-	bench_report("setup-teardown", ops, t1 - t0);
+	bench_report("setup-teardown", ops, &t);
 	return 0;
 }

@@ -63,7 +63,8 @@ int main(int argc, char **argv)
 	struct io_uring ring;
 	unsigned batch;
 	unsigned long ops, rounds;
-	uint64_t t0, t1, done;
+	struct bench_timer t = {0};
+	uint64_t done;
 	char name[32];
 	int ret;
 
@@ -84,14 +85,14 @@ int main(int argc, char **argv)
 	BENCH_CHECK(ring.flags & IORING_SETUP_SQPOLL, "ring flags %x", ring.flags);
 
 	bench_loop(&ring, batch, 1);
-	t0 = bench_now_ns();
+	bench_start(&t);
 	done = bench_loop(&ring, batch, rounds);
-	t1 = bench_now_ns();
+	bench_stop(&t);
 	BENCH_CHECK(done == (uint64_t)rounds * batch, "ops done");
 	BENCH_CHECK(io_uring_cq_ready(&ring) == 0, "CQEs left over");
 	io_uring_queue_exit(&ring);
 
 	snprintf(name, sizeof(name), "sqpoll-nop-b%u", batch);
-	bench_report(name, rounds * batch, t1 - t0);
+	bench_report(name, rounds * batch, &t);
 	return 0;
 }
