@@ -179,10 +179,10 @@ SPEC = re.compile(r"^\((\d+)\)(?: (.*))?$")
 
 
 def parse_callgrind(path):
-    """Self cost (Ir) per object file from a callgrind output file."""
+    """Self cost (Ir) per (object file, function) from a callgrind output file."""
     names = {}
-    per_obj = {}
-    ob = None
+    per_fn = {}
+    ob = fn = None
     call_cost_next = False
     with open(path) as f:
         for line in f:
@@ -196,7 +196,7 @@ def parse_callgrind(path):
                     # already counted as self cost of the callee.
                     call_cost_next = False
                     continue
-                per_obj[ob] = per_obj.get(ob, 0) + int(line.split()[-1])
+                per_fn[(ob, fn)] = per_fn.get((ob, fn), 0) + int(line.split()[-1])
                 continue
             key, eq, val = line.partition("=")
             if not eq:
@@ -213,7 +213,9 @@ def parse_callgrind(path):
                     name = names.get(ident, val)
                 if key == "ob":
                     ob = name
-    return per_obj
+                elif key == "fn":
+                    fn = name
+    return per_fn
 
 
 def callgrind_count(form, prog, args, toggle, n):
@@ -229,35 +231,52 @@ def callgrind_count(form, prog, args, toggle, n):
         m = LINE.match(p.stdout.strip().splitlines()[-1])
         if not m or os.path.dirname(m.group(5)) != os.path.realpath(libdir):
             raise BenchError(f"{name}: callgrind run loaded {m.group(5) if m else '?'}")
-        per_obj = parse_callgrind(out)
-    total = sum(per_obj.values())
-    lib = sum(v for k, v in per_obj.items() if k and os.path.basename(k).startswith("liburing"))
-    libc = sum(v for k, v in per_obj.items() if k and os.path.basename(k).startswith("libc.so"))
-    return int(m.group(2)), total, lib, libc
+        per_fn = parse_callgrind(out)
+    return int(m.group(2)), per_fn
 
 
-def callgrind(forms, only):
+def in_lib(ob):
+    return bool(ob) and os.path.basename(ob).startswith("liburing")
+
+
+def in_libc(ob):
+    return bool(ob) and os.path.basename(ob).startswith("libc.so")
+
+
+def callgrind(forms, only, detail=False):
     rows = {}
     for name, prog, args, toggle, n1, n2 in callgrind_workloads():
         if only and not re.search(only, name):
             continue
         for form in forms:
-            o1, t1, l1, c1 = callgrind_count(form, prog, args, toggle, n1)
-            o2, t2, l2, c2 = callgrind_count(form, prog, args, toggle, n2)
+            o1, f1 = callgrind_count(form, prog, args, toggle, n1)
+            o2, f2 = callgrind_count(form, prog, args, toggle, n2)
             d = o2 - o1
+            # Per function, the cost of the extra operations of the longer run.
+            per_fn = {k: (f2.get(k, 0) - f1.get(k, 0)) / d for k in set(f1) | set(f2)}
             rows.setdefault(name, {})[form[0]] = {
-                "total": (t2 - t1) / d, "lib": (l2 - l1) / d, "libc": (c2 - c1) / d}
+                "total": sum(per_fn.values()),
+                "lib": sum(v for (ob, _), v in per_fn.items() if in_lib(ob)),
+                "libc": sum(v for (ob, _), v in per_fn.items() if in_libc(ob)),
+                "functions": {f"{os.path.basename(ob or '?')}:{fn}": round(v, 2)
+                              for (ob, fn), v in per_fn.items() if abs(v) >= 0.05},
+            }
+            if detail:
+                print(f"-- {name} {form[0]}: Ir/op by function", file=sys.stderr)
+                for k, v in sorted(rows[name][form[0]]["functions"].items(), key=lambda kv: -kv[1]):
+                    print(f"   {v:9.2f}  {k}", file=sys.stderr)
         print(f"callgrind {name} done", file=sys.stderr)
     return rows
 
 
 def report(forms, results, counts, sizes, info, rounds, scale):
-    names = [f[0] for f in forms]
     out = []
     out.append(f"Machine: {info['nproc']} CPUs, {info['cpu']}, Linux {info['kernel']}; "
                f"{info['cc']}; {info['rustc']}.")
-    out.append(f"Load average at start {info['loadavg'][0]:.2f}, at end {info['loadavg_end'][0]:.2f}; "
-               f"{rounds} rounds, forms alternating, scale {scale}.")
+    runs = (f"{rounds} rounds, forms alternating, run lengths x{scale}" if results
+            else "no timed rounds")
+    out.append(f"Load average (1 min) at start {info['loadavg'][0]:.2f}, at end "
+               f"{info['loadavg_end'][0]:.2f}; {runs}; forms: {', '.join(f[0] for f in forms)}.")
     out.append("")
     if results:
         out.append("| workload | upstream | ours (source) | ratio | ours (binary) | ratio "
@@ -311,7 +330,6 @@ def report(forms, results, counts, sizes, info, rounds, scale):
         for lib, up, ours in sizes:
             out.append(f"| {lib} | {up:,} | {ours:,} | {ours / up:.2f} |")
         out.append("")
-    del names
     return "\n".join(out)
 
 
@@ -341,6 +359,7 @@ def main():
     ap.add_argument("--only", help="regular expression selecting workloads")
     ap.add_argument("--no-time", action="store_true", help="skip the timed rounds")
     ap.add_argument("--no-callgrind", action="store_true", help="skip instruction counts")
+    ap.add_argument("--detail", action="store_true", help="print callgrind Ir/op per function")
     ap.add_argument("--json", default=os.path.join(BENCH, "results.json"))
     ap.add_argument("--markdown", default=os.path.join(BENCH, "results.md"))
     a = ap.parse_args()
@@ -366,7 +385,7 @@ def main():
     counts = {}
     if not a.no_callgrind:
         if shutil.which("valgrind"):
-            counts = callgrind(forms, a.only)
+            counts = callgrind(forms, a.only, a.detail)
         else:
             print("run.py: valgrind not found; no instruction counts", file=sys.stderr)
     info["loadavg_end"] = os.getloadavg()
