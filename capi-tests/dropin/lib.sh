@@ -1,6 +1,8 @@
 # Shared helpers for the drop-in tests (sourced, not run).
 # Every script here prints "dropin: PASS|FAIL|SKIP|PENDING: <name>: <why>" lines
 # so that a run can be read at a glance.
+# (Pipelines end in `grep ... >/dev/null`, never `grep -q`: with pipefail an
+# early-exiting grep -q can make the writer die of SIGPIPE and the test lie.)
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 lib="$top/build/lib"
@@ -133,7 +135,7 @@ check_loaded_ours() {
 		sym=${sym%@*}
 		nimp=$((nimp + 1))
 		if ! grep -hF "binding file $bin [0] to " "$prefix".* |
-			grep -F ": normal symbol \`$sym' [$ver]" | grep -qF " to $inits [0]"; then
+			grep -F ": normal symbol \`$sym' [$ver]" | grep -F " to $inits [0]" >/dev/null; then
 			echo "dropin:   $name: $bin's import $sym@$ver was not bound to $inits"
 			missing=$((missing + 1))
 		fi
