@@ -481,8 +481,11 @@ static void rlimit_child(void *unused)
 	ret = io_uring_register_files_sparse(&ring, 1000);
 	CHECK_RET(ret, 0, "files_sparse(1000) with RLIMIT_NOFILE 64: raised and retried");
 	getrlimit(RLIMIT_NOFILE, &rl);
-	CHECK(rl.rlim_cur >= 1000, "RLIMIT_NOFILE was raised", "now %llu",
-	      (unsigned long long)rl.rlim_cur);
+	if (capi_under_valgrind())
+		capi_skip("RLIMIT_NOFILE was raised", "valgrind virtualizes RLIMIT_NOFILE");
+	else
+		CHECK(rl.rlim_cur >= 1000, "RLIMIT_NOFILE was raised", "now %llu",
+		      (unsigned long long)rl.rlim_cur);
 	io_uring_queue_exit(&ring);
 
 	rl.rlim_cur = 64;
