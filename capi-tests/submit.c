@@ -165,6 +165,19 @@ static void test_wait_family(void)
 		 "wait_cqe_timeout: no internal timeout CQE left behind");
 	CHECK_EQ(io_uring_sq_ready(&ring), 0, "wait_cqe_timeout: no internal SQE queued");
 
+	/* with EXT_ARG, a timed wait does not submit what is queued */
+	queue_nop(&ring, 6);
+	ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
+	CHECK_RET(ret, -ETIME, "wait_cqe_timeout with a NOP queued but unsubmitted is -ETIME");
+	CHECK_EQ(io_uring_sq_ready(&ring), 1, "...and the NOP is still queued");
+	CHECK_RET(io_uring_submit(&ring), 1, "...until submit");
+	drain(&ring, NULL, 0);
+	/* wait_nr 0 on an empty CQ: nothing to wait for */
+	cqe = (void *)1;
+	ret = io_uring_wait_cqes(&ring, &cqe, 0, &ts, NULL);
+	CHECK_RET(ret, -EAGAIN, "wait_cqes(wait_nr 0) on an empty CQ is -EAGAIN");
+	CHECK(cqe == NULL, "wait_cqes(wait_nr 0): *cqe NULL");
+
 	/* a CQE already there: returned at once */
 	queue_nop(&ring, 7);
 	io_uring_submit(&ring);
@@ -384,6 +397,14 @@ static void test_submit_and_wait_timeout(void)
 	CHECK(cqe && cqe->user_data == 12, "submit_and_wait_timeout: first CQE returned");
 	CHECK(ms < 3000, "submit_and_wait_timeout: bounded by the timeout", "%ld ms", ms);
 	CHECK_EQ(drain(&ring, NULL, 0), 2, "both NOP CQEs are there");
+
+	/* wait_nr 0 with nothing queued: nothing to do */
+	ret = io_uring_submit_and_wait_timeout(&ring, &cqe, 0, &ts, NULL);
+	CHECK_RET(ret, -EAGAIN, "submit_and_wait_timeout(wait 0, nothing queued) is -EAGAIN");
+	queue_nop(&ring, 15);
+	ret = io_uring_submit_and_wait_timeout(&ring, &cqe, 0, &ts, NULL);
+	CHECK_RET(ret, 1, "submit_and_wait_timeout(wait 0, 1 NOP) returns 1");
+	drain(&ring, NULL, 0);
 
 	/* NULL timeout: like submit_and_wait */
 	queue_nop(&ring, 14);
