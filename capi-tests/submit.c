@@ -917,6 +917,127 @@ static void test_iowait(void)
 	}
 }
 
+/*
+ * Older kernels, simulated by clearing feature bits in struct io_uring
+ * (the library decides by them): without IORING_FEAT_EXT_ARG, timed waits
+ * queue an internal timeout SQE (user_data LIBURING_UDATA_TIMEOUT) whose
+ * CQE the caller must never see.
+ */
+static void test_old_kernel_paths(void)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	struct __kernel_timespec ts = { .tv_nsec = 30 * 1000000L };
+	struct timespec t0;
+	unsigned i, ok;
+	long ms;
+	int ret;
+
+	ret = io_uring_queue_init(8, &ring, 0);
+	if (!capi_require(ret == 0, "queue_init for the no-EXT_ARG paths", ret))
+		return;
+	ring.features &= ~IORING_FEAT_EXT_ARG;
+
+	cqe = (void *)1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
+	ms = ms_since(&t0);
+	/*
+	 * The man page says -ETIME; upstream 2.15 returns what its first
+	 * io_uring_enter submitted (1: its own timeout SQE). Either is fine;
+	 * what matters is no CQE, the full wait, and nothing left behind.
+	 */
+	CHECK(ret == -ETIME || ret == 1,
+	      "no EXT_ARG: wait_cqe_timeout on an idle ring: -ETIME (or upstream's 1)", "got %d", ret);
+	CHECK(ms >= 25 && ms < 3000, "no EXT_ARG: ...after the timeout", "%ld ms", ms);
+	CHECK(cqe == NULL, "no EXT_ARG: *cqe NULL");
+	CHECK_EQ(io_uring_cq_ready(&ring), 0, "no EXT_ARG: the internal timeout CQE was consumed");
+
+	/* queued work is submitted on the caller's behalf */
+	queue_nop(&ring, 31);
+	ts.tv_sec = 1;
+	ts.tv_nsec = 0;
+	ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
+	CHECK(ret >= 0 && cqe && cqe->user_data == 31,
+	      "no EXT_ARG: wait_cqe_timeout submits the queued NOP and returns its CQE", "ret %d", ret);
+	if (ret >= 0 && cqe)
+		io_uring_cqe_seen(&ring, cqe);
+	usleep(20000);
+	ret = io_uring_peek_cqe(&ring, &cqe);
+	CHECK(ret == -EAGAIN, "no EXT_ARG: the satisfied internal timeout is never shown",
+	      "ret %d user_data 0x%llx res %d", ret,
+	      ret ? 0ULL : (unsigned long long)cqe->user_data, ret ? 0 : cqe->res);
+	if (ret == 0)
+		io_uring_cqe_seen(&ring, cqe);
+
+	/* wait_cqes(3) with a timeout counting 3 completions */
+	for (i = 0; i < 3; i++)
+		queue_nop(&ring, 40 + i);
+	ret = io_uring_wait_cqes(&ring, &cqe, 3, &ts, NULL);
+	CHECK(ret >= 0 && cqe && cqe->user_data == 40, "no EXT_ARG: wait_cqes(3) returns the first NOP",
+	      "ret %d", ret);
+	ok = 0;
+	while (io_uring_peek_cqe(&ring, &cqe) == 0) {
+		if (cqe->user_data == LIBURING_UDATA_TIMEOUT)
+			ok = 100;
+		else if (cqe->user_data >= 40 && cqe->user_data < 43)
+			ok++;
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	CHECK_EQ(ok, 3, "no EXT_ARG: the 3 NOPs and no internal timeout CQE");
+
+	/* a full SQ: the library submits first to make room for its timeout */
+	for (i = 0; i < 8; i++)
+		queue_nop(&ring, 50 + i);
+	ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
+	CHECK(ret >= 0 && cqe && cqe->user_data == 50,
+	      "no EXT_ARG: wait_cqe_timeout with a full SQ submits and returns a CQE", "ret %d", ret);
+	usleep(20000);
+	ok = 0;
+	while (io_uring_peek_cqe(&ring, &cqe) == 0) {
+		if (cqe->user_data >= 50 && cqe->user_data < 58)
+			ok++;
+		else
+			ok = 100;
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	CHECK_EQ(ok, 8, "no EXT_ARG: all 8 NOPs, nothing else");
+
+	/* submit_and_wait_timeout takes the same path */
+	queue_nop(&ring, 60);
+	ret = io_uring_submit_and_wait_timeout(&ring, &cqe, 1, &ts, NULL);
+	CHECK(ret > 0 && cqe && cqe->user_data == 60,
+	      "no EXT_ARG: submit_and_wait_timeout returns the NOP's CQE", "ret %d", ret);
+	drain(&ring, NULL, 0);
+	ts.tv_sec = 0;
+	ts.tv_nsec = 20 * 1000000L;
+	ret = io_uring_submit_and_wait_timeout(&ring, &cqe, 1, &ts, NULL);
+	CHECK(ret == -ETIME || ret == 1,
+	      "no EXT_ARG: submit_and_wait_timeout with nothing to do: -ETIME (or upstream's 1)",
+	      "got %d", ret);
+	CHECK_EQ(io_uring_cq_ready(&ring), 0, "no EXT_ARG: no internal CQE left behind");
+	ret = io_uring_submit_and_wait_reg(&ring, &cqe, 1, 0);
+	CHECK_RET(ret, -EINVAL, "no EXT_ARG: submit_and_wait_reg is -EINVAL");
+
+	/* other feature bits the library consults */
+	ring.features &= ~(IORING_FEAT_MIN_TIMEOUT | IORING_FEAT_NO_IOWAIT | IORING_FEAT_REG_REG_RING);
+	CHECK_RET(io_uring_wait_cqes_min_timeout(&ring, &cqe, 1, &ts, 100, NULL), -EINVAL,
+		  "no MIN_TIMEOUT: wait_cqes_min_timeout is -EINVAL");
+	CHECK_RET(io_uring_submit_and_wait_min_timeout(&ring, &cqe, 1, &ts, 100, NULL), -EINVAL,
+		  "no MIN_TIMEOUT: submit_and_wait_min_timeout is -EINVAL");
+	CHECK_RET(io_uring_set_iowait(&ring, false), -EOPNOTSUPP,
+		  "no NO_IOWAIT: set_iowait is -EOPNOTSUPP");
+	ret = io_uring_register_ring_fd(&ring);
+	CHECK_RET(ret, 1, "no REG_REG_RING: register_ring_fd still returns 1");
+	CHECK((ring.int_flags & 17) == 16,
+	      "no REG_REG_RING: REG_RING set, REG_REG_RING not", "int_flags 0x%x", ring.int_flags);
+	CHECK_RET(io_uring_close_ring_fd(&ring), -EOPNOTSUPP,
+		  "no REG_REG_RING: close_ring_fd is -EOPNOTSUPP");
+	ret = io_uring_register_personality(&ring);
+	CHECK(ret > 0, "no REG_REG_RING: register calls go through the ring fd", "%d", ret);
+	io_uring_queue_exit(&ring);
+}
+
 static void test_sync_cancel(void)
 {
 	struct io_uring ring;
@@ -1139,6 +1260,7 @@ int main(void)
 	test_sqpoll();
 	test_iowait();
 	test_sync_cancel();
+	test_old_kernel_paths();
 	capi_in_child("io_uring_enter spy child", enter_spy_child, NULL);
 	return capi_done();
 }
