@@ -97,7 +97,7 @@ check_uring_stacks() {
 		}' "$prefix".*)
 	local setup enter osetup oenter stray wanted
 	read -r setup enter osetup oenter stray wanted <<<"$report"
-	echo "dropin:   $name: io_uring_setup $setup (from ours $osetup), io_uring_enter $enter (from ours $oenter)"
+	echo "dropin:   $name: io_uring_setup x$setup ($osetup from ${so##*/}), io_uring_enter x$enter ($oenter from ${so##*/})"
 	[ "$setup" -ge 1 ] || { echo "dropin:   $name: no io_uring_setup seen"; return 1; }
 	[ "$enter" -ge 1 ] || { echo "dropin:   $name: no io_uring_enter seen"; return 1; }
 	[ "$stray" -eq 0 ] || { echo "dropin:   $name: $stray io_uring syscalls did not come from $so"; return 1; }
