@@ -119,7 +119,12 @@ else
 		fi
 	else
 		cat "$work/ffi.cc"
-		fail "consumer ffi: does not compile/link against liburing-ffi"
+		missing=$(sed -n "s/.*undefined reference to \`\([^']*\)'.*/\1/p" "$work/ffi.cc" | sort -u | tr '\n' ' ')
+		if [ -n "$missing" ]; then
+			fail "consumer ffi: the header's FFI form needs symbols liburing-ffi.so does not export: $missing"
+		else
+			fail "consumer ffi: does not compile/link against liburing-ffi"
+		fi
 	fi
 fi
 

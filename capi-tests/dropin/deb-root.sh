@@ -14,7 +14,9 @@
 #     installed liburing-dev (pkg-config), now run on ours: data verified,
 #     every io_uring system call issued from the chroot's liburing.so.2.15;
 #  4. dpkg -i of Debian's own liburing2 .deb (kept from the base build) goes
-#     back, and qemu-io is on Debian's library again.
+#     back, and qemu-io is on Debian's library again;
+#  5. make install PREFIX=/usr/local + ldconfig in the same root also puts
+#     qemu-io on ours, and make uninstall + ldconfig undoes it.
 # Nothing here touches the real system's packages.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -245,4 +247,22 @@ else
 	fail "deb root: going back to Debian's liburing2"
 fi
 rm -f "$R.back.log"
+
+# 5. The from-source way on the same Debian system: make install into
+#    /usr/local and ldconfig; Debian's ld.so.conf lists /usr/local/lib first,
+#    so qemu-io takes ours over Debian's liburing2 with no environment
+#    variable; make uninstall and ldconfig give Debian's back.
+if make -C "$top" --no-print-directory -s install PREFIX=/usr/local DESTDIR="$R" >"$R.make.log" 2>&1 &&
+	in_root "$R" ldconfig &&
+	qemu_io_check "usrlocal/qemu-io" /usr/local/lib/liburing.so.2.15 '[(]luring_init[+]' &&
+	make -C "$top" --no-print-directory -s uninstall PREFIX=/usr/local DESTDIR="$R" >>"$R.make.log" 2>&1 &&
+	in_root "$R" ldconfig &&
+	[ -z "$(find "$R/usr/local" -name '*uring*')" ] &&
+	qemu_io_check "usrlocal-gone/qemu-io" "$debian_so_in"; then
+	pass "deb root: make install PREFIX=/usr/local + ldconfig puts qemu-io on ours; make uninstall + ldconfig puts it back on Debian's"
+else
+	cat "$R.make.log" 2>/dev/null
+	fail "deb root: make install into /usr/local on a Debian system"
+fi
+rm -f "$R.make.log"
 [ "$failures" -eq 0 ]
