@@ -19,6 +19,7 @@
 #     qemu-io on ours, and make uninstall + ldconfig undoes it.
 # Nothing here touches the real system's packages.
 set -euo pipefail
+# shellcheck source=capi-tests/dropin/lib.sh
 source "$(dirname "$0")/lib.sh"
 need_built_lib
 
@@ -108,7 +109,13 @@ our_version=$(dpkg-deb -f "$deb_lib" Version)
 # A fresh copy of the base for this run.
 mkdir -p "$top/target/dropin"
 R=$(mktemp -d "$top/target/dropin/debroot.XXXXXX")
-cleanup() { [ "${DROPIN_KEEP:-0}" = 1 ] && echo "dropin: keeping $R" >&2 || safe_rm "$R"; }
+cleanup() {
+	if [ "${DROPIN_KEEP:-0}" = 1 ]; then
+		echo "dropin: keeping $R" >&2
+	else
+		safe_rm "$R"
+	fi
+}
 trap cleanup EXIT
 cp -a "$base/." "$R/"
 rlib="$R/usr/lib/$arch_triplet"

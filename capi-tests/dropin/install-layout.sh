@@ -6,6 +6,7 @@
 # pkg-config files must answer like upstream's, and `make uninstall` must
 # leave nothing behind.
 set -euo pipefail
+# shellcheck source=capi-tests/dropin/lib.sh
 source "$(dirname "$0")/lib.sh"
 need_built_lib
 need_cmd pkg-config pkg-config || die "install: pkg-config is needed and could not be installed"
@@ -84,8 +85,11 @@ for f in liburing.so.2.15 liburing-ffi.so.2.15; do
 	theirs=$(readelf -d "$up_cache/root$prefix/lib/$f" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 	[ "$ours" = "$theirs" ] || { echo "dropin:   $f: soname $ours, upstream's $theirs"; ok=0; }
 done
-[ $ok = 1 ] && pass "install contents: libraries and headers are the built ones, sonames as upstream's" ||
+if [ $ok = 1 ]; then
+	pass "install contents: libraries and headers are the built ones, sonames as upstream's"
+else
 	fail "install contents"
+fi
 
 # pkg-config answers the same questions the same way for both installs.
 pc_answers() {

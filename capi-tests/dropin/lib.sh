@@ -7,7 +7,9 @@
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 lib="$top/build/lib"
 # The file the dynamic linker really maps when it loads our liburing.so.2.
+# shellcheck disable=SC2034
 our_so_real=$(readlink -f "$lib/liburing.so.2" 2>/dev/null || true)
+# shellcheck disable=SC2034 # used by the scripts that source this file
 arch_triplet=$(gcc -print-multiarch 2>/dev/null || dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 
 pass() { echo "dropin: PASS: $*"; }
