@@ -18,6 +18,8 @@ pub mod buf_ring;
 pub mod capi;
 pub mod complete;
 pub mod errno;
+#[cfg(test)]
+mod header_check;
 pub mod prep;
 pub mod probe;
 pub mod register;
