@@ -17,7 +17,7 @@
 //!    size sits; and our fields tile every upstream top-level member exactly
 //!    (no byte of a C member left uncovered, none shared by two of our fields).
 //!
-//! A `#[repr(C)]` struct of `src/sys/types.rs` or `src/ring.rs` that shares its
+//! A `#[repr(C)]` struct of `src/sys/*.rs` or `src/ring.rs` that shares its
 //! name with an upstream struct but is missing from [`our_types`] fails the
 //! test, so a new mirror cannot escape the comparison.
 //!
@@ -327,251 +327,71 @@ macro_rules! ours {
     };
 }
 
-/// Our Rust mirrors of upstream's structs, with every field.
+/// Our Rust mirrors of upstream's structs, with every field. (Our names for
+/// C's anonymous aggregates, like `io_uring_bpf_ctx_args`, have no upstream
+/// counterpart: they are checked through the struct that contains them.)
+#[rustfmt::skip]
 fn our_types() -> Vec<(&'static str, Layout)> {
     ours![
+        sys::io_uring_bpf_ctx { user_data, opcode, sqe_flags, pdu_size, pad, args },
+        sys::io_uring_bpf_filter { opcode, flags, filter_len, pdu_size, resv, filter_ptr, resv2 },
+        sys::io_uring_bpf { cmd_type, cmd_flags, resv, filter },
+        sys::io_uring_zcrx_rq { khead, ktail, rq_tail, ring_entries, rqes, ring_ptr },
+        sys::io_uring_cqe_iter { cqes, mask, shift, head, tail },
+        sys::io_uring_query_hdr { next_entry, query_data, query_op, size, result, __resv },
+        sys::io_uring_query_opcode { nr_request_opcodes, nr_register_opcodes, feature_flags,
+            ring_setup_flags, enter_flags, sqe_flags, nr_query_opcodes, __pad },
+        sys::io_uring_query_zcrx { register_flags, area_flags, nr_ctrl_opcodes, features, rq_hdr_size,
+            rq_hdr_alignment, __resv2 },
+        sys::io_uring_query_scq { hdr_size, hdr_alignment },
         sys::__kernel_timespec { tv_sec, tv_nsec },
-        sys::io_uring_sqe {
-            opcode,
-            flags,
-            ioprio,
-            fd,
-            off,
-            addr,
-            len,
-            op_flags,
-            user_data,
-            buf_index,
-            personality,
-            file_index,
-            addr3,
-            __pad2
-        },
-        sys::io_uring_cqe { user_data, res, flags },
-        sys::io_sqring_offsets {
-            head,
-            tail,
-            ring_mask,
-            ring_entries,
-            flags,
-            dropped,
-            array,
-            resv1,
-            user_addr
-        },
-        sys::io_cqring_offsets {
-            head,
-            tail,
-            ring_mask,
-            ring_entries,
-            overflow,
-            cqes,
-            flags,
-            resv1,
-            user_addr
-        },
-        sys::io_uring_params {
-            sq_entries,
-            cq_entries,
-            flags,
-            sq_thread_cpu,
-            sq_thread_idle,
-            features,
-            wq_fd,
-            resv,
-            sq_off,
-            cq_off
-        },
-        sys::io_uring_getevents_arg {
-            sigmask,
-            sigmask_sz,
-            min_wait_usec,
-            ts
-        },
-        sys::io_uring_reg_wait {
-            ts,
-            min_wait_usec,
-            flags,
-            sigmask,
-            sigmask_sz,
-            pad,
-            pad2
-        },
+        sys::io_uring_sqe { opcode, flags, ioprio, fd, off, addr, len, op_flags, user_data, buf_index,
+            personality, file_index, addr3, __pad2 },
+        sys::io_uring_attr_pi { flags, app_tag, len, addr, seed, rsvd },
+        sys::io_uring_cqe { user_data, res, flags, big_cqe },
+        sys::io_sqring_offsets { head, tail, ring_mask, ring_entries, flags, dropped, array, resv1,
+            user_addr },
+        sys::io_cqring_offsets { head, tail, ring_mask, ring_entries, overflow, cqes, flags, resv1,
+            user_addr },
+        sys::io_uring_params { sq_entries, cq_entries, flags, sq_thread_cpu, sq_thread_idle, features, wq_fd,
+            resv, sq_off, cq_off },
+        sys::io_uring_getevents_arg { sigmask, sigmask_sz, min_wait_usec, ts },
+        sys::io_uring_reg_wait { ts, min_wait_usec, flags, sigmask, sigmask_sz, pad, pad2 },
         sys::io_uring_probe_op { op, resv, flags, resv2 },
-        sys::io_uring_probe {
-            last_op,
-            ops_len,
-            resv,
-            resv2,
-            ops
-        },
+        sys::io_uring_probe { last_op, ops_len, resv, resv2, ops },
         sys::io_uring_buf { addr, len, bid, resv },
-        sys::io_uring_buf_ring {
-            resv1,
-            resv2,
-            resv3,
-            tail
-        },
-        sys::io_uring_buf_reg {
-            ring_addr,
-            ring_entries,
-            bgid,
-            flags,
-            resv
-        },
+        sys::io_uring_buf_ring { resv1, resv2, resv3, tail },
+        sys::io_uring_buf_reg { ring_addr, ring_entries, bgid, flags, min_left, resv },
         sys::io_uring_buf_status { buf_group, head, resv },
-        sys::io_uring_rsrc_register {
-            nr,
-            flags,
-            resv2,
-            data,
-            tags
-        },
+        sys::io_uring_rsrc_register { nr, flags, resv2, data, tags },
         sys::io_uring_rsrc_update { offset, resv, data },
-        sys::io_uring_rsrc_update2 {
-            offset,
-            resv,
-            data,
-            tags,
-            nr,
-            resv2
-        },
+        sys::io_uring_rsrc_update2 { offset, resv, data, tags, nr, resv2 },
         sys::io_uring_files_update { offset, resv, fds },
-        sys::io_uring_region_desc {
-            user_addr,
-            size,
-            flags,
-            id,
-            mmap_offset,
-            __resv
-        },
-        sys::io_uring_mem_region_reg {
-            region_uptr,
-            flags,
-            __resv
-        },
-        sys::io_uring_clone_buffers {
-            src_fd,
-            flags,
-            src_off,
-            dst_off,
-            nr,
-            pad
-        },
+        sys::io_uring_region_desc { user_addr, size, flags, id, mmap_offset, __resv },
+        sys::io_uring_mem_region_reg { region_uptr, flags, __resv },
+        sys::io_uring_clone_buffers { src_fd, flags, src_off, dst_off, nr, pad },
         sys::io_uring_file_index_range { off, len, resv },
-        sys::io_uring_restriction {
-            opcode,
-            op,
-            resv,
-            resv2
-        },
-        sys::io_uring_sync_cancel_reg {
-            addr,
-            fd,
-            flags,
-            timeout,
-            opcode,
-            pad,
-            pad2
-        },
-        sys::io_uring_napi {
-            busy_poll_to,
-            prefer_busy_poll,
-            pad,
-            resv
-        },
+        sys::io_uring_restriction { opcode, op, resv, resv2 },
+        sys::io_uring_task_restriction { flags, nr_res, resv, restrictions },
+        sys::io_uring_sync_cancel_reg { addr, fd, flags, timeout, opcode, pad, pad2 },
+        sys::io_uring_napi { busy_poll_to, prefer_busy_poll, pad, resv },
         sys::io_uring_clock_register { clockid, __resv },
-        sys::io_uring_zcrx_offsets {
-            head,
-            tail,
-            rqes,
-            __resv2,
-            __resv
-        },
-        sys::io_uring_zcrx_ifq_reg {
-            if_idx,
-            if_rxq,
-            rq_entries,
-            flags,
-            area_ptr,
-            region_ptr,
-            offsets,
-            zcrx_id,
-            rx_buf_len,
-            __resv
-        },
-        sys::zcrx_ctrl {
-            zcrx_id,
-            op,
-            __resv,
-            payload
-        },
-        sys::io_uring_query_hdr {
-            next_entry,
-            query_data,
-            query_op,
-            size,
-            result,
-            __resv
-        },
-        sys::io_uring_bpf_filter {
-            opcode,
-            flags,
-            filter_len,
-            pdu_size,
-            resv,
-            filter_ptr,
-            resv2
-        },
-        sys::io_uring_bpf {
-            cmd_type,
-            cmd_flags,
-            resv,
-            filter
-        },
-        ring::io_uring_sq {
-            khead,
-            ktail,
-            kring_mask,
-            kring_entries,
-            kflags,
-            kdropped,
-            array,
-            sqes,
-            sqe_head,
-            sqe_tail,
-            ring_sz,
-            ring_ptr,
-            ring_mask,
-            ring_entries,
-            sqes_sz,
-            pad
-        },
-        ring::io_uring_cq {
-            khead,
-            ktail,
-            kring_mask,
-            kring_entries,
-            kflags,
-            koverflow,
-            cqes,
-            ring_sz,
-            ring_ptr,
-            ring_mask,
-            ring_entries,
-            pad
-        },
-        ring::io_uring {
-            sq,
-            cq,
-            flags,
-            ring_fd,
-            features,
-            enter_ring_fd,
-            int_flags,
-            pad,
-            pad2
-        },
+        sys::io_uring_recvmsg_out { namelen, controllen, payloadlen, flags },
+        sys::io_timespec { tv_sec, tv_nsec },
+        sys::io_uring_zcrx_rqe { off, len, __pad },
+        sys::io_uring_zcrx_cqe { off, __pad },
+        sys::io_uring_zcrx_offsets { head, tail, rqes, __resv2, __resv },
+        sys::io_uring_zcrx_area_reg { addr, len, rq_area_token, flags, dmabuf_fd, __resv2 },
+        sys::io_uring_zcrx_ifq_reg { if_idx, if_rxq, rq_entries, flags, area_ptr, region_ptr, offsets,
+            zcrx_id, rx_buf_len, __resv },
+        sys::zcrx_ctrl_flush_rq { __resv },
+        sys::zcrx_ctrl_export { zcrx_fd, __resv1 },
+        sys::zcrx_ctrl { zcrx_id, op, __resv, zc_export },
+        ring::io_uring_sq { khead, ktail, kring_mask, kring_entries, kflags, kdropped, array, sqes, sqe_head,
+            sqe_tail, ring_sz, ring_ptr, ring_mask, ring_entries, sqes_sz, pad },
+        ring::io_uring_cq { khead, ktail, kring_mask, kring_entries, kflags, koverflow, cqes, ring_sz,
+            ring_ptr, ring_mask, ring_entries, pad },
+        ring::io_uring { sq, cq, flags, ring_fd, features, enter_ring_fd, int_flags, pad, pad2 },
     ]
 }
 
@@ -677,11 +497,19 @@ fn rust_types_match_upstream_header() {
         errs.extend(compare(all, name, layout));
     }
     let listed: BTreeSet<&str> = ours.iter().map(|(n, _)| *n).collect();
-    for file in ["src/sys/types.rs", "src/ring.rs"] {
-        for n in repr_c_structs(&manifest_dir().join(file)) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(manifest_dir().join("src/sys"))
+        .expect("src/sys")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.push(manifest_dir().join("src/ring.rs"));
+    for file in &files {
+        for n in repr_c_structs(file) {
             if all.contains_key(&n) && !listed.contains(n.as_str()) {
                 errs.push(format!(
-                    "{file}: {n} mirrors an upstream struct but is not listed in our_types()"
+                    "{}: {n} mirrors an upstream struct but is not listed in our_types()",
+                    file.display()
                 ));
             }
         }
