@@ -30,6 +30,9 @@ pub mod sys;
 pub mod syscalls;
 pub mod version;
 
+#[cfg(test)]
+mod layout_check;
+
 #[cfg(not(test))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {

@@ -24,6 +24,7 @@
 #   TIMEOUT=60               per-test limit in seconds
 #   UPSTREAM_TESTS_OUT=dir   work directory (default target/upstream-tests)
 #   NO_RUN=1                 build only
+#   OUR_INCLUDE=dir          our headers (default build/include)
 set -uo pipefail
 
 main() {
@@ -37,7 +38,7 @@ TIMEOUT=${TIMEOUT:-60}
 out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
 expect_file="$top/capi-tests/upstream-expectations.txt"
 libdir="$top/build/lib"
-our_inc="$top/build/include"
+our_inc=${OUR_INCLUDE:-$top/build/include}
 
 say() { echo "upstream-tests: $*"; }
 die() { echo "upstream-tests: $*" >&2; exit 2; }
@@ -118,6 +119,22 @@ for mode in $MODES; do
     fi
     build_s=$(( $(date +%s) - t0 ))
 
+    # The mode must test what it claims: the binaries load our library, and
+    # in ffi mode the inline helpers have become calls into liburing-ffi.so.2.
+    mode_problem=""
+    probe=$(cd "$tdir" && for t in $sel; do [ -x "$t" ] && { echo "$t"; break; }; done)
+    if [ -n "$probe" ]; then
+        loaded=$(cd "$tdir" && ldd "./$probe" | awk -v l="lib$lib.so.2" '$1 == l {print $3}')
+        if [ "$(readlink -f "$loaded")" != "$(readlink -f "$libdir/lib$lib.so.2")" ]; then
+            mode_problem="$probe loads lib$lib.so.2 from '${loaded:-nowhere}', not from $libdir"
+        fi
+    fi
+    if [ "$mode" = ffi ] && [ -x "$tdir/nop.t" ] && \
+        ! nm -D --undefined-only "$tdir/nop.t" | grep -qw io_uring_prep_nop; then
+        mode_problem="${mode_problem:+$mode_problem; }nop.t does not call io_uring_prep_nop from liburing-ffi.so.2: -DLIBURING_FFI left the helpers inline"
+    fi
+    [ -z "$mode_problem" ] || say "mode $mode: $mode_problem"
+
     res="$mdir/results.txt"
     : > "$res.new"
     declare -A got=() why=()
@@ -190,6 +207,10 @@ for mode in $MODES; do
     echo "=== upstream tests, mode $mode ==="
     printf '%-8s %6s %7s %6s %8s %9s %7s %7s\n' mode passed skipped failed timeout "not built" build run
     printf '%-8s %6d %7d %6d %8d %9d %6ss %6ss\n' "$mode" $npass $nskip $nfail $nto $nnb $build_s $run_s
+    if [ -n "$mode_problem" ]; then
+        echo "MODE CHECK FAILED: $mode_problem"
+        worse+=("(mode check) $mode_problem")
+    fi
     if [ ${#worse[@]} -gt 0 ]; then
         echo "worse than upstream (${#worse[@]}):"
         printf '  %s\n' "${worse[@]}"
