@@ -72,6 +72,9 @@ def callgrind_workloads():
     for size in ("16", "32"):
         w.append((f"cqdrain-cqe{size}", "cqdrain", lambda n, s=size: [s, str(n)],
                   "bench_drain", 4096 * 2, 4096 * 10))
+    w.append(("randread-4k-qd32", "randread", lambda n: [str(n)], "bench_loop", 2000, 6000))
+    w.append(("sqpoll-nop-b32", "sqpoll", lambda n: ["32", str(n)], "bench_loop", 1024, 5120))
+    w.append(("setup-teardown", "setup", lambda n: [str(n)], "bench_loop", 50, 250))
     return w
 
 
