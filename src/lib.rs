@@ -6,7 +6,10 @@
 //! [`buf_ring`], [`prep`]), the ring protocol ([`ring`]) and the kernel ABI
 //! ([`sys`]).
 
-#![cfg_attr(not(test), no_std)]
+// std only for unit tests and fuzz builds (cargo fuzz passes --cfg fuzzing):
+// the staticlib output then takes std's panic handler, and the fuzz binary,
+// which is std, links the rlib.
+#![cfg_attr(not(any(test, fuzzing)), no_std)]
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
 
@@ -33,7 +36,7 @@ pub mod version;
 #[cfg(test)]
 mod layout_check;
 
-#[cfg(not(test))]
+#[cfg(not(any(test, fuzzing)))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     // SAFETY: abort never returns and is async-signal-safe.
