@@ -121,7 +121,7 @@ fi
 export REF_TREE UAPI_FALLBACK inc CC CXX
 
 ffi_has_helpers=no
-if nm -D --defined-only "$lib/liburing-ffi.so" 2>/dev/null | grep -qw io_uring_prep_nop; then
+if nm -D --defined-only "$lib/liburing-ffi.so" 2>/dev/null | grep -w io_uring_prep_nop >/dev/null; then
     ffi_has_helpers=yes
 fi
 note "liburing-ffi.so exports the inline helpers: $ffi_has_helpers"
@@ -225,7 +225,9 @@ if "$CC" "${sflags[@]}" -I"$REF_TREE/src/include" -c "$sd/ref.c" -o "$sd/ref.o" 
         fflag=() libs=("${rpath[@]}" -luring)
         if [ $form = ffi ]; then
             [ $ffi_has_helpers = yes ] || { note "sqediff/ringdiff ffi: skipped, liburing-ffi.so lacks the helpers"; continue; }
-            fflag=(-DLIBURING_FFI) libs=("${rpath[@]}" -luring-ffi)
+            # liburing-ffi.so lacks io_uring_buf_ring_head (as upstream's
+            # does), which the reference io_uring_buf_ring_available calls.
+            fflag=(-DLIBURING_FFI) libs=("${rpath[@]}" -luring-ffi -luring)
         fi
         # shellcheck disable=SC2086
         if ! "$CC" "${sflags[@]}" "${fflag[@]}" -I"$inc" $UAPI_FALLBACK -c "$sd/ours.c" -o "$sd/ours-$form.o" >>"$sd/build.log" 2>&1; then
