@@ -1118,7 +1118,7 @@ IOURINGINLINE void io_uring_prep_cancel_fd(struct io_uring_sqe *sqe, int fd,
 	LIBURING_NOEXCEPT
 LIBURING_BODY({
 	io_uring_prep_rw(IORING_OP_ASYNC_CANCEL, sqe, fd, NULL, 0, 0);
-	sqe->cancel_flags = (__u32) flags | IORING_ASYNC_CANCEL_FD;
+	sqe->cancel_flags = flags | IORING_ASYNC_CANCEL_FD;
 })
 
 /* --- files and paths --- */
@@ -1232,7 +1232,7 @@ IOURINGINLINE void io_uring_prep_renameat(struct io_uring_sqe *sqe, int olddfd,
 LIBURING_BODY({
 	io_uring_prep_rw(IORING_OP_RENAMEAT, sqe, olddfd, oldpath,
 			 (__u32) newdfd, uring_ptr_to_u64(newpath));
-	sqe->rename_flags = (__u32) flags;
+	sqe->rename_flags = flags;
 })
 
 IOURINGINLINE void io_uring_prep_rename(struct io_uring_sqe *sqe,
@@ -1682,10 +1682,10 @@ LIBURING_BODY({
 	if (room < hdr)
 		return NULL;
 	room -= hdr;
-	if ((unsigned long) msgh->msg_namelen > room)
+	if (msgh->msg_namelen > room)
 		return NULL;
 	room -= msgh->msg_namelen;
-	if ((unsigned long) msgh->msg_controllen > room)
+	if (msgh->msg_controllen > room)
 		return NULL;
 	return (struct io_uring_recvmsg_out *) buf;
 })

@@ -23,6 +23,9 @@
 #             SQEs through the reference header and through ours; the SQE
 #             bytes must be equal. In the FFI form (when liburing-ffi.so
 #             exports the helpers) "ours" is the Rust implementation.
+#   ringdiff  capi-tests/header/ringdiff.c: the ring helpers (SQ/CQ state,
+#             peek/iterate/advance, get_sqe128, buffer rings, recvmsg
+#             parsing) of both headers on identical simulated rings.
 #   examples  every upstream examples/*.c, -std=gnu11 -Wall -Wextra -Werror,
 #             linked against liburing.so (FFI form: against liburing-ffi.so,
 #             or compiled only).
@@ -35,7 +38,8 @@
 # itself, or libbpf headers missing).
 #
 # Environment: LIBURING_UPSTREAM_SRC (see capi-tests/fetch-upstream.sh),
-# CC, CXX, JOBS (parallel compiles, default 2), SQEDIFF_ITERS (default 3000).
+# CC, CXX, JOBS (parallel compiles, default 2), SQEDIFF_ITERS (calls per
+# helper, default 3000), RINGDIFF_SEQS (operation sequences, default 500).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,6 +51,7 @@ CC=${CC:-cc}
 CXX=${CXX:-c++}
 JOBS=${JOBS:-2}
 ITERS=${SQEDIFF_ITERS:-3000}
+RING_SEQS=${RINGDIFF_SEQS:-500}
 
 # ---------------------------------------------------------------------------
 # One compile, run by xargs in parallel: __compile FORM KIND SRC OBJ
@@ -116,7 +121,7 @@ fi
 export REF_TREE UAPI_FALLBACK inc CC CXX
 
 ffi_has_helpers=no
-if nm -D --defined-only "$lib/liburing-ffi.so" 2>/dev/null | grep -qw io_uring_prep_nop; then
+if nm -D --defined-only "$lib/liburing-ffi.so" 2>/dev/null | grep -w io_uring_prep_nop >/dev/null; then
     ffi_has_helpers=yes
 fi
 note "liburing-ffi.so exports the inline helpers: $ffi_has_helpers"
@@ -157,7 +162,7 @@ for form in normal ffi; do
 done
 
 # ---------------------------------------------------------------------------
-echo "== sigcheck, addrs, sqediff"
+echo "== sigcheck, addrs, sqediff, ringdiff"
 echo '#include <liburing.h>' >"$work/ref.c"
 "$CC" -std=gnu11 -D_GNU_SOURCE -I"$REF_TREE/src/include" -fsyntax-only \
     -aux-info "$work/ref.aux" "$work/ref.c" || { note "gcc -aux-info failed"; exit 1; }
@@ -208,30 +213,42 @@ for form in normal ffi; do
     fi
 done
 
+# sqediff and ringdiff: the reference helpers (ref.o) against ours, in the
+# FFI form against liburing-ffi.so's.
 sd="$work/sqediff"
-sflags=(-std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Wno-unused-parameter)
+sflags=(-std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Wno-unused-parameter -I"$sd" -I"$here")
+# shellcheck disable=SC2086
 if "$CC" "${sflags[@]}" -I"$REF_TREE/src/include" -c "$sd/ref.c" -o "$sd/ref.o" >"$sd/build.log" 2>&1 &&
-    "$CC" "${sflags[@]}" -I"$inc" $UAPI_FALLBACK -I"$here" -c "$sd/main.c" -o "$sd/main.o" >>"$sd/build.log" 2>&1; then
+    "$CC" "${sflags[@]}" -I"$inc" $UAPI_FALLBACK -c "$sd/main.c" -o "$sd/main.o" >>"$sd/build.log" 2>&1 &&
+    "$CC" "${sflags[@]}" -I"$inc" $UAPI_FALLBACK -c "$here/ringdiff.c" -o "$sd/ringdiff.o" >>"$sd/build.log" 2>&1; then
     for form in normal ffi; do
-        fflag=() libs=()
+        fflag=() libs=("${rpath[@]}" -luring)
         if [ $form = ffi ]; then
-            [ $ffi_has_helpers = yes ] || { note "sqediff ffi: skipped, liburing-ffi.so lacks the helpers"; continue; }
-            fflag=(-DLIBURING_FFI) libs=("${rpath[@]}" -luring-ffi)
+            [ $ffi_has_helpers = yes ] || { note "sqediff/ringdiff ffi: skipped, liburing-ffi.so lacks the helpers"; continue; }
+            # liburing-ffi.so lacks io_uring_buf_ring_head (as upstream's
+            # does), which the reference io_uring_buf_ring_available calls.
+            fflag=(-DLIBURING_FFI) libs=("${rpath[@]}" -luring-ffi -luring)
         fi
         # shellcheck disable=SC2086
-        if "$CC" "${sflags[@]}" "${fflag[@]}" -I"$inc" $UAPI_FALLBACK -c "$sd/ours.c" -o "$sd/ours-$form.o" >>"$sd/build.log" 2>&1 &&
-            "$CC" -o "$sd/sqediff-$form" "$sd/main.o" "$sd/ref.o" "$sd/ours-$form.o" "${libs[@]}" >>"$sd/build.log" 2>&1; then
-            if "$sd/sqediff-$form" "$ITERS" >"$sd/run-$form.log" 2>&1; then
-                ok "sqediff $form: $(tail -1 "$sd/run-$form.log" | sed 's/^sqediff: //')"
-            else
-                bad "sqediff $form: $(grep -c 'writes different\|instead of' "$sd/run-$form.log") helpers differ (see $sd/run-$form.log)"
-            fi
-        else
-            bad "sqediff $form: build (see $sd/build.log)"
+        if ! "$CC" "${sflags[@]}" "${fflag[@]}" -I"$inc" $UAPI_FALLBACK -c "$sd/ours.c" -o "$sd/ours-$form.o" >>"$sd/build.log" 2>&1; then
+            bad "sqediff/ringdiff $form: build (see $sd/build.log)"; continue
         fi
+        for t in sqediff ringdiff; do
+            arg=$ITERS
+            [ $t = ringdiff ] && arg=$RING_SEQS
+            if ! "$CC" -o "$sd/$t-$form" "$sd/$( [ $t = sqediff ] && echo main || echo ringdiff ).o" \
+                "$sd/ref.o" "$sd/ours-$form.o" "${libs[@]}" >>"$sd/build.log" 2>&1; then
+                bad "$t $form: link (see $sd/build.log)"; continue
+            fi
+            if "$sd/$t-$form" "$arg" >"$sd/$t-$form.log" 2>&1; then
+                ok "$t $form: $(tail -1 "$sd/$t-$form.log" | sed "s/^$t: //")"
+            else
+                bad "$t $form: $(tail -1 "$sd/$t-$form.log") (see $sd/$t-$form.log)"
+            fi
+        done
     done
 else
-    bad "sqediff: build (see $sd/build.log)"
+    bad "sqediff/ringdiff: build (see $sd/build.log)"
 fi
 
 # ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 
 static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
 
-static uint64_t rnd64(void)
+static inline uint64_t rnd64(void)
 {
 	/* xorshift64* */
 	rnd_state ^= rnd_state >> 12;
@@ -22,7 +22,7 @@ static uint64_t rnd64(void)
  * or that show sign/zero extension (IORING_FILE_INDEX_ALLOC is ~0U, -1 is
  * AT_FDCWD-like), otherwise random bits of a random width.
  */
-static uint64_t rnd_arg(void)
+static inline uint64_t rnd_arg(void)
 {
 	static const uint64_t edges[] = {
 		0, 1, 2, 0x7f, 0xff, 0xffff, 0x7fffffff, 0x80000000,
@@ -44,7 +44,7 @@ static uint64_t rnd_arg(void)
 }
 
 /* Pre-fills an SQE with random bytes, so that every untouched byte shows. */
-static void fill_sqe(unsigned char *p, size_t n)
+static inline void fill_sqe(unsigned char *p, size_t n)
 {
 	size_t i;
 
@@ -52,7 +52,7 @@ static void fill_sqe(unsigned char *p, size_t n)
 		p[i] = (unsigned char) rnd64();
 }
 
-static void report(const char *name, const unsigned char *ref,
+static inline void report(const char *name, const unsigned char *ref,
 		   const unsigned char *our, size_t n)
 {
 	size_t i;
