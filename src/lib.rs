@@ -17,9 +17,13 @@ compile_error!("liburing-rs must be built with panic = \"abort\" (see Cargo.toml
 pub mod buf_ring;
 pub mod capi;
 pub mod complete;
+pub mod cq_iter;
 pub mod errno;
+#[doc(hidden)]
+pub mod ffi_consts_tmp;
 pub mod prep;
 pub mod probe;
+pub mod recvmsg;
 pub mod register;
 pub mod ring;
 pub mod setup;
