@@ -26,6 +26,8 @@ pub mod probe;
 pub mod recvmsg;
 pub mod register;
 pub mod ring;
+#[cfg(test)]
+mod ring_sim_tests;
 pub mod setup;
 pub mod submit;
 pub mod sys;
