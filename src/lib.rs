@@ -19,8 +19,6 @@ pub mod capi;
 pub mod complete;
 pub mod cq_iter;
 pub mod errno;
-#[doc(hidden)]
-pub mod ffi_consts_tmp;
 pub mod prep;
 pub mod probe;
 pub mod recvmsg;

@@ -14,12 +14,14 @@
 
 use core::ffi::{c_char, c_int, c_uint, c_void};
 
-#[allow(unused_imports)]
-use crate::ffi_consts_tmp::*;
 use crate::sys::*;
 
 /// `AT_FDCWD`: resolve paths relative to the working directory.
 const AT_FDCWD: c_int = libc::AT_FDCWD;
+
+/// The block layer's discard command, `_IO(0x12, 0)` (from `<linux/fs.h>`,
+/// not part of the io_uring uapi).
+const BLOCK_URING_CMD_DISCARD: u32 = 0x12 << 8;
 
 /// Size of the kernel's `struct open_how` (three `__u64`).
 const OPEN_HOW_SIZE: u32 = 24;
@@ -241,7 +243,7 @@ pub fn prep_recvmsg(sqe: &mut io_uring_sqe, fd: c_int, msg: *mut libc::msghdr, f
 #[inline(always)]
 pub fn prep_recvmsg_multishot(sqe: &mut io_uring_sqe, fd: c_int, msg: *mut libc::msghdr, flags: c_uint) {
     prep_recvmsg(sqe, fd, msg, flags);
-    sqe.ioprio |= IORING_RECV_MULTISHOT as u16;
+    sqe.ioprio |= IORING_RECV_MULTISHOT;
 }
 
 #[inline(always)]
@@ -265,7 +267,7 @@ pub fn prep_sendmsg_zc_fixed(
     buf_index: c_uint,
 ) {
     prep_sendmsg_zc(sqe, fd, msg, flags);
-    sqe.ioprio |= IORING_RECVSEND_FIXED_BUF as u16;
+    sqe.ioprio |= IORING_RECVSEND_FIXED_BUF;
     sqe.buf_index = buf_index as u16;
 }
 
@@ -278,7 +280,7 @@ pub fn prep_send(sqe: &mut io_uring_sqe, sockfd: c_int, buf: *const c_void, len:
 #[inline(always)]
 pub fn prep_send_bundle(sqe: &mut io_uring_sqe, sockfd: c_int, len: usize, flags: c_int) {
     prep_send(sqe, sockfd, core::ptr::null(), len, flags);
-    sqe.ioprio |= IORING_RECVSEND_BUNDLE as u16;
+    sqe.ioprio |= IORING_RECVSEND_BUNDLE;
 }
 
 /// Adds a destination address to a send: `addr2` and `addr_len` only.
@@ -327,7 +329,7 @@ pub fn prep_send_zc_fixed(
     buf_index: c_uint,
 ) {
     prep_send_zc(sqe, sockfd, buf, len, flags, zc_flags);
-    sqe.ioprio |= IORING_RECVSEND_FIXED_BUF as u16;
+    sqe.ioprio |= IORING_RECVSEND_FIXED_BUF;
     sqe.buf_index = buf_index as u16;
 }
 
@@ -340,7 +342,7 @@ pub fn prep_recv(sqe: &mut io_uring_sqe, sockfd: c_int, buf: *mut c_void, len: u
 #[inline(always)]
 pub fn prep_recv_multishot(sqe: &mut io_uring_sqe, sockfd: c_int, buf: *mut c_void, len: usize, flags: c_int) {
     prep_recv(sqe, sockfd, buf, len, flags);
-    sqe.ioprio |= IORING_RECV_MULTISHOT as u16;
+    sqe.ioprio |= IORING_RECV_MULTISHOT;
 }
 
 // ---- poll ----
@@ -457,7 +459,7 @@ pub fn prep_multishot_accept(
     flags: c_int,
 ) {
     prep_accept(sqe, fd, addr, addrlen, flags);
-    sqe.ioprio |= IORING_ACCEPT_MULTISHOT as u16;
+    sqe.ioprio |= IORING_ACCEPT_MULTISHOT;
 }
 
 #[inline(always)]
@@ -900,7 +902,7 @@ pub fn prep_msg_ring_fd(
     data: u64,
     flags: c_uint,
 ) {
-    rw(IORING_OP_MSG_RING, sqe, fd, IORING_MSG_SEND_FD as u64, 0, data);
+    rw(IORING_OP_MSG_RING, sqe, fd, IORING_MSG_SEND_FD, 0, data);
     sqe.addr3 = source_fd as i64 as u64;
     set_target_fixed_file(sqe, alloc_adjusted(target_fd as u32));
     sqe.op_flags = flags; // msg_ring_flags
@@ -1133,9 +1135,9 @@ mod tests {
     fn or_into_ioprio() {
         let mut sqe = garbage();
         prep_recv_multishot(&mut sqe, 1, core::ptr::null_mut(), 1, 0);
-        assert_eq!(sqe.ioprio, 0x1234 | IORING_RECV_MULTISHOT as u16);
+        assert_eq!(sqe.ioprio, 0x1234 | IORING_RECV_MULTISHOT);
         prep_send_zc_fixed(&mut sqe, 1, core::ptr::null(), 1, 0, 0x40, 0x1_0007);
-        assert_eq!(sqe.ioprio, 0x40 | IORING_RECVSEND_FIXED_BUF as u16);
+        assert_eq!(sqe.ioprio, 0x40 | IORING_RECVSEND_FIXED_BUF);
         assert_eq!(sqe.buf_index, 7);
     }
 }

@@ -14,9 +14,6 @@
 use core::ffi::{c_int, c_uint, c_void};
 use core::mem::size_of;
 
-#[allow(unused_imports)]
-use crate::ffi_consts_tmp::*;
-#[allow(unused_imports)]
 use crate::sys::*;
 
 const HDR: usize = size_of::<io_uring_recvmsg_out>();
@@ -104,6 +101,11 @@ pub unsafe fn cmsg_nexthdr(
     // SAFETY: guaranteed by the caller.
     let end = (unsafe { first_cmsg_addr(o, msgh) } as usize).wrapping_add(controllen);
     let next = cmsg.cast::<u8>().wrapping_add(cmsg_align(len));
+    // A length so large that the step wraps around the address space would
+    // lead backwards (and liburing would read wherever it lands): stop.
+    if (next as usize) < (cmsg as usize) {
+        return core::ptr::null_mut();
+    }
     if (next as usize).wrapping_add(CMSG_HDR) > end {
         return core::ptr::null_mut();
     }

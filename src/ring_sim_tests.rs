@@ -78,7 +78,12 @@ impl Sim {
     fn post(&mut self, user_data: u64, res: i32, flags: u32) {
         let tail = self.words[CQ_TAIL];
         let unit = ((tail & self.ring.cq.ring_mask) as usize) << crate::ring::cqe_shift_from_flags(self.ring.flags);
-        self.cqes[unit] = io_uring_cqe { user_data, res, flags };
+        self.cqes[unit] = io_uring_cqe {
+            user_data,
+            res,
+            flags,
+            ..Default::default()
+        };
         let slots = if flags & IORING_CQE_F_32 != 0 { 2 } else { 1 };
         if slots == 2 {
             // The second half of a 32-byte CQE: big_cqe[] data.
@@ -86,6 +91,7 @@ impl Sim {
                 user_data: !user_data,
                 res: -1,
                 flags: 0xdead,
+                ..Default::default()
             };
         }
         self.words[CQ_TAIL] = tail.wrapping_add(slots);
@@ -549,6 +555,7 @@ fn probe_and_data_helpers() {
         user_data: 0xdead_beef,
         res: 0,
         flags: 0,
+        ..Default::default()
     };
     assert_eq!(io_uring_cqe_get_data(&cqe) as usize, 0xdead_beef);
 }

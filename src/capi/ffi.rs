@@ -17,8 +17,6 @@ use core::ptr;
 
 use super::{ring_or, NULL_RING};
 use crate::cq_iter::{self, io_uring_cqe_iter};
-#[allow(unused_imports)]
-use crate::ffi_consts_tmp::*;
 use crate::ring::io_uring;
 use crate::sys::*;
 use crate::{buf_ring, prep, recvmsg};
@@ -468,7 +466,7 @@ pub unsafe extern "C" fn io_uring_opcode_supported(p: *const io_uring_probe, op:
     // SAFETY: op <= last_op, within the ops[] array that follows the header
     // (addressed through the raw pointer, which covers the whole allocation).
     let flags = unsafe { (*ptr::addr_of!((*p).ops).cast::<io_uring_probe_op>().add(op as usize)).flags };
-    (flags as u32 & IO_URING_OP_SUPPORTED != 0) as c_int
+    (flags & IO_URING_OP_SUPPORTED != 0) as c_int
 }
 
 // ---- provided-buffer rings ----
