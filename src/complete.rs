@@ -163,7 +163,7 @@ pub fn wait_cqes_ext(
 pub fn submit_internal_timeout(ring: &mut io_uring, wait_nr: u32, ts: *mut __kernel_timespec) -> Result<u32> {
     let mut sqe = ring.get_sqe();
     if sqe.is_null() {
-        crate::submit::submit(ring, 0, false).map_err(|e| e)?;
+        crate::submit::submit(ring, 0, false)?;
         sqe = ring.get_sqe();
         if sqe.is_null() {
             return Err(Errno::EAGAIN);

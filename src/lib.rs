@@ -6,7 +6,10 @@
 //! [`buf_ring`], [`prep`]), the ring protocol ([`ring`]) and the kernel ABI
 //! ([`sys`]).
 
-#![cfg_attr(not(test), no_std)]
+// std only for unit tests and fuzz builds (cargo fuzz passes --cfg fuzzing):
+// the staticlib output then takes std's panic handler, and the fuzz binary,
+// which is std, links the rlib.
+#![cfg_attr(not(any(test, fuzzing)), no_std)]
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
 
@@ -19,6 +22,8 @@ pub mod capi;
 pub mod complete;
 pub mod cq_iter;
 pub mod errno;
+#[cfg(test)]
+mod header_check;
 pub mod prep;
 pub mod probe;
 pub mod recvmsg;
@@ -32,7 +37,10 @@ pub mod sys;
 pub mod syscalls;
 pub mod version;
 
-#[cfg(not(test))]
+#[cfg(test)]
+mod layout_check;
+
+#[cfg(not(any(test, fuzzing)))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     // SAFETY: abort never returns and is async-signal-safe.
