@@ -167,6 +167,7 @@ mod tests {
         let mut buf = [0u64; 32];
         let p = buf.as_mut_ptr().cast::<c_void>();
         let m = msghdr(16, 32);
+        // SAFETY: p is a 256-byte local buffer and m a local msghdr.
         unsafe {
             assert!(validate(p, -1, &m).is_null());
             assert!(validate(p, 15, &m).is_null());
@@ -183,6 +184,8 @@ mod tests {
         let mut buf = [0u64; 16];
         let o = buf.as_mut_ptr().cast::<io_uring_recvmsg_out>();
         let m = msghdr(8, 64);
+        // SAFETY: o is a 128-byte local buffer; every control message the
+        // test touches lies inside it.
         unsafe {
             (*o).namelen = 8;
             (*o).controllen = 40;

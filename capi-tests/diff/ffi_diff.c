@@ -392,8 +392,12 @@ static void random_sims(void)
 		c->flags = cqe_flags();
 		if (rnd() % 5 == 0)
 			c->user_data = LIBURING_UDATA_TIMEOUT;
-		if (rnd() % 3 == 0)
-			c->res = -(int) (rnd() % 140);
+		switch (rnd() % 6) {
+		case 0: c->res = -(int) (rnd() % 140); break;
+		case 1: c->res = -1; break;
+		case 2: c->res = 0; break;
+		default: break;
+		}
 	}
 
 	head = rindex32();
