@@ -5,10 +5,12 @@
 
 use core::ffi::c_int;
 
+mod ffi;
 mod queue;
 mod register;
 mod setup;
 
+pub use ffi::*;
 pub use queue::*;
 pub use register::*;
 pub use setup::*;
