@@ -91,11 +91,17 @@ for mode in $MODES; do
     done
     for f in "$here"/shims/src/*.h; do ln -sfn "$f" "$mdir/src/$(basename "$f")"; done
 
-    lib=uring; cppf=""
+    lib=uring; cppf=""; ldextra=""
     case $mode in
         abi)    inc="$cfg/src/include";;
         source) inc="$our_inc";;
-        ffi)    inc="$our_inc"; cppf="-DLIBURING_FFI"; lib=uring-ffi;;
+        # liburing-ffi.so.2 does not export io_uring_buf_ring_head (neither
+        # does upstream's: its version script leaves it out), so a program in
+        # FFI form that calls it also needs liburing.so.2. --as-needed keeps
+        # that library off every test that takes nothing from it, and
+        # liburing-ffi comes first, so every helper still resolves there.
+        ffi)    inc="$our_inc"; cppf="-DLIBURING_FFI"; lib=uring-ffi
+                ldextra="-Wl,--as-needed -luring -Wl,--no-as-needed";;
     esac
     missing=""
     [ -f "$inc/liburing.h" ] || missing="header $inc/liburing.h missing (our headers have not landed)"
@@ -105,14 +111,14 @@ for mode in $MODES; do
     t0=$(date +%s)
     if [ -z "$missing" ]; then
         # Rebuild everything when the flags (mode inputs) change.
-        stamp="inc=$inc lib=$lib cppf=$cppf cfg=$cfg"
+        stamp="inc=$inc lib=$lib cppf=$cppf ldextra=$ldextra cfg=$cfg"
         if [ "$(cat "$tdir/.flags" 2>/dev/null)" != "$stamp" ]; then
             rm -f "$tdir"/*.t "$tdir"/*.o "$tdir"/*.d
             echo "$stamp" > "$tdir/.flags"
         fi
         make -C "$tdir" -f "$here/build.mk" -k -j"$JOBS" --no-print-directory \
             INCDIR="$inc" LIBDIR="$libdir" LIBNAME="$lib" CONFIG_H="$cfg/config-host.h" \
-            MODE_CPPFLAGS="$cppf" SHIMDIR="$here/shims" TARGETS="$sel" 2>&1 \
+            MODE_CPPFLAGS="$cppf" MODE_LDLIBS="$ldextra" SHIMDIR="$here/shims" TARGETS="$sel" 2>&1 \
             | grep -v '^make.*Error\|^make.*Target .* not remade' | sed 's/^/  /'
     else
         say "mode $mode: $missing"
