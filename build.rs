@@ -3,4 +3,6 @@
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=include");
+    // `cargo fuzz` sets --cfg fuzzing (see src/lib.rs, the panic handler).
+    println!("cargo::rustc-check-cfg=cfg(fuzzing)");
 }

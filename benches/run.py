@@ -72,6 +72,9 @@ def callgrind_workloads():
     for size in ("16", "32"):
         w.append((f"cqdrain-cqe{size}", "cqdrain", lambda n, s=size: [s, str(n)],
                   "bench_drain", 4096 * 2, 4096 * 10))
+    w.append(("randread-4k-qd32", "randread", lambda n: [str(n)], "bench_loop", 2000, 6000))
+    w.append(("sqpoll-nop-b32", "sqpoll", lambda n: ["32", str(n)], "bench_loop", 1024, 5120))
+    w.append(("setup-teardown", "setup", lambda n: [str(n)], "bench_loop", 50, 250))
     return w
 
 
@@ -360,6 +363,10 @@ def main():
     ap.add_argument("--no-time", action="store_true", help="skip the timed rounds")
     ap.add_argument("--no-callgrind", action="store_true", help="skip instruction counts")
     ap.add_argument("--detail", action="store_true", help="print callgrind Ir/op per function")
+    ap.add_argument("--wait-quiet", type=float, metavar="LOAD",
+                    help="first wait (up to --wait-max seconds) for the 1-minute load average "
+                         "to drop below LOAD")
+    ap.add_argument("--wait-max", type=float, default=3600)
     ap.add_argument("--json", default=os.path.join(BENCH, "results.json"))
     ap.add_argument("--markdown", default=os.path.join(BENCH, "results.md"))
     a = ap.parse_args()
@@ -380,6 +387,11 @@ def main():
         print(f"bench-smoke: all workloads verified in forms {', '.join(f[0] for f in forms)}")
         return
 
+    if a.wait_quiet is not None:
+        deadline = time.time() + a.wait_max
+        while os.getloadavg()[0] >= a.wait_quiet and time.time() < deadline:
+            time.sleep(15)
+        print(f"run.py: load {os.getloadavg()[0]:.2f} when starting", file=sys.stderr)
     info = machine()
     results = {} if a.no_time else measure(forms, a.rounds, a.scale, a.only)
     counts = {}

@@ -7,3 +7,7 @@ TEST_TARGETS += test-dropin
 
 test-dropin: all
 	capi-tests/dropin/run-all.sh
+
+# Debian packages liburing2 + liburing-dev from this tree, in build/deb/.
+deb: all
+	packaging/deb/build-deb.sh

@@ -6,7 +6,10 @@
 //! [`buf_ring`], [`prep`]), the ring protocol ([`ring`]) and the kernel ABI
 //! ([`sys`]).
 
-#![cfg_attr(not(test), no_std)]
+// std only for unit tests and fuzz builds (cargo fuzz passes --cfg fuzzing):
+// the staticlib output then takes std's panic handler, and the fuzz binary,
+// which is std, links the rlib.
+#![cfg_attr(not(any(test, fuzzing)), no_std)]
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
 
@@ -17,18 +20,27 @@ compile_error!("liburing-rs must be built with panic = \"abort\" (see Cargo.toml
 pub mod buf_ring;
 pub mod capi;
 pub mod complete;
+pub mod cq_iter;
 pub mod errno;
+#[cfg(test)]
+mod header_check;
 pub mod prep;
 pub mod probe;
+pub mod recvmsg;
 pub mod register;
 pub mod ring;
+#[cfg(test)]
+mod ring_sim_tests;
 pub mod setup;
 pub mod submit;
 pub mod sys;
 pub mod syscalls;
 pub mod version;
 
-#[cfg(not(test))]
+#[cfg(test)]
+mod layout_check;
+
+#[cfg(not(any(test, fuzzing)))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     // SAFETY: abort never returns and is async-signal-safe.

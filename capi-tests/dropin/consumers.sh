@@ -10,6 +10,7 @@
 # reports which liburing it has mapped (it must be the installed one), and
 # every io_uring system call it makes must come from our code (strace -k).
 set -euo pipefail
+# shellcheck source=capi-tests/dropin/lib.sh
 source "$(dirname "$0")/lib.sh"
 need_built_lib
 src="$top/capi-tests/dropin/consumer"
@@ -63,7 +64,8 @@ run_consumer() {
 		fail "consumer $name: io_uring system calls not (all) from $code"
 		return
 	fi
-	local on="on $(basename "$expect")"
+	local on
+	on="on $(basename "$expect")"
 	[ "$expect" = none ] && on="statically linked, no liburing.so mapped"
 	pass "consumer $name: built via pkg-config from the DESTDIR install, ran $on, data verified"
 }
@@ -119,7 +121,12 @@ else
 		fi
 	else
 		cat "$work/ffi.cc"
-		fail "consumer ffi: does not compile/link against liburing-ffi"
+		missing=$(sed -n "s/.*undefined reference to \`\([^']*\)'.*/\1/p" "$work/ffi.cc" | sort -u | tr '\n' ' ')
+		if [ -n "$missing" ]; then
+			fail "consumer ffi: the header's FFI form needs symbols liburing-ffi.so does not export: $missing"
+		else
+			fail "consumer ffi: does not compile/link against liburing-ffi"
+		fi
 	fi
 fi
 

@@ -7,7 +7,9 @@
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 lib="$top/build/lib"
 # The file the dynamic linker really maps when it loads our liburing.so.2.
+# shellcheck disable=SC2034
 our_so_real=$(readlink -f "$lib/liburing.so.2" 2>/dev/null || true)
+# shellcheck disable=SC2034 # used by the scripts that source this file
 arch_triplet=$(gcc -print-multiarch 2>/dev/null || dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 
 pass() { echo "dropin: PASS: $*"; }
@@ -97,7 +99,7 @@ check_uring_stacks() {
 		}' "$prefix".*)
 	local setup enter osetup oenter stray wanted
 	read -r setup enter osetup oenter stray wanted <<<"$report"
-	echo "dropin:   $name: io_uring_setup $setup (from ours $osetup), io_uring_enter $enter (from ours $oenter)"
+	echo "dropin:   $name: io_uring_setup x$setup ($osetup from ${so##*/}), io_uring_enter x$enter ($oenter from ${so##*/})"
 	[ "$setup" -ge 1 ] || { echo "dropin:   $name: no io_uring_setup seen"; return 1; }
 	[ "$enter" -ge 1 ] || { echo "dropin:   $name: no io_uring_enter seen"; return 1; }
 	[ "$stray" -eq 0 ] || { echo "dropin:   $name: $stray io_uring syscalls did not come from $so"; return 1; }

@@ -11,6 +11,7 @@
 #    issued from inside our liburing.so (strace -k stack of every
 #    io_uring_setup / io_uring_enter).
 set -euo pipefail
+# shellcheck source=capi-tests/dropin/lib.sh
 source "$(dirname "$0")/lib.sh"
 need_built_lib
 

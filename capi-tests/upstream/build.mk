@@ -6,6 +6,7 @@
 #   LIBNAME   uring or uring-ffi
 #   CONFIG_H  config-host.h written by upstream's configure for this machine
 #   MODE_CPPFLAGS  extra preprocessor flags (-DLIBURING_FFI for the ffi mode)
+#   MODE_LDLIBS    extra libraries after LIBNAME (see run.sh for the ffi mode)
 #   SHIMDIR   capi-tests/upstream/shims
 #   TARGETS   the .t programs to build
 # Compiler flags follow upstream's test/Makefile for this configuration
@@ -22,7 +23,7 @@ T_WARN     := -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
 	-Wstringop-overflow=0 -Warray-bounds=0
 T_CFLAGS   := -g -O3 $(T_WARN) -DLIBURING_BUILD_TEST -MMD -MP
 T_CXXFLAGS := -g -O3 $(T_WARN) -std=c++11 -DLIBURING_BUILD_TEST -MMD -MP
-T_LDLIBS   := -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -l$(LIBNAME) -lpthread
+T_LDLIBS   := -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -l$(LIBNAME) $(MODE_LDLIBS) -lpthread
 LIBFILE    := $(LIBDIR)/lib$(LIBNAME).so
 SUPPORT    := helpers.o shim-internal.o
 

@@ -24,6 +24,7 @@
 #   TIMEOUT=60               per-test limit in seconds
 #   UPSTREAM_TESTS_OUT=dir   work directory (default target/upstream-tests)
 #   NO_RUN=1                 build only
+#   OUR_INCLUDE=dir          our headers (default build/include)
 set -uo pipefail
 
 main() {
@@ -37,7 +38,7 @@ TIMEOUT=${TIMEOUT:-60}
 out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
 expect_file="$top/capi-tests/upstream-expectations.txt"
 libdir="$top/build/lib"
-our_inc="$top/build/include"
+our_inc=${OUR_INCLUDE:-$top/build/include}
 
 say() { echo "upstream-tests: $*"; }
 die() { echo "upstream-tests: $*" >&2; exit 2; }
@@ -90,11 +91,17 @@ for mode in $MODES; do
     done
     for f in "$here"/shims/src/*.h; do ln -sfn "$f" "$mdir/src/$(basename "$f")"; done
 
-    lib=uring; cppf=""
+    lib=uring; cppf=""; ldextra=""
     case $mode in
         abi)    inc="$cfg/src/include";;
         source) inc="$our_inc";;
-        ffi)    inc="$our_inc"; cppf="-DLIBURING_FFI"; lib=uring-ffi;;
+        # liburing-ffi.so.2 does not export io_uring_buf_ring_head (neither
+        # does upstream's: its version script leaves it out), so a program in
+        # FFI form that calls it also needs liburing.so.2. --as-needed keeps
+        # that library off every test that takes nothing from it, and
+        # liburing-ffi comes first, so every helper still resolves there.
+        ffi)    inc="$our_inc"; cppf="-DLIBURING_FFI"; lib=uring-ffi
+                ldextra="-Wl,--as-needed -luring -Wl,--no-as-needed";;
     esac
     missing=""
     [ -f "$inc/liburing.h" ] || missing="header $inc/liburing.h missing (our headers have not landed)"
@@ -104,19 +111,35 @@ for mode in $MODES; do
     t0=$(date +%s)
     if [ -z "$missing" ]; then
         # Rebuild everything when the flags (mode inputs) change.
-        stamp="inc=$inc lib=$lib cppf=$cppf cfg=$cfg"
+        stamp="inc=$inc lib=$lib cppf=$cppf ldextra=$ldextra cfg=$cfg"
         if [ "$(cat "$tdir/.flags" 2>/dev/null)" != "$stamp" ]; then
             rm -f "$tdir"/*.t "$tdir"/*.o "$tdir"/*.d
             echo "$stamp" > "$tdir/.flags"
         fi
         make -C "$tdir" -f "$here/build.mk" -k -j"$JOBS" --no-print-directory \
             INCDIR="$inc" LIBDIR="$libdir" LIBNAME="$lib" CONFIG_H="$cfg/config-host.h" \
-            MODE_CPPFLAGS="$cppf" SHIMDIR="$here/shims" TARGETS="$sel" 2>&1 \
+            MODE_CPPFLAGS="$cppf" MODE_LDLIBS="$ldextra" SHIMDIR="$here/shims" TARGETS="$sel" 2>&1 \
             | grep -v '^make.*Error\|^make.*Target .* not remade' | sed 's/^/  /'
     else
         say "mode $mode: $missing"
     fi
     build_s=$(( $(date +%s) - t0 ))
+
+    # The mode must test what it claims: the binaries load our library, and
+    # in ffi mode the inline helpers have become calls into liburing-ffi.so.2.
+    mode_problem=""
+    probe=$(cd "$tdir" && for t in $sel; do [ -x "$t" ] && { echo "$t"; break; }; done)
+    if [ -n "$probe" ]; then
+        loaded=$(cd "$tdir" && ldd "./$probe" | awk -v l="lib$lib.so.2" '$1 == l {print $3}')
+        if [ "$(readlink -f "$loaded")" != "$(readlink -f "$libdir/lib$lib.so.2")" ]; then
+            mode_problem="$probe loads lib$lib.so.2 from '${loaded:-nowhere}', not from $libdir"
+        fi
+    fi
+    if [ "$mode" = ffi ] && [ -x "$tdir/nop.t" ] && \
+        ! nm -D --undefined-only "$tdir/nop.t" | grep -qw io_uring_prep_nop; then
+        mode_problem="${mode_problem:+$mode_problem; }nop.t does not call io_uring_prep_nop from liburing-ffi.so.2: -DLIBURING_FFI left the helpers inline"
+    fi
+    [ -z "$mode_problem" ] || say "mode $mode: $mode_problem"
 
     res="$mdir/results.txt"
     : > "$res.new"
@@ -190,6 +213,10 @@ for mode in $MODES; do
     echo "=== upstream tests, mode $mode ==="
     printf '%-8s %6s %7s %6s %8s %9s %7s %7s\n' mode passed skipped failed timeout "not built" build run
     printf '%-8s %6d %7d %6d %8d %9d %6ss %6ss\n' "$mode" $npass $nskip $nfail $nto $nnb $build_s $run_s
+    if [ -n "$mode_problem" ]; then
+        echo "MODE CHECK FAILED: $mode_problem"
+        worse+=("(mode check) $mode_problem")
+    fi
     if [ ${#worse[@]} -gt 0 ]; then
         echo "worse than upstream (${#worse[@]}):"
         printf '  %s\n' "${worse[@]}"
