@@ -401,6 +401,58 @@ out:
 	munmap(buf, bufsz);
 }
 
+/* NO_MMAP without a caller buffer: the library provides the memory. */
+static void test_no_mmap_own_memory(void)
+{
+	struct capi_res before = capi_res_now();
+	struct io_uring_params p;
+	struct io_uring ring;
+	const char *err;
+	int ret;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_NO_MMAP;
+	ret = io_uring_queue_init_params(8, &ring, &p);
+	if (capi_require(ret == 0, "queue_init_params(8, NO_MMAP) without a buffer returns 0", ret)) {
+		CHECK(ring.flags & IORING_SETUP_NO_MMAP, "NO_MMAP ring: flag kept");
+		CHECK(!(ring.int_flags & 2), "NO_MMAP ring with library memory: APP_MEM not set",
+		      "int_flags 0x%x", ring.int_flags);
+		CHECK_EQ(capi_count_uring_maps(), before.uring_maps,
+			 "NO_MMAP ring: no io_uring mapping (anonymous memory instead)");
+		err = capi_nops(&ring, 40, 0);
+		CHECK(!err, "NO_MMAP ring with library memory works", "%s", err);
+		io_uring_queue_exit(&ring);
+	}
+	capi_check_no_leak(before, "NO_MMAP ring with library memory");
+	/*
+	 * SQEs that need more than a page need a 2 MiB huge page; with none
+	 * reserved (vm.nr_hugepages 0 here) mmap's -ENOMEM comes back.
+	 */
+	{
+		FILE *f = fopen("/proc/sys/vm/nr_hugepages", "r");
+		long huge = -1;
+
+		if (f) {
+			if (fscanf(f, "%ld", &huge) != 1)
+				huge = -1;
+			fclose(f);
+		}
+		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_NO_MMAP;
+		ret = io_uring_queue_init_params(256, &ring, &p);
+		if (huge == 0) {
+			CHECK_RET(ret, -ENOMEM,
+				  "NO_MMAP, 256 entries, no huge pages reserved: -ENOMEM");
+		} else if (ret == 0) {
+			capi_pass("NO_MMAP, 256 entries, with huge pages: ring made");
+			io_uring_queue_exit(&ring);
+		} else {
+			capi_skip("NO_MMAP huge-page ring", "huge pages reserved but unusable");
+		}
+		capi_check_no_leak(before, "NO_MMAP huge-page attempt");
+	}
+}
+
 static void test_memory_size(void)
 {
 	struct io_uring_params p;
@@ -1160,6 +1212,7 @@ int main(void)
 	test_queue_init_params();
 	test_queue_init_mem();
 	test_memory_size();
+	test_no_mmap_own_memory();
 	test_queue_mmap();
 	test_raw_syscalls();
 	test_exported_get_sqe();

@@ -852,6 +852,7 @@ static void test_cqe_mixed(void)
 
 static void test_sqpoll(void)
 {
+	struct capi_res before;
 	struct io_uring_params p;
 	struct io_uring ring;
 	struct io_uring_cqe *cqe;
@@ -865,6 +866,7 @@ static void test_sqpoll(void)
 	ret = io_uring_queue_init_params(8, &ring, &p);
 	if (!capi_require(ret == 0, "queue_init(SQPOLL, idle 20ms)", ret))
 		return;
+	before = capi_res_now();
 	err = capi_nops(&ring, 40, 0);
 	CHECK(!err, "SQPOLL: 40 NOPs round trip", "%s", err);
 	CHECK_RET(__io_uring_sqring_wait(&ring), 0, "__io_uring_sqring_wait with room returns 0");
@@ -883,6 +885,15 @@ static void test_sqpoll(void)
 			io_uring_cqe_seen(&ring, cqe);
 	}
 	io_uring_queue_exit(&ring);
+	before.uring_maps -= 1;	/* the ring's own mapping is gone now */
+	{
+		struct capi_res after = capi_res_now();
+
+		CHECK(after.fds == before.fds - 1 && after.uring_maps <= before.uring_maps,
+		      "SQPOLL queue_exit: ring fd closed and mapping released",
+		      "fds %d -> %d, io_uring maps %d -> %d", before.fds, after.fds,
+		      before.uring_maps + 1, after.uring_maps);
+	}
 }
 
 static void test_iowait(void)
@@ -1192,6 +1203,35 @@ static void enter_spy_child(void *unused)
 		CHECK(ret == 0 && capi_spy_calls(&spy) == 0,
 		      "spy: wait_cqe with a CQE ready makes no system call");
 		drain(&ring, NULL, 0);
+		io_uring_queue_exit(&ring);
+	}
+
+	/* IOPOLL: completions are only found by entering the kernel */
+	ret = io_uring_queue_init(8, &ring, IORING_SETUP_IOPOLL);
+	if (capi_require(ret == 0, "spy: queue_init(IOPOLL)", ret)) {
+		capi_spy_reset(&spy);
+		ret = io_uring_peek_cqe(&ring, &cqe);
+		n = capi_spy_calls(&spy);
+		CHECK(ret == -EAGAIN && n == 1 && (enter_flags(&spy, 0) & IORING_ENTER_GETEVENTS),
+		      "spy: peek on an empty IOPOLL ring enters once with GETEVENTS",
+		      "ret %d calls %d", ret, n);
+		capi_spy_reset(&spy);
+		ret = io_uring_submit(&ring);
+		n = capi_spy_calls(&spy);
+		CHECK(ret == 0 && n == 1 && (enter_flags(&spy, 0) & IORING_ENTER_GETEVENTS),
+		      "spy: submit on an IOPOLL ring enters with GETEVENTS even with nothing queued",
+		      "ret %d calls %d", ret, n);
+		io_uring_queue_exit(&ring);
+	}
+	ret = io_uring_queue_init(8, &ring, 0);
+	if (ret == 0) {
+		capi_spy_reset(&spy);
+		ret = io_uring_peek_cqe(&ring, &cqe);
+		CHECK(ret == -EAGAIN && capi_spy_calls(&spy) == 0,
+		      "spy: peek on an empty plain ring makes no system call");
+		ret = io_uring_submit(&ring);
+		CHECK(ret == 0 && capi_spy_calls(&spy) == 0,
+		      "spy: submit with nothing queued makes no system call");
 		io_uring_queue_exit(&ring);
 	}
 
