@@ -1112,6 +1112,72 @@ static void test_sync_cancel(void)
 	io_uring_queue_exit(&ring);
 }
 
+/*
+ * Ring memory is shared and writable: whatever it holds, peek_batch_cqe
+ * must hand out at most count pointers, all inside the CQ array, and not
+ * crash. The tail is set far ahead of and behind the head, and a mixed
+ * ring's CQE flags are filled with garbage.
+ */
+static void test_corrupt_ring_memory(void)
+{
+	static const unsigned setups[] = { 0, IORING_SETUP_CQE32, IORING_SETUP_CQE_MIXED };
+	struct io_uring_cqe *cqes[64];
+	char what[160];
+	unsigned k;
+
+	for (k = 0; k < 3; k++) {
+		struct io_uring ring;
+		unsigned head, tail, n, i, bad = 0, total = 0, slots, round;
+		size_t cq_bytes;
+		char *lo, *hi;
+
+		if (io_uring_queue_init(8, &ring, setups[k])) {
+			if (setups[k] == IORING_SETUP_CQE_MIXED)
+				continue;
+			capi_failf("queue_init for ring-memory robustness", "flags 0x%x", setups[k]);
+			continue;
+		}
+		slots = ring.cq.ring_entries << ((setups[k] & IORING_SETUP_CQE32) ? 1 : 0);
+		cq_bytes = (size_t)slots * sizeof(struct io_uring_cqe);
+		lo = (char *)ring.cq.cqes;
+		hi = lo + cq_bytes;
+		head = *ring.cq.khead;
+		tail = *ring.cq.ktail;
+		if (setups[k] == IORING_SETUP_CQE_MIXED)
+			for (i = 0; i < slots; i++)
+				ring.cq.cqes[i].flags = (i * 2654435761u) &
+					(IORING_CQE_F_32 | IORING_CQE_F_SKIP | 0xffff0000u);
+		for (round = 0; round < 4; round++) {
+			unsigned fake[4] = { head + 1000, head - 5, head + 0x80000000u, head + 7 };
+
+			*ring.cq.khead = head;
+			*ring.cq.ktail = fake[round];
+			n = io_uring_peek_batch_cqe(&ring, cqes, 64);
+			total += n;
+			if (n > 64)
+				bad++;
+			for (i = 0; i < n && i < 64; i++)
+				if ((char *)cqes[i] < lo || (char *)cqes[i] >= hi)
+					bad++;
+		}
+		*ring.cq.khead = head;
+		*ring.cq.ktail = tail;
+		snprintf(what, sizeof(what),
+			 "garbage CQ tail%s: peek_batch_cqe stays inside the CQ array (flags 0x%x)",
+			 setups[k] == IORING_SETUP_CQE_MIXED ? " and CQE flags" : "", setups[k]);
+		CHECK(bad == 0 && total > 0, what, "%u out of bounds, %u returned", bad, total);
+		memset(ring.cq.cqes, 0, cq_bytes);
+		{
+			const char *err = capi_nops(&ring, 8, 0);
+
+			snprintf(what, sizeof(what), "ring still works after the tail is restored (flags 0x%x)",
+				 setups[k]);
+			CHECK(!err, what, "%s", err);
+		}
+		io_uring_queue_exit(&ring);
+	}
+}
+
 /* ---- what reaches io_uring_enter: a spy in a child process --------------- */
 
 static unsigned enter_flags(struct capi_spy *spy, int i)
@@ -1301,6 +1367,7 @@ int main(void)
 	test_iowait();
 	test_sync_cancel();
 	test_old_kernel_paths();
+	test_corrupt_ring_memory();
 	capi_in_child("io_uring_enter spy child", enter_spy_child, NULL);
 	return capi_done();
 }
