@@ -160,11 +160,14 @@ def generate():
         for t in tests:
             r = res.get(t, "not run")
             counts[r] = counts.get(r, 0) + 1
-        worse = [t for t in tests if t in res and rank(res[t]) < rank(exp[t])]
+        worse = [t for t in tests if t in res and rank(res[t]) < rank(exp[t]) and not res[t].endswith("-ENV")]
+        env = [t for t in tests if t in res and res[t].endswith("-ENV")]
         better = [t for t in tests if t in res and rank(res[t]) > rank(exp[t])]
         parts = ", ".join(f"{counts[k]} {k}" for k in sorted(counts))
         L.append(f"- upstream tests, {m} mode ({MODE_TEXT[m]}): {parts}; "
                  f"{len(worse)} worse than upstream, {len(better)} better"
+                 + (f", {len(env)} environment-limited ({', '.join(env)}: upstream's own library "
+                    "did no better in the same run)" if env else "")
                  + (f" ({'; '.join(header)})" if header else ""))
     exp_counts = {}
     for t in tests:
@@ -196,7 +199,9 @@ def generate():
              "(`make test-upstream`) in three modes; *upstream* is how it ends with "
              "upstream's own library here (capi-tests/upstream-expectations.txt). "
              "Results come from the committed capi-tests/upstream/results/<mode>.txt. "
-             "A result below upstream's is marked **worse**, above it *better*.")
+             "A result below upstream's is marked **worse**, above it *better*; *env* marks a "
+             "result that upstream's own library, run on the same binary right after, did not "
+             "better (a load- or environment-sensitive test).")
     L.append("")
     shim_note = {}
     for f, text in srcs.items():
@@ -220,6 +225,8 @@ def generate():
             r = results[m][0].get(t)
             if r is None:
                 cells.append("not run")
+            elif r.endswith("-ENV"):
+                cells.append(f"{r[:-4]} (env: upstream's library too)")
             elif rank(r) < rank(exp[t]):
                 cells.append(f"**{r}** (worse)")
             elif rank(r) > rank(exp[t]):
