@@ -24,8 +24,8 @@
 # Each result is compared with capi-tests/upstream-expectations.txt (how the
 # test ends with upstream's own library on this machine, PASS > SKIP > FAIL,
 # TIMEOUT, NOTBUILT). A test that does worse is
-#   1. run once more with our library: if it now meets the expectation it
-#      counts with that result and is reported as flaky;
+#   1. run up to RETRIES more times with our library: if it then meets the
+#      expectation it counts with that result and is reported as flaky;
 #   2. otherwise run with upstream's own library (same binary, LD_LIBRARY_PATH
 #      pointing at upstream's build): if that does no better right now, the
 #      test is reported as environment-limited rather than worse (timing- and
@@ -39,6 +39,7 @@
 #   JOBS=2                   parallel compile jobs
 #   TIMEOUT=60               per-test limit in seconds
 #   RECHECK=1                0: no second run, no comparison with upstream's library
+#   RETRIES=3                further runs of a test that did worse, before step 2
 #   UPSTREAM_TESTS_OUT=dir   work directory (default target/upstream-tests)
 #   OUR_INCLUDE=dir          our headers (default build/include)
 #   NO_RUN=1                 build only
@@ -52,6 +53,7 @@ main() {
     JOBS=${JOBS:-2}
     TIMEOUT=${TIMEOUT:-60}
     RECHECK=${RECHECK:-1}
+    RETRIES=${RETRIES:-3}
     out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
     expect_file="$top/capi-tests/upstream-expectations.txt"
     our_libdir="$top/build/lib"
@@ -243,9 +245,16 @@ run_mode() {
         [ -n "$g" ] && [ -n "$e" ] && [ "$RECHECK" = 1 ] && [ "$mode" != upstream ] || continue
         case $g in NOTBUILT) continue;; esac
         [ "$(rank "$g")" -lt "$(rank "$e")" ] || continue
-        read -r r rc secs < <(run_test "$tdir" "$t" "$libdir" "$t.retry.out")
-        if [ "$(rank "$r")" -ge "$(rank "$e")" ]; then
-            flaky+=("$t: $g, then $r on a second run")
+        # Up to RETRIES more runs: some upstream tests race with the kernel
+        # (multicqes_drain.t hangs in about one run in four here, with
+        # upstream's own library too).
+        local try passed_on=""
+        for try in $(seq 1 "$RETRIES"); do
+            read -r r rc secs < <(run_test "$tdir" "$t" "$libdir" "$t.retry.out")
+            if [ "$(rank "$r")" -ge "$(rank "$e")" ]; then passed_on=$try; break; fi
+        done
+        if [ -n "$passed_on" ]; then
+            flaky+=("$t: $g, then $r on retry $passed_on")
             got[$t]=$r; rcs[$t]=$rc; secs_[$t]=$secs
             continue
         fi
