@@ -251,6 +251,7 @@ pub fn get_events(ring: &io_uring) -> c_int {
 /// `io_uring_peek_batch_cqe`: fills `out` with ready CQEs; when the ring is
 /// empty but the kernel holds overflowed CQEs or task work, flushes once and
 /// retries.
+#[inline(always)]
 pub fn peek_batch_cqe(ring: &mut io_uring, out: &mut [*mut io_uring_cqe]) -> u32 {
     let n = ring.peek_batch(out);
     if n != 0 {
@@ -259,6 +260,14 @@ pub fn peek_batch_cqe(ring: &mut io_uring, out: &mut [*mut io_uring_cqe]) -> u32
     if !ring.cq_needs_flush() {
         return 0;
     }
+    peek_batch_after_flush(ring, out)
+}
+
+/// The rare half of [`peek_batch_cqe`], kept out of line so that the common
+/// path stays a leaf.
+#[cold]
+#[inline(never)]
+fn peek_batch_after_flush(ring: &mut io_uring, out: &mut [*mut io_uring_cqe]) -> u32 {
     get_events(ring);
     ring.peek_batch(out) as u32
 }

@@ -298,7 +298,8 @@ impl io_uring {
     /// The CQE in slot `index` (taken modulo the ring size).
     #[inline(always)]
     pub fn cqe_at(&self, index: u32) -> *mut io_uring_cqe {
-        let slot = ((index & self.cq.ring_mask) as usize) << self.cqe_shift();
+        // Shift as u32 (the slot index is below 2^17) and widen once.
+        let slot = ((index & self.cq.ring_mask) << self.cqe_shift()) as usize;
         // SAFETY: slot < ring_entries << shift, inside the mapped CQE array.
         unsafe { self.cq.cqes.add(slot) }
     }
@@ -395,11 +396,11 @@ impl io_uring {
     /// head of a mixed ring are consumed on the way.
     #[inline(always)]
     pub fn peek_batch(&mut self, out: &mut [*mut io_uring_cqe]) -> usize {
-        let ready = self.cq_ready();
+        let mut head = self.load_cq_head();
+        let ready = self.load_cq_tail().wrapping_sub(head);
         if ready == 0 {
             return 0;
         }
-        let mut head = self.load_cq_head();
         if self.flags & IORING_SETUP_CQE_MIXED == 0 {
             let n = out.len().min(ready as usize);
             for slot in &mut out[..n] {
@@ -408,8 +409,14 @@ impl io_uring {
             }
             return n;
         }
-        // Mixed ring: entries are one or two slots, and the kernel pads the
-        // end of the ring with skip entries.
+        self.peek_batch_mixed(head, ready, out)
+    }
+
+    /// [`Self::peek_batch`] for a mixed ring: entries are one or two slots,
+    /// and the kernel pads the end of the ring with skip entries. Out of
+    /// line, so that the plain path needs no saved registers.
+    #[inline(never)]
+    fn peek_batch_mixed(&mut self, mut head: u32, ready: u32, out: &mut [*mut io_uring_cqe]) -> usize {
         let last = head.wrapping_add(ready);
         let mut n = 0;
         while head != last && n < out.len() {

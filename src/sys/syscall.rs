@@ -5,16 +5,61 @@ use core::ffi::{c_int, c_long, c_uint, c_void};
 
 use super::io_uring_params;
 
-/// Turns a raw `syscall(2)` result (with `errno` set on failure) into the
-/// kernel convention: the value on success, `-errno` on failure.
+/// A system call with up to six arguments, returning the kernel's answer
+/// as it is: the value on success, `-errno` on failure.
+///
+/// On x86_64 this is the `syscall` instruction itself, as upstream's default
+/// (libc-free) build does: no call through libc's variadic `syscall()`, no
+/// round trip through `errno`.
+///
+/// # Safety
+/// The arguments must be valid for system call `nr`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn syscall6(nr: c_long, a1: c_long, a2: c_long, a3: c_long, a4: c_long, a5: c_long, a6: c_long) -> c_long {
+    let ret: c_long;
+    // SAFETY: the x86_64 Linux system call convention: number in rax,
+    // arguments in rdi, rsi, rdx, r10, r8, r9; the kernel clobbers rcx and
+    // r11 and returns in rax. The caller guarantees the arguments.
+    unsafe {
+        core::arch::asm!(
+            "syscall",
+            inlateout("rax") nr => ret,
+            in("rdi") a1,
+            in("rsi") a2,
+            in("rdx") a3,
+            in("r10") a4,
+            in("r8") a5,
+            in("r9") a6,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// Elsewhere: libc's `syscall()`, with `errno` turned back into `-errno`.
+///
+/// # Safety
+/// The arguments must be valid for system call `nr`.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+unsafe fn syscall6(nr: c_long, a1: c_long, a2: c_long, a3: c_long, a4: c_long, a5: c_long, a6: c_long) -> c_long {
+    // SAFETY: forwarded contract.
+    let ret = unsafe { libc::syscall(nr, a1, a2, a3, a4, a5, a6) };
+    if ret < 0 {
+        // SAFETY: __errno_location always returns this thread's errno.
+        -(unsafe { *libc::__errno_location() }) as c_long
+    } else {
+        ret
+    }
+}
+
+/// io_uring's system calls return an `int` (or `-errno`).
 #[inline(always)]
 fn kernel_result(ret: c_long) -> c_int {
-    if ret < 0 {
-        // SAFETY: __errno_location always returns a valid pointer to this thread's errno.
-        -unsafe { *libc::__errno_location() }
-    } else {
-        ret as c_int
-    }
+    ret as c_int
 }
 
 /// `io_uring_setup(2)`: creates a ring and fills `p` with its offsets.
@@ -24,7 +69,7 @@ fn kernel_result(ret: c_long) -> c_int {
 #[inline]
 pub unsafe fn io_uring_setup(entries: c_uint, p: *mut io_uring_params) -> c_int {
     // SAFETY: the caller guarantees `p` is valid; the kernel checks the rest.
-    kernel_result(unsafe { libc::syscall(libc::SYS_io_uring_setup, entries as c_long, p) })
+    kernel_result(unsafe { syscall6(libc::SYS_io_uring_setup, entries as c_long, p as c_long, 0, 0, 0, 0) })
 }
 
 /// `io_uring_enter(2)` with an explicit size for the extra argument.
@@ -32,7 +77,7 @@ pub unsafe fn io_uring_setup(entries: c_uint, p: *mut io_uring_params) -> c_int 
 /// # Safety
 /// `arg` must be what `flags` says it is (a sigset of `sz` bytes, an
 /// `io_uring_getevents_arg`, a registered-wait offset, or NULL).
-#[inline]
+#[inline(always)]
 pub unsafe fn io_uring_enter2(
     fd: c_int,
     to_submit: c_uint,
@@ -43,14 +88,14 @@ pub unsafe fn io_uring_enter2(
 ) -> c_int {
     // SAFETY: the caller guarantees the argument matches the flags.
     kernel_result(unsafe {
-        libc::syscall(
+        syscall6(
             libc::SYS_io_uring_enter,
             fd as c_long,
             to_submit as c_long,
             min_complete as c_long,
             flags as c_long,
-            arg,
-            sz,
+            arg as c_long,
+            sz as c_long,
         )
     })
 }
@@ -59,7 +104,7 @@ pub unsafe fn io_uring_enter2(
 ///
 /// # Safety
 /// `sig` must be NULL or point to a readable `sigset_t`.
-#[inline]
+#[inline(always)]
 pub unsafe fn io_uring_enter(
     fd: c_int,
     to_submit: c_uint,
@@ -79,12 +124,14 @@ pub unsafe fn io_uring_enter(
 pub unsafe fn io_uring_register(fd: c_int, opcode: c_uint, arg: *const c_void, nr_args: c_uint) -> c_int {
     // SAFETY: the caller guarantees the argument matches the opcode.
     kernel_result(unsafe {
-        libc::syscall(
+        syscall6(
             libc::SYS_io_uring_register,
             fd as c_long,
             opcode as c_long,
-            arg,
+            arg as c_long,
             nr_args as c_long,
+            0,
+            0,
         )
     })
 }
