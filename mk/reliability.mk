@@ -36,7 +36,7 @@ fuzz-build:
 fuzz: fuzz-build
 	@mkdir -p $(dir $(FUZZ_HISTORY)); failed=""; \
 	cd fuzz && for t in $(FUZZ_TARGETS); do $(fuzz_opts); \
-		mkdir -p $(FUZZ_WORK)/$$t; log=$(FUZZ_WORK)/$$t.log; \
+		mkdir -p $(FUZZ_WORK)/$$t corpus/$$t; log=$(FUZZ_WORK)/$$t.log; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		cargo +nightly fuzz run -O $$san $$t $(FUZZ_WORK)/$$t corpus/$$t -- \
 			-max_total_time=$(FUZZ_SECONDS) -timeout=30 -rss_limit_mb=4096 \
