@@ -50,7 +50,7 @@ static void *lib_sym(const struct lib *l, const char *fn)
 }
 
 /* Open file descriptors of this process. */
-static int count_fds(void)
+static __attribute__((unused)) int count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *de;
@@ -69,7 +69,7 @@ static int count_fds(void)
  * Memory mappings of this process, without the brk heap and the stack,
  * which malloc and the call stack move on their own.
  */
-static int count_maps(void)
+static __attribute__((unused)) int count_maps(void)
 {
 	FILE *f = fopen("/proc/self/maps", "r");
 	char line[512];
