@@ -342,6 +342,7 @@ int main(void)
 	/* (AddressSanitizer's allocator maps memory of its own as it goes.) */
 	CHECK(maps1 == maps0, "%d mappings at the start, %d at the end", maps0, maps1);
 #else
+	(void)maps0;
 	(void)maps1;
 #endif
 	printf("tour: %d checks passed; no descriptor or mapping left behind\n", checks);
