@@ -37,7 +37,7 @@ test: all
 	echo "all test targets passed: $(TEST_TARGETS)"
 
 test-rust:
-	$(CARGO) test --release --quiet
+	$(CARGO) test --release --lib
 
 demo: all
 	capi-tests/demo.sh
@@ -89,13 +89,13 @@ install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/liburing/io_uring
 	install -m 644 include/liburing.h $(DESTDIR)$(INCLUDEDIR)/liburing.h
 	for h in $$(cd include && find liburing -name '*.h'); do \
-		install -m 644 include/$$h $(DESTDIR)$(INCLUDEDIR)/$$h; done
+		install -D -m 644 include/$$h $(DESTDIR)$(INCLUDEDIR)/$$h; done
 	install -m 755 $(SO) $(DESTDIR)$(LIBDIR)/liburing.so.$(VERSION)
 	ln -sf liburing.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
-	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/liburing.so
+	ln -sf liburing.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liburing.so
 	install -m 755 $(FFI_SO) $(DESTDIR)$(LIBDIR)/liburing-ffi.so.$(VERSION)
 	ln -sf liburing-ffi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(FFI_SONAME)
-	ln -sf $(FFI_SONAME) $(DESTDIR)$(LIBDIR)/liburing-ffi.so
+	ln -sf liburing-ffi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liburing-ffi.so
 	install -m 644 $(LIBOUT)/liburing.a $(DESTDIR)$(LIBDIR)/liburing.a
 	install -m 644 $(LIBOUT)/liburing-ffi.a $(DESTDIR)$(LIBDIR)/liburing-ffi.a
 	$(call make_pc,liburing.pc.in,$(PREFIX),$(LIBDIR),$(INCLUDEDIR)) > $(DESTDIR)$(LIBDIR)/pkgconfig/liburing.pc

@@ -31,6 +31,7 @@ impl Errno {
     }
 
     /// liburing's convention: `-errno`.
+    #[allow(clippy::should_implement_trait)]
     #[inline(always)]
     pub fn neg(self) -> c_int {
         -self.0

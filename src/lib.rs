@@ -20,16 +20,25 @@ compile_error!("liburing-rs must be built with panic = \"abort\" (see Cargo.toml
 pub mod buf_ring;
 pub mod capi;
 pub mod complete;
+pub mod cq_iter;
 pub mod errno;
+#[cfg(test)]
+mod header_check;
 pub mod prep;
 pub mod probe;
+pub mod recvmsg;
 pub mod register;
 pub mod ring;
+#[cfg(test)]
+mod ring_sim_tests;
 pub mod setup;
 pub mod submit;
 pub mod sys;
 pub mod syscalls;
 pub mod version;
+
+#[cfg(test)]
+mod layout_check;
 
 #[cfg(not(any(test, fuzzing)))]
 #[panic_handler]

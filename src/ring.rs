@@ -220,6 +220,46 @@ impl io_uring {
         unsafe { AtomicU32::from_ptr(self.sq.kflags) }.load(Ordering::Relaxed)
     }
 
+    /// A 128-byte SQE: on `IORING_SETUP_SQE128` rings any SQE; on
+    /// `IORING_SETUP_SQE_MIXED` rings two adjacent 64-byte slots. When the
+    /// next slot is the last of the ring, a NOP that posts no CQE on success
+    /// fills it so that the big entry starts at slot 0. NULL when the ring
+    /// has no room or supports no 128-byte entries.
+    #[inline(always)]
+    pub fn get_sqe128(&mut self) -> *mut io_uring_sqe {
+        let head = self.load_sq_head();
+        let mut tail = self.sq.sqe_tail;
+        if self.flags & IORING_SETUP_SQE128 != 0 {
+            return self.get_sqe();
+        }
+        if self.flags & IORING_SETUP_SQE_MIXED == 0 {
+            return ptr::null_mut();
+        }
+        if tail.wrapping_add(1) & self.sq.ring_mask == 0 {
+            // The NOP, the big entry's two slots: three slots in all.
+            if tail.wrapping_add(2).wrapping_sub(head) >= self.sq.ring_entries {
+                return ptr::null_mut();
+            }
+            let nop = self.get_sqe();
+            // SAFETY: room for three slots was checked, so get_sqe returned
+            // a slot inside the SQE array; still, never write through NULL.
+            if let Some(nop) = unsafe { nop.as_mut() } {
+                crate::prep::prep_nop(nop);
+                nop.flags |= IOSQE_CQE_SKIP_SUCCESS;
+            }
+            tail = self.sq.sqe_tail;
+        } else if tail.wrapping_add(1).wrapping_sub(head) >= self.sq.ring_entries {
+            return ptr::null_mut();
+        }
+        // Mixed rings index SQEs in 64-byte units (no shift).
+        // SAFETY: tail & ring_mask < ring_entries, inside the SQE array.
+        let sqe = unsafe { self.sq.sqes.add((tail & self.sq.ring_mask) as usize) };
+        self.sq.sqe_tail = tail.wrapping_add(2);
+        // SAFETY: sqe points to an application-owned SQE slot.
+        unsafe { initialize_sqe(sqe) };
+        sqe
+    }
+
     // ---- CQ side ----
 
     /// The kernel's CQ tail. Acquire pairs with the kernel's
@@ -261,6 +301,50 @@ impl io_uring {
         let slot = ((index & self.cq.ring_mask) as usize) << self.cqe_shift();
         // SAFETY: slot < ring_entries << shift, inside the mapped CQE array.
         unsafe { self.cq.cqes.add(slot) }
+    }
+
+    /// Whether the kernel holds completions that did not fit in the CQ
+    /// (`IORING_SQ_CQ_OVERFLOW`).
+    #[inline(always)]
+    pub fn cq_has_overflow(&self) -> bool {
+        self.load_sq_flags() & IORING_SQ_CQ_OVERFLOW != 0
+    }
+
+    /// Whether eventfd notifications are on: true unless the CQ flags word
+    /// exists and has `IORING_CQ_EVENTFD_DISABLED` set.
+    #[inline(always)]
+    pub fn cq_eventfd_enabled(&self) -> bool {
+        if self.cq.kflags.is_null() {
+            return true;
+        }
+        // SAFETY: kflags points into the mapped CQ ring. Relaxed: the
+        // application owns this word; the kernel only reads it (READ_ONCE)
+        // when it posts a CQE.
+        let flags = unsafe { AtomicU32::from_ptr(self.cq.kflags) }.load(Ordering::Relaxed);
+        flags & IORING_CQ_EVENTFD_DISABLED == 0
+    }
+
+    /// Turns eventfd notifications on or off; `-EOPNOTSUPP` when a change is
+    /// asked of a kernel without the CQ flags word.
+    #[inline(always)]
+    pub fn cq_eventfd_toggle(&mut self, enabled: bool) -> c_int {
+        if enabled == self.cq_eventfd_enabled() {
+            return 0;
+        }
+        if self.cq.kflags.is_null() {
+            return -libc::EOPNOTSUPP;
+        }
+        // SAFETY: kflags points into the mapped CQ ring. Relaxed load and
+        // store (READ_ONCE/WRITE_ONCE): the kernel only reads this word.
+        let kflags = unsafe { AtomicU32::from_ptr(self.cq.kflags) };
+        let mut flags = kflags.load(Ordering::Relaxed);
+        if enabled {
+            flags &= !IORING_CQ_EVENTFD_DISABLED;
+        } else {
+            flags |= IORING_CQ_EVENTFD_DISABLED;
+        }
+        kflags.store(flags, Ordering::Relaxed);
+        0
     }
 
     /// Whether overflowed CQEs or deferred task work wait for a kernel entry.

@@ -5,10 +5,12 @@
 
 use core::ffi::c_int;
 
+mod ffi;
 mod queue;
 mod register;
 mod setup;
 
+pub use ffi::*;
 pub use queue::*;
 pub use register::*;
 pub use setup::*;
@@ -26,6 +28,11 @@ macro_rules! ring_or {
     };
 }
 pub(crate) use ring_or;
+
+/// The kernel's `__u64` (`unsigned long long`). C signatures that take
+/// `__u64` use this name so that the generated header spells the same type
+/// as liburing's (`uint64_t` is `unsigned long`, a different C type).
+pub type __u64 = u64;
 
 /// `-EINVAL`, what a NULL ring gets.
 pub(crate) const NULL_RING: c_int = -libc::EINVAL;

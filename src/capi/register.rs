@@ -3,7 +3,7 @@
 use core::ffi::{c_int, c_uint};
 use core::ptr;
 
-use super::{ring_or, NULL_RING};
+use super::{__u64, ring_or, NULL_RING};
 use crate::register as reg;
 use crate::ring::io_uring;
 use crate::sys::*;
@@ -21,7 +21,7 @@ pub unsafe extern "C" fn io_uring_register_buffers(
 pub unsafe extern "C" fn io_uring_register_buffers_tags(
     ring: *mut io_uring,
     iovecs: *const libc::iovec,
-    tags: *const u64,
+    tags: *const __u64,
     nr: c_uint,
 ) -> c_int {
     reg::register_buffers_tags(ring_or!(ring, NULL_RING), iovecs, tags, nr)
@@ -37,7 +37,7 @@ pub unsafe extern "C" fn io_uring_register_buffers_update_tag(
     ring: *mut io_uring,
     off: c_uint,
     iovecs: *const libc::iovec,
-    tags: *const u64,
+    tags: *const __u64,
     nr: c_uint,
 ) -> c_int {
     reg::register_buffers_update_tag(ring_or!(ring, NULL_RING), off, iovecs, tags, nr)
@@ -57,7 +57,7 @@ pub unsafe extern "C" fn io_uring_register_files(ring: *mut io_uring, files: *co
 pub unsafe extern "C" fn io_uring_register_files_tags(
     ring: *mut io_uring,
     files: *const c_int,
-    tags: *const u64,
+    tags: *const __u64,
     nr: c_uint,
 ) -> c_int {
     reg::register_files_tags(ring_or!(ring, NULL_RING), files, tags, nr)
@@ -83,7 +83,7 @@ pub unsafe extern "C" fn io_uring_register_files_update_tag(
     ring: *mut io_uring,
     off: c_uint,
     files: *const c_int,
-    tags: *const u64,
+    tags: *const __u64,
     nr_files: c_uint,
 ) -> c_int {
     reg::register_files_update_tag(ring_or!(ring, NULL_RING), off, files, tags, nr_files)

@@ -70,7 +70,8 @@ pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params,
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_exit(ring: *mut io_uring) {
-    let ring = ring_or!(ring, ());
+    // SAFETY: a non-NULL ring pointer from C is the caller's ring.
+    let Some(ring) = (unsafe { ring.as_mut() }) else { return };
     // SAFETY: the ring was set up by this library (or is all zero).
     unsafe { crate::setup::queue_exit(ring) }
 }
@@ -83,7 +84,7 @@ pub unsafe extern "C" fn io_uring_ring_dontfork(ring: *mut io_uring) -> c_int {
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_memory_size_params(entries: c_uint, p: *mut io_uring_params) -> isize {
+pub unsafe extern "C" fn io_uring_memory_size_params(entries: c_uint, p: *mut io_uring_params) -> libc::ssize_t {
     // SAFETY: a non-NULL params pointer is the caller's struct.
     let Some(p) = (unsafe { p.as_ref() }) else {
         return -libc::EFAULT as isize;
@@ -95,7 +96,7 @@ pub unsafe extern "C" fn io_uring_memory_size_params(entries: c_uint, p: *mut io
 }
 
 #[no_mangle]
-pub extern "C" fn io_uring_memory_size(entries: c_uint, flags: c_uint) -> isize {
+pub extern "C" fn io_uring_memory_size(entries: c_uint, flags: c_uint) -> libc::ssize_t {
     let p = io_uring_params {
         flags,
         ..Default::default()
@@ -107,7 +108,7 @@ pub extern "C" fn io_uring_memory_size(entries: c_uint, flags: c_uint) -> isize 
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_mlock_size_params(entries: c_uint, p: *mut io_uring_params) -> isize {
+pub unsafe extern "C" fn io_uring_mlock_size_params(entries: c_uint, p: *mut io_uring_params) -> libc::ssize_t {
     // Kernels that account ring memory to the cgroup (those with native
     // workers) need no locked memory; probe with a real ring to find out.
     let mut ring = io_uring::zeroed();
@@ -125,7 +126,7 @@ pub unsafe extern "C" fn io_uring_mlock_size_params(entries: c_uint, p: *mut io_
 }
 
 #[no_mangle]
-pub extern "C" fn io_uring_mlock_size(entries: c_uint, flags: c_uint) -> isize {
+pub extern "C" fn io_uring_mlock_size(entries: c_uint, flags: c_uint) -> libc::ssize_t {
     let mut p = io_uring_params {
         flags,
         ..Default::default()

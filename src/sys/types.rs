@@ -1,30 +1,22 @@
 //! `#[repr(C)]` mirrors of the io_uring uapi structures.
 //!
-//! C unions of same-width fields are represented by their first member; the
-//! aliases (e.g. `addr2` for `off`) are spelled out in the comments. Every
-//! struct carries compile-time size/offset checks against the layout that
-//! liburing 2.15's headers produce on x86_64.
+//! C unions whose members all have the same width are represented by one
+//! field; the other names of that field (e.g. `addr2` for `off`) are listed
+//! in its comment. Every struct carries compile-time size/offset checks
+//! against the layout liburing 2.15's headers produce on x86_64
+//! (`uapi_layout!`, numbers from pahole).
 
-/// Compile-time check that a struct has the given size and field offsets.
-macro_rules! assert_layout {
-    ($ty:ty, $size:expr $(, $field:ident @ $off:expr)* $(,)?) => {
-        const _: () = {
-            assert!(core::mem::size_of::<$ty>() == $size);
-            $( assert!(core::mem::offset_of!($ty, $field) == $off); )*
-        };
-    };
-}
-pub(crate) use assert_layout;
-
+/// `struct __kernel_timespec` of `<linux/time_types.h>` (64-bit time on every ABI).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct __kernel_timespec {
     pub tv_sec: i64,
     pub tv_nsec: i64,
 }
-assert_layout!(__kernel_timespec, 16, tv_sec @ 0, tv_nsec @ 8);
+uapi_layout!(__kernel_timespec, 16, tv_sec @ 0, tv_nsec @ 8);
 
-/// A submission queue entry (64 bytes; 128 with `IORING_SETUP_SQE128`).
+/// A submission queue entry (64 bytes; 128 with `IORING_SETUP_SQE128`, the
+/// second half then being command data that starts at `addr3`, C's `cmd[]`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct io_uring_sqe {
@@ -37,7 +29,13 @@ pub struct io_uring_sqe {
     /// union: `addr`, `splice_off_in`, `{level, optname}`
     pub addr: u64,
     pub len: u32,
-    /// union: `rw_flags`, `fsync_flags`, `poll32_events`, `timeout_flags`, ... (all 32-bit)
+    /// union of the per-opcode flag words, all 32-bit at offset 28: `rw_flags`,
+    /// `fsync_flags`, `poll32_events` (and the 16-bit `poll_events`),
+    /// `sync_range_flags`, `msg_flags`, `timeout_flags`, `accept_flags`,
+    /// `cancel_flags`, `open_flags`, `statx_flags`, `fadvise_advice`,
+    /// `splice_flags`, `rename_flags`, `unlink_flags`, `hardlink_flags`,
+    /// `xattr_flags`, `msg_ring_flags`, `uring_cmd_flags`, `waitid_flags`,
+    /// `futex_flags`, `install_fd_flags`, `nop_flags`, `pipe_flags`
     pub op_flags: u32,
     pub user_data: u64,
     /// union: `buf_index`, `buf_group` (packed)
@@ -50,21 +48,37 @@ pub struct io_uring_sqe {
     /// `__pad2[0]`, or `attr_type_mask`
     pub __pad2: [u64; 1],
 }
-assert_layout!(io_uring_sqe, 64,
+uapi_layout!(io_uring_sqe, 64,
     opcode @ 0, flags @ 1, ioprio @ 2, fd @ 4, off @ 8, addr @ 16, len @ 24,
     op_flags @ 28, user_data @ 32, buf_index @ 40, personality @ 42,
     file_index @ 44, addr3 @ 48, __pad2 @ 56);
 
-/// A completion queue entry (16 bytes; 32 with `IORING_SETUP_CQE32`, the
-/// extra 16 bytes being `big_cqe[]`).
+/// `sqe.attr_ptr` target for `IORING_RW_ATTR_FLAG_PI`: protection
+/// information for a read or write.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct io_uring_attr_pi {
+    pub flags: u16,
+    pub app_tag: u16,
+    pub len: u32,
+    pub addr: u64,
+    pub seed: u64,
+    pub rsvd: u64,
+}
+uapi_layout!(io_uring_attr_pi, 32, flags @ 0, app_tag @ 2, len @ 4, addr @ 8, seed @ 16, rsvd @ 24);
+
+/// A completion queue entry (16 bytes; 32 with `IORING_SETUP_CQE32` or for
+/// an `IORING_CQE_F_32` entry of a mixed ring, the extra 16 bytes being
+/// `big_cqe[]`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct io_uring_cqe {
     pub user_data: u64,
     pub res: i32,
     pub flags: u32,
+    pub big_cqe: [u64; 0],
 }
-assert_layout!(io_uring_cqe, 16, user_data @ 0, res @ 8, flags @ 12);
+uapi_layout!(io_uring_cqe, 16, user_data @ 0, res @ 8, flags @ 12, big_cqe @ 16);
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -79,7 +93,7 @@ pub struct io_sqring_offsets {
     pub resv1: u32,
     pub user_addr: u64,
 }
-assert_layout!(io_sqring_offsets, 40, head @ 0, tail @ 4, ring_mask @ 8,
+uapi_layout!(io_sqring_offsets, 40, head @ 0, tail @ 4, ring_mask @ 8,
     ring_entries @ 12, flags @ 16, dropped @ 20, array @ 24, resv1 @ 28, user_addr @ 32);
 
 #[repr(C)]
@@ -95,7 +109,7 @@ pub struct io_cqring_offsets {
     pub resv1: u32,
     pub user_addr: u64,
 }
-assert_layout!(io_cqring_offsets, 40, head @ 0, tail @ 4, ring_mask @ 8,
+uapi_layout!(io_cqring_offsets, 40, head @ 0, tail @ 4, ring_mask @ 8,
     ring_entries @ 12, overflow @ 16, cqes @ 20, flags @ 24, resv1 @ 28, user_addr @ 32);
 
 #[repr(C)]
@@ -112,7 +126,7 @@ pub struct io_uring_params {
     pub sq_off: io_sqring_offsets,
     pub cq_off: io_cqring_offsets,
 }
-assert_layout!(io_uring_params, 120, sq_entries @ 0, cq_entries @ 4, flags @ 8,
+uapi_layout!(io_uring_params, 120, sq_entries @ 0, cq_entries @ 4, flags @ 8,
     sq_thread_cpu @ 12, sq_thread_idle @ 16, features @ 20, wq_fd @ 24, resv @ 28,
     sq_off @ 40, cq_off @ 80);
 
@@ -124,7 +138,7 @@ pub struct io_uring_getevents_arg {
     pub min_wait_usec: u32,
     pub ts: u64,
 }
-assert_layout!(io_uring_getevents_arg, 24, sigmask @ 0, sigmask_sz @ 8, min_wait_usec @ 12, ts @ 16);
+uapi_layout!(io_uring_getevents_arg, 24, sigmask @ 0, sigmask_sz @ 8, min_wait_usec @ 12, ts @ 16);
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -137,7 +151,7 @@ pub struct io_uring_reg_wait {
     pub pad: [u32; 3],
     pub pad2: [u64; 2],
 }
-assert_layout!(io_uring_reg_wait, 64, ts @ 0, min_wait_usec @ 16, flags @ 20,
+uapi_layout!(io_uring_reg_wait, 64, ts @ 0, min_wait_usec @ 16, flags @ 20,
     sigmask @ 24, sigmask_sz @ 32, pad @ 36, pad2 @ 48);
 
 #[repr(C)]
@@ -148,9 +162,9 @@ pub struct io_uring_probe_op {
     pub flags: u16,
     pub resv2: u32,
 }
-assert_layout!(io_uring_probe_op, 8, op @ 0, resv @ 1, flags @ 2, resv2 @ 4);
+uapi_layout!(io_uring_probe_op, 8, op @ 0, resv @ 1, flags @ 2, resv2 @ 4);
 
-/// Followed in memory by `ops[]` (`io_uring_probe_op`, flexible array).
+/// Result of `IORING_REGISTER_PROBE`; `ops[]` (flexible array) follows.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct io_uring_probe {
@@ -160,7 +174,7 @@ pub struct io_uring_probe {
     pub resv2: [u32; 3],
     pub ops: [io_uring_probe_op; 0],
 }
-assert_layout!(io_uring_probe, 16, last_op @ 0, ops_len @ 1, resv @ 2, resv2 @ 4, ops @ 16);
+uapi_layout!(io_uring_probe, 16, last_op @ 0, ops_len @ 1, resv @ 2, resv2 @ 4, ops @ 16);
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -171,10 +185,11 @@ pub struct io_uring_buf {
     /// Aliases the ring's `tail` in slot 0 (`io_uring_buf_ring`).
     pub resv: u16,
 }
-assert_layout!(io_uring_buf, 16, addr @ 0, len @ 8, bid @ 12, resv @ 14);
+uapi_layout!(io_uring_buf, 16, addr @ 0, len @ 8, bid @ 12, resv @ 14);
 
-/// A provided-buffer ring: an array of `io_uring_buf` (C's `bufs[]`, at
-/// offset 0) whose first slot's `resv` field doubles as the ring tail.
+/// A provided-buffer ring: an array of `io_uring_buf` (C's `bufs[]`, a
+/// union member at offset 0, not represented here) whose first slot's `resv`
+/// field doubles as the ring tail.
 #[repr(C)]
 #[derive(Debug)]
 pub struct io_uring_buf_ring {
@@ -183,8 +198,9 @@ pub struct io_uring_buf_ring {
     pub resv3: u16,
     pub tail: u16,
 }
-assert_layout!(io_uring_buf_ring, 16, resv1 @ 0, resv2 @ 8, resv3 @ 12, tail @ 14);
+uapi_layout!(io_uring_buf_ring, 16, resv1 @ 0, resv2 @ 8, resv3 @ 12, tail @ 14);
 
+/// Argument of `IORING_REGISTER_PBUF_RING` / `IORING_UNREGISTER_PBUF_RING`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct io_uring_buf_reg {
@@ -192,9 +208,10 @@ pub struct io_uring_buf_reg {
     pub ring_entries: u32,
     pub bgid: u16,
     pub flags: u16,
-    pub resv: [u64; 3],
+    pub min_left: u32,
+    pub resv: [u32; 5],
 }
-assert_layout!(io_uring_buf_reg, 40, ring_addr @ 0, ring_entries @ 8, bgid @ 12, flags @ 14, resv @ 16);
+uapi_layout!(io_uring_buf_reg, 40, ring_addr @ 0, ring_entries @ 8, bgid @ 12, flags @ 14, min_left @ 16, resv @ 20);
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -203,7 +220,7 @@ pub struct io_uring_buf_status {
     pub head: u32,
     pub resv: [u32; 8],
 }
-assert_layout!(io_uring_buf_status, 40, buf_group @ 0, head @ 4, resv @ 8);
+uapi_layout!(io_uring_buf_status, 40, buf_group @ 0, head @ 4, resv @ 8);
 
 /// Argument of `IORING_REGISTER_FILES2` / `IORING_REGISTER_BUFFERS2`.
 #[repr(C, align(8))]
@@ -215,7 +232,7 @@ pub struct io_uring_rsrc_register {
     pub data: u64,
     pub tags: u64,
 }
-assert_layout!(io_uring_rsrc_register, 32, nr @ 0, flags @ 4, resv2 @ 8, data @ 16, tags @ 24);
+uapi_layout!(io_uring_rsrc_register, 32, nr @ 0, flags @ 4, resv2 @ 8, data @ 16, tags @ 24);
 
 #[repr(C, align(8))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -224,7 +241,7 @@ pub struct io_uring_rsrc_update {
     pub resv: u32,
     pub data: u64,
 }
-assert_layout!(io_uring_rsrc_update, 16, offset @ 0, resv @ 4, data @ 8);
+uapi_layout!(io_uring_rsrc_update, 16, offset @ 0, resv @ 4, data @ 8);
 
 #[repr(C, align(8))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -236,8 +253,10 @@ pub struct io_uring_rsrc_update2 {
     pub nr: u32,
     pub resv2: u32,
 }
-assert_layout!(io_uring_rsrc_update2, 32, offset @ 0, resv @ 4, data @ 8, tags @ 16, nr @ 24, resv2 @ 28);
+uapi_layout!(io_uring_rsrc_update2, 32, offset @ 0, resv @ 4, data @ 8, tags @ 16, nr @ 24, resv2 @ 28);
 
+/// The old argument of `IORING_REGISTER_FILES_UPDATE` (same layout as
+/// `io_uring_rsrc_update`).
 #[repr(C, align(8))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct io_uring_files_update {
@@ -245,7 +264,7 @@ pub struct io_uring_files_update {
     pub resv: u32,
     pub fds: u64,
 }
-assert_layout!(io_uring_files_update, 16, offset @ 0, resv @ 4, fds @ 8);
+uapi_layout!(io_uring_files_update, 16, offset @ 0, resv @ 4, fds @ 8);
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -257,7 +276,7 @@ pub struct io_uring_region_desc {
     pub mmap_offset: u64,
     pub __resv: [u64; 4],
 }
-assert_layout!(io_uring_region_desc, 64, user_addr @ 0, size @ 8, flags @ 16, id @ 20, mmap_offset @ 24, __resv @ 32);
+uapi_layout!(io_uring_region_desc, 64, user_addr @ 0, size @ 8, flags @ 16, id @ 20, mmap_offset @ 24, __resv @ 32);
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -266,7 +285,7 @@ pub struct io_uring_mem_region_reg {
     pub flags: u64,
     pub __resv: [u64; 2],
 }
-assert_layout!(io_uring_mem_region_reg, 32, region_uptr @ 0, flags @ 8, __resv @ 16);
+uapi_layout!(io_uring_mem_region_reg, 32, region_uptr @ 0, flags @ 8, __resv @ 16);
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -278,7 +297,7 @@ pub struct io_uring_clone_buffers {
     pub nr: u32,
     pub pad: [u32; 3],
 }
-assert_layout!(io_uring_clone_buffers, 32, src_fd @ 0, flags @ 4, src_off @ 8, dst_off @ 12, nr @ 16, pad @ 20);
+uapi_layout!(io_uring_clone_buffers, 32, src_fd @ 0, flags @ 4, src_off @ 8, dst_off @ 12, nr @ 16, pad @ 20);
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -287,7 +306,7 @@ pub struct io_uring_file_index_range {
     pub len: u32,
     pub resv: u64,
 }
-assert_layout!(io_uring_file_index_range, 16, off @ 0, len @ 4, resv @ 8);
+uapi_layout!(io_uring_file_index_range, 16, off @ 0, len @ 4, resv @ 8);
 
 /// union: `register_op`, `sqe_op`, `sqe_flags` (all u8 at offset 2).
 #[repr(C)]
@@ -298,7 +317,18 @@ pub struct io_uring_restriction {
     pub resv: u8,
     pub resv2: [u32; 3],
 }
-assert_layout!(io_uring_restriction, 16, opcode @ 0, op @ 2, resv @ 3, resv2 @ 4);
+uapi_layout!(io_uring_restriction, 16, opcode @ 0, op @ 2, resv @ 3, resv2 @ 4);
+
+/// A set of restrictions; `restrictions[nr_res]` follows (zero-length array).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct io_uring_task_restriction {
+    pub flags: u16,
+    pub nr_res: u16,
+    pub resv: [u32; 3],
+    pub restrictions: [io_uring_restriction; 0],
+}
+uapi_layout!(io_uring_task_restriction, 16, flags @ 0, nr_res @ 2, resv @ 4, restrictions @ 16);
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -311,7 +341,7 @@ pub struct io_uring_sync_cancel_reg {
     pub pad: [u8; 7],
     pub pad2: [u64; 3],
 }
-assert_layout!(io_uring_sync_cancel_reg, 64, addr @ 0, fd @ 8, flags @ 12, timeout @ 16, opcode @ 32, pad @ 33, pad2 @ 40);
+uapi_layout!(io_uring_sync_cancel_reg, 64, addr @ 0, fd @ 8, flags @ 12, timeout @ 16, opcode @ 32, pad @ 33, pad2 @ 40);
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -321,7 +351,7 @@ pub struct io_uring_napi {
     pub pad: [u8; 3],
     pub resv: u64,
 }
-assert_layout!(io_uring_napi, 16, busy_poll_to @ 0, prefer_busy_poll @ 4, pad @ 5, resv @ 8);
+uapi_layout!(io_uring_napi, 16, busy_poll_to @ 0, prefer_busy_poll @ 4, pad @ 5, resv @ 8);
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -329,79 +359,25 @@ pub struct io_uring_clock_register {
     pub clockid: u32,
     pub __resv: [u32; 3],
 }
-assert_layout!(io_uring_clock_register, 16, clockid @ 0, __resv @ 4);
+uapi_layout!(io_uring_clock_register, 16, clockid @ 0, __resv @ 4);
 
+/// Header the kernel writes at the start of a multishot `recvmsg` buffer;
+/// the name, control data and payload follow it.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct io_uring_zcrx_offsets {
-    pub head: u32,
-    pub tail: u32,
-    pub rqes: u32,
-    pub __resv2: u32,
-    pub __resv: [u64; 2],
-}
-assert_layout!(io_uring_zcrx_offsets, 32, head @ 0, tail @ 4, rqes @ 8, __resv2 @ 12, __resv @ 16);
-
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct io_uring_zcrx_ifq_reg {
-    pub if_idx: u32,
-    pub if_rxq: u32,
-    pub rq_entries: u32,
+pub struct io_uring_recvmsg_out {
+    pub namelen: u32,
+    pub controllen: u32,
+    pub payloadlen: u32,
     pub flags: u32,
-    pub area_ptr: u64,
-    pub region_ptr: u64,
-    pub offsets: io_uring_zcrx_offsets,
-    pub zcrx_id: u32,
-    pub rx_buf_len: u32,
-    pub __resv: [u64; 3],
 }
-assert_layout!(io_uring_zcrx_ifq_reg, 96, if_idx @ 0, if_rxq @ 4, rq_entries @ 8, flags @ 12,
-    area_ptr @ 16, region_ptr @ 24, offsets @ 32, zcrx_id @ 64, rx_buf_len @ 68, __resv @ 72);
+uapi_layout!(io_uring_recvmsg_out, 16, namelen @ 0, controllen @ 4, payloadlen @ 8, flags @ 12);
 
-/// `struct zcrx_ctrl`; the trailing union (`zc_export`, `zc_flush`) is 48 bytes.
+/// A timestamp as `SOCKET_URING_OP_TX_TIMESTAMP` reports it (unsigned fields).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct zcrx_ctrl {
-    pub zcrx_id: u32,
-    pub op: u32,
-    pub __resv: [u64; 2],
-    pub payload: [u64; 6],
+pub struct io_timespec {
+    pub tv_sec: u64,
+    pub tv_nsec: u64,
 }
-assert_layout!(zcrx_ctrl, 72, zcrx_id @ 0, op @ 4, __resv @ 8, payload @ 24);
-
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct io_uring_query_hdr {
-    pub next_entry: u64,
-    pub query_data: u64,
-    pub query_op: u32,
-    pub size: u32,
-    pub result: i32,
-    pub __resv: [u32; 3],
-}
-assert_layout!(io_uring_query_hdr, 40, next_entry @ 0, query_data @ 8, query_op @ 16, size @ 20, result @ 24, __resv @ 28);
-
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct io_uring_bpf_filter {
-    pub opcode: u32,
-    pub flags: u32,
-    pub filter_len: u32,
-    pub pdu_size: u8,
-    pub resv: [u8; 3],
-    pub filter_ptr: u64,
-    pub resv2: [u64; 5],
-}
-assert_layout!(io_uring_bpf_filter, 64, opcode @ 0, flags @ 4, filter_len @ 8, pdu_size @ 12, resv @ 13, filter_ptr @ 16, resv2 @ 24);
-
-/// union after the header: `filter`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct io_uring_bpf {
-    pub cmd_type: u16,
-    pub cmd_flags: u16,
-    pub resv: u32,
-    pub filter: io_uring_bpf_filter,
-}
-assert_layout!(io_uring_bpf, 72, cmd_type @ 0, cmd_flags @ 2, resv @ 4, filter @ 8);
+uapi_layout!(io_timespec, 16, tv_sec @ 0, tv_nsec @ 8);

@@ -1,0 +1,536 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared scaffolding for the C ABI tests in capi-tests/.
+ *
+ * Every check prints one line, "PASS <prog>: <what>" or
+ * "FAIL <prog>: <what> (<detail>)", and main() ends with capi_done(),
+ * which prints "N passed, N failed" and turns the tally into the exit code.
+ * A program may also call capi_skip() for a check that this machine cannot
+ * run; skips are printed and counted but never turn into a pass.
+ */
+#ifndef CAPI_TESTS_CAPI_H
+#define CAPI_TESTS_CAPI_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <liburing.h>
+
+/*
+ * Both header forms make io_uring_get_sqe() an inline function, but the
+ * library still exports it for programs built against liburing 2.0/2.1.
+ * Bind a differently named declaration to that exported symbol so that the
+ * tests call the library's copy.
+ */
+struct io_uring_sqe *capi_lib_get_sqe(struct io_uring *ring)
+	__asm__("io_uring_get_sqe");
+
+static const char *capi_prog = "capi";
+static unsigned capi_passed, capi_failed, capi_skipped;
+
+static inline void capi_begin(const char *prog)
+{
+	capi_prog = prog;
+	/* keep PASS/FAIL lines in order with any child output */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+static inline void capi_pass(const char *what)
+{
+	capi_passed++;
+	printf("PASS %s: %s\n", capi_prog, what);
+}
+
+static inline void capi_failf(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static inline void capi_failf(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	capi_failed++;
+	printf("FAIL %s: %s (", capi_prog, what);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(")\n");
+}
+
+static inline void capi_skip(const char *what, const char *why)
+{
+	capi_skipped++;
+	printf("SKIP %s: %s (%s)\n", capi_prog, what, why);
+}
+
+/* A boolean check; the detail is printed only on failure. */
+#define CHECK(cond, what, ...)						\
+	do {								\
+		if (cond)						\
+			capi_pass(what);				\
+		else							\
+			capi_failf(what, " " __VA_ARGS__);		\
+	} while (0)
+
+/* An equality check on integers, printing both sides on failure. */
+#define CHECK_EQ(got, want, what)					\
+	do {								\
+		long long got_ = (long long)(got);			\
+		long long want_ = (long long)(want);			\
+		if (got_ == want_)					\
+			capi_pass(what);				\
+		else							\
+			capi_failf(what, "got %lld, want %lld",	\
+				   got_, want_);			\
+	} while (0)
+
+/* Library return values: print errno names to make failures readable. */
+#define CHECK_RET(got, want, what)					\
+	do {								\
+		long long got_ = (long long)(got);			\
+		long long want_ = (long long)(want);			\
+		if (got_ == want_)					\
+			capi_pass(what);				\
+		else							\
+			capi_failf(what, "got %lld (%s), want %lld (%s)", \
+				   got_, got_ < 0 ? strerror((int)-got_) : "-", \
+				   want_, want_ < 0 ? strerror((int)-want_) : "-"); \
+	} while (0)
+
+/*
+ * A setup step that later checks depend on: counts as a check, and on
+ * failure the caller skips the dependent part.
+ */
+static inline int capi_require(int ok, const char *what, long long detail)
+{
+	if (ok) {
+		capi_pass(what);
+		return 1;
+	}
+	capi_failf(what, "value %lld%s%s", detail,
+		   detail < 0 ? ": " : "",
+		   detail < 0 && detail > -4096 ? strerror((int)-detail) : "");
+	return 0;
+}
+
+static inline int capi_done(void)
+{
+	printf("%s: %u passed, %u failed, %u skipped\n", capi_prog,
+	       capi_passed, capi_failed, capi_skipped);
+	printf("%u passed, %u failed\n", capi_passed, capi_failed);
+	return capi_failed ? 1 : 0;
+}
+
+/* ---- resource accounting ------------------------------------------- */
+
+static inline int capi_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1; /* the directory stream's own descriptor */
+}
+
+static inline int capi_count_maps(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	int n = 0, c;
+
+	if (!f)
+		return -1;
+	while ((c = fgetc(f)) != EOF)
+		if (c == '\n')
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* Number of mappings backed by an io_uring instance ("anon_inode:[io_uring]"). */
+static inline int capi_count_uring_maps(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "io_uring"))
+			n++;
+	fclose(f);
+	return n;
+}
+
+struct capi_res {
+	int fds, maps, uring_maps;
+};
+
+static inline struct capi_res capi_res_now(void)
+{
+	struct capi_res r = {
+		.fds = capi_count_fds(),
+		.maps = capi_count_maps(),
+		.uring_maps = capi_count_uring_maps(),
+	};
+	return r;
+}
+
+/* run-capi.sh sets this when the program runs under valgrind. */
+static inline int capi_under_valgrind(void)
+{
+	const char *v = getenv("CAPI_UNDER_VALGRIND");
+
+	return v && *v == '1';
+}
+
+/*
+ * Compare resources against a snapshot taken before an error-path block.
+ * Under valgrind the tool's own mappings come and go, so only io_uring
+ * mappings (and fds) are compared there.
+ */
+static inline void capi_check_no_leak(struct capi_res before, const char *what)
+{
+	struct capi_res after = capi_res_now();
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s: no fd leaked", what);
+	if (after.fds == before.fds)
+		capi_pass(buf);
+	else
+		capi_failf(buf, "fds %d before, %d after", before.fds, after.fds);
+	snprintf(buf, sizeof(buf), "%s: no mapping leaked", what);
+	if ((after.maps == before.maps || capi_under_valgrind()) &&
+	    after.uring_maps == before.uring_maps)
+		capi_pass(buf);
+	else
+		capi_failf(buf, "maps %d before, %d after; io_uring maps %d before, %d after",
+			   before.maps, after.maps, before.uring_maps,
+			   after.uring_maps);
+}
+
+/*
+ * Prove that the liburing the dynamic linker chose is the one under test:
+ * at least one liburing object mapped, and every mapped liburing object
+ * (liburing.so.2, and liburing-ffi.so.2 in FFI builds) lives in the
+ * directory named by CAPI_LIBDIR (set by the Makefile; the environment
+ * variable of the same name overrides).
+ */
+static inline void capi_check_loaded_library(void)
+{
+	const char *want = getenv("CAPI_LIBDIR");
+	char first[PATH_MAX] = "", stray[PATH_MAX] = "", want_real[PATH_MAX];
+	char line[PATH_MAX + 256];
+	int distinct = 0;
+	size_t wl;
+	FILE *f;
+
+#ifdef CAPI_LIBDIR
+	if (!want)
+		want = CAPI_LIBDIR;
+#endif
+	if (!want || !realpath(want, want_real)) {
+		capi_failf("liburing loaded from the tree under test",
+			   "CAPI_LIBDIR unset or missing: %s", want ? want : "(null)");
+		return;
+	}
+	wl = strlen(want_real);
+	f = fopen("/proc/self/maps", "r");
+	if (!f) {
+		capi_failf("liburing loaded from the tree under test", "no /proc/self/maps");
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *path = strchr(line, '/');
+		char *nl;
+
+		if (!path || !strstr(path, "/liburing"))
+			continue;
+		nl = strchr(path, '\n');
+		if (nl)
+			*nl = 0;
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s", path);
+		distinct++;
+		if (strncmp(path, want_real, wl) || path[wl] != '/')
+			snprintf(stray, sizeof(stray), "%s", path);
+	}
+	fclose(f);
+	if (distinct && !stray[0])
+		capi_pass("liburing loaded from the tree under test");
+	else
+		capi_failf("liburing loaded from the tree under test",
+			   "first %s, stray %s, want everything under %s",
+			   first[0] ? first : "(none)", stray[0] ? stray : "(none)", want_real);
+}
+
+/* ---- checks run in a child process ---------------------------------- */
+
+struct capi_tally {
+	unsigned passed, failed, skipped;
+};
+
+/*
+ * Run fn(arg) in a forked child (for checks that install seccomp filters,
+ * inspect what a child inherits, and so on); the child's PASS/FAIL lines go
+ * to the same stdout and its tally is added to ours. A child that dies or
+ * exits non-zero is one more failure.
+ */
+static inline void capi_in_child(const char *what, void (*fn)(void *), void *arg)
+{
+	struct capi_tally *t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int status;
+	pid_t pid;
+
+	if (t == MAP_FAILED) {
+		capi_failf(what, "mmap: %s", strerror(errno));
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		capi_failf(what, "fork: %s", strerror(errno));
+		munmap(t, sizeof(*t));
+		return;
+	}
+	if (pid == 0) {
+		capi_passed = capi_failed = capi_skipped = 0;
+		fn(arg);
+		t->passed = capi_passed;
+		t->failed = capi_failed;
+		t->skipped = capi_skipped;
+		fflush(stdout);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid ||
+	    !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		capi_failf(what, "child did not exit cleanly (status 0x%x)", status);
+	} else {
+		capi_passed += t->passed;
+		capi_failed += t->failed;
+		capi_skipped += t->skipped;
+	}
+	munmap(t, sizeof(*t));
+}
+
+/* ---- a system call spy (seccomp user notification) ------------------ */
+
+/*
+ * Watches one system call of the calling thread (and threads it creates
+ * afterwards): every call is held, its six arguments recorded, and then let
+ * through unchanged, or failed with an errno when decide() says so. This
+ * proves what the library asks of the kernel (flags, fds, retries) without
+ * trusting the library's own account. A filter cannot be removed, so use it
+ * only inside capi_in_child().
+ */
+#define CAPI_SPY_MAX 128
+struct capi_spy {
+	int listener;
+	int ncalls;
+	unsigned long long args[CAPI_SPY_MAX][6];
+	/* 0: run the call; a positive errno: fail it with that errno */
+	int (*decide)(struct capi_spy *spy, const unsigned long long *args);
+	void *ctx;
+};
+
+static inline void *capi_spy_thread(void *arg)
+{
+	struct capi_spy *spy = arg;
+
+	for (;;) {
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+		int n, err = 0;
+
+		memset(&req, 0, sizeof(req));
+		if (ioctl(spy->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			return NULL;
+		}
+		n = __atomic_load_n(&spy->ncalls, __ATOMIC_RELAXED);
+		if (n < CAPI_SPY_MAX) {
+			int i;
+
+			for (i = 0; i < 6; i++)
+				spy->args[n][i] = req.data.args[i];
+		}
+		if (spy->decide)
+			err = spy->decide(spy, req.data.args);
+		__atomic_store_n(&spy->ncalls, n + 1, __ATOMIC_RELEASE);
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		if (err)
+			resp.error = -err;
+		else
+			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		ioctl(spy->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+}
+
+/* Returns 0, or -errno when seccomp user notification is unavailable. */
+static inline int capi_spy_install(struct capi_spy *spy, long nr)
+{
+	struct sock_filter filt[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {
+		.len = sizeof(filt) / sizeof(filt[0]),
+		.filter = filt,
+	};
+	pthread_t th;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	spy->listener = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+				     SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (spy->listener < 0)
+		return -errno;
+	if (pthread_create(&th, NULL, capi_spy_thread, spy))
+		return -EAGAIN;
+	pthread_detach(th);
+	return 0;
+}
+
+static inline int capi_spy_calls(struct capi_spy *spy)
+{
+	return __atomic_load_n(&spy->ncalls, __ATOMIC_ACQUIRE);
+}
+
+static inline void capi_spy_reset(struct capi_spy *spy)
+{
+	__atomic_store_n(&spy->ncalls, 0, __ATOMIC_RELEASE);
+}
+
+/* ---- small helpers -------------------------------------------------- */
+
+/* A temporary file in the current directory (or $TMPDIR), already unlinked. */
+static inline int capi_tmpfile(size_t size)
+{
+	char path[] = "/tmp/capi-XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	if (size && ftruncate(fd, (off_t)size) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+static inline void capi_fill(void *buf, size_t len, unsigned seed)
+{
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (unsigned char)(seed * 131u + i * 7u + (i >> 8));
+}
+
+/*
+ * Submit n NOPs tagged base .. base+n-1 (n at most 64, in one or more
+ * submits when the SQ is smaller), reap them, and check that every tag
+ * came back exactly once with res 0. Returns NULL on success or a
+ * description of the first problem.
+ */
+static inline const char *capi_nops(struct io_uring *ring, unsigned n, __u64 base)
+{
+	static char msg[160];
+	uint64_t seen = 0;
+	unsigned queued = 0, reaped = 0;
+
+	if (n > 64)
+		return "capi_nops: n > 64";
+	while (reaped < n) {
+		struct io_uring_cqe *cqe;
+		int ret;
+
+		while (queued < n) {
+			struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+			if (!sqe)
+				break;
+			io_uring_prep_nop(sqe);
+			sqe->user_data = base + queued;
+			queued++;
+		}
+		ret = io_uring_submit_and_wait(ring, 1);
+		if (ret < 0) {
+			snprintf(msg, sizeof(msg), "submit_and_wait: %d (%s)",
+				 ret, strerror(-ret));
+			return msg;
+		}
+		while (io_uring_peek_cqe(ring, &cqe) == 0) {
+			__u64 i = cqe->user_data - base;
+
+			if (i >= n || (seen >> i) & 1 || cqe->res != 0) {
+				snprintf(msg, sizeof(msg),
+					 "bad cqe user_data %llu res %d",
+					 (unsigned long long)cqe->user_data,
+					 cqe->res);
+				io_uring_cqe_seen(ring, cqe);
+				return msg;
+			}
+			seen |= 1ULL << i;
+			reaped++;
+			io_uring_cqe_seen(ring, cqe);
+		}
+	}
+	return NULL;
+}
+
+/* Reap exactly one CQE without waiting long: for cases known to be complete. */
+static inline int capi_reap_one(struct io_uring *ring, __u64 *ud, int *res)
+{
+	struct io_uring_cqe *cqe;
+	int ret = io_uring_wait_cqe(ring, &cqe);
+
+	if (ret)
+		return ret;
+	if (ud)
+		*ud = cqe->user_data;
+	if (res)
+		*res = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	return 0;
+}
+
+#endif

@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# Debian packages in a real throwaway Debian system: a debootstrap'ed root of
+# this machine's release (minbase + qemu-utils + libc6-dev, built once under
+# target/dropin/debroot-base, ~1 minute with the network, reused afterwards)
+# is copied, and inside it, with chroot and no environment variable:
+#  1. Debian's qemu-io runs on Debian's liburing2 (the control: the test can
+#     tell the two libraries apart);
+#  2. `dpkg -i` of our liburing2 + liburing-dev (make deb) upgrades Debian's,
+#     with no --force option: dependencies of qemu-utils stay satisfied
+#     (apt-get check), files are where Debian's were, Debian's
+#     liburing.so.2.3 is gone, dpkg --verify is clean, ldconfig's cache
+#     (run by the ldconfig trigger) points at ours;
+#  3. Debian's qemu-io and qemu-img, and a program built against the
+#     installed liburing-dev (pkg-config), now run on ours: data verified,
+#     every io_uring system call issued from the chroot's liburing.so.2.15;
+#  4. dpkg -i of Debian's own liburing2 .deb (kept from the base build) goes
+#     back, and qemu-io is on Debian's library again;
+#  5. make install PREFIX=/usr/local + ldconfig in the same root also puts
+#     qemu-io on ours, and make uninstall + ldconfig undoes it.
+# Nothing here touches the real system's packages.
+set -euo pipefail
+# shellcheck source=capi-tests/dropin/lib.sh
+source "$(dirname "$0")/lib.sh"
+need_built_lib
+
+if [ ! -f "$top/include/liburing.h" ]; then
+	pending "deb root: include/liburing.h does not exist in this tree yet (liburing-dev would be empty)"
+	exit 0
+fi
+[ "$(id -u)" = 0 ] || { skip "deb root: needs root (chroot, debootstrap)"; exit 0; }
+need_cmd strace strace || die "deb root: strace is needed and could not be installed"
+strace_has_stacks || die "deb root: this strace cannot unwind stacks (-k)"
+need_cmd pkg-config pkg-config || die "deb root: pkg-config is needed and could not be installed"
+
+failures=0
+base="$top/target/dropin/debroot-base"
+# What the base root holds on top of minbase (a change rebuilds it).
+base_packages="qemu-utils strace libc6-dev linux-libc-dev"
+
+# mounts_under DIR: mount points at or below DIR (debootstrap mounts /proc and
+# /sys in its target while it runs; never delete through a mount).
+mounts_under() {
+	awk -v d="$1" '$5 == d || index($5, d "/") == 1 {print $5}' /proc/self/mountinfo | sort -r
+}
+safe_rm() {
+	local m
+	for m in $(mounts_under "$1"); do umount -l "$m" || true; done
+	if [ -n "$(mounts_under "$1")" ]; then
+		echo "dropin: refusing to delete $1: something is still mounted below it" >&2
+		return 1
+	fi
+	rm -rf "$1"
+}
+
+in_root() { # ROOT CMD...: run CMD chrooted in ROOT with an empty environment
+	local r=$1
+	shift
+	chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+}
+
+build_base() {
+	local suite mirror tmp
+	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	[ -n "$suite" ] || { echo "dropin: cannot tell this system's Debian release"; return 1; }
+	mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+	[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+	need_cmd debootstrap debootstrap || return 1
+	tmp="$base.new"
+	[ -e "$tmp" ] && { safe_rm "$tmp" || return 1; }
+	echo "dropin: debootstrap --variant=minbase $suite from $mirror (once; cached in $base)"
+	local t0=$SECONDS
+	if ! debootstrap --variant=minbase "$suite" "$tmp" "$mirror" >"$top/target/dropin/debootstrap.log" 2>&1; then
+		tail -5 "$top/target/dropin/debootstrap.log"
+		safe_rm "$tmp" || true
+		return 1
+	fi
+	if ! in_root "$tmp" DEBIAN_FRONTEND=noninteractive sh -c \
+		"apt-get update -q && apt-get install -y -q --no-install-recommends $base_packages" \
+		>>"$top/target/dropin/debootstrap.log" 2>&1; then
+		tail -5 "$top/target/dropin/debootstrap.log"
+		safe_rm "$tmp" || true
+		return 1
+	fi
+	# Keep Debian's liburing2 .deb (to go back to it), drop the rest.
+	mkdir -p "$tmp/root/debian-debs"
+	mv "$tmp"/var/cache/apt/archives/liburing2_*.deb "$tmp/root/debian-debs/"
+	in_root "$tmp" apt-get clean
+	[ -z "$(mounts_under "$tmp")" ] || { echo "dropin: debootstrap left mounts in $tmp"; return 1; }
+	echo "$base_packages" >"$tmp/.complete"
+	mv "$tmp" "$base"
+	echo "dropin: base root built in $((SECONDS - t0)) s"
+}
+
+if [ ! -f "$base/.complete" ] || [ "$(cat "$base/.complete")" != "$base_packages" ]; then
+	[ ! -e "$base" ] || safe_rm "$base" || die "deb root: cannot remove the stale $base"
+	if ! build_base; then
+		skip "deb root: could not debootstrap a Debian root here (no archive access?); see target/dropin/debootstrap.log"
+		exit 0
+	fi
+fi
+
+# The packages.
+"$top/packaging/deb/build-deb.sh" >/dev/null
+deb_lib=$(ls "$top"/build/deb/liburing2_*.deb)
+deb_dev=$(ls "$top"/build/deb/liburing-dev_*.deb)
+our_version=$(dpkg-deb -f "$deb_lib" Version)
+
+# A fresh copy of the base for this run.
+mkdir -p "$top/target/dropin"
+R=$(mktemp -d "$top/target/dropin/debroot.XXXXXX")
+cleanup() {
+	if [ "${DROPIN_KEEP:-0}" = 1 ]; then
+		echo "dropin: keeping $R" >&2
+	else
+		safe_rm "$R"
+	fi
+}
+trap cleanup EXIT
+cp -a "$base/." "$R/"
+rlib="$R/usr/lib/$arch_triplet"
+deb_version=$(in_root "$R" dpkg-query -W -f '${Version}' liburing2)
+qemu_version=$(in_root "$R" dpkg-query -W -f '${Version}' qemu-utils)
+echo "dropin: root $(basename "$R"): liburing2 $deb_version, qemu-utils $qemu_version"
+
+# traced_in NAME SO WANT CMD...: run CMD in the root with an empty environment,
+# under the root's own strace -k (so that the paths it reports, and the files
+# its unwinder opens, are the root's), with a /proc mounted in a private mount
+# namespace that disappears with the command. Every io_uring system call of
+# CMD must come from SO, a path inside the root (and, when WANT is not empty,
+# some io_uring_setup stack must have a frame matching WANT).
+run_no=0
+traced_in() {
+	local name=$1 so=$2 want=$3
+	shift 3
+	run_no=$((run_no + 1))
+	local t="/tmp/trace$run_no" rc=0
+	mkdir -p "$R$t"
+	unshare --mount --propagation private sh -c '
+		r=$1; t=$2; shift 2
+		mount -t proc proc "$r/proc" || exit 99
+		exec chroot "$r" /usr/bin/env -i /usr/bin/strace -qq -ff -k -o "$t/st" \
+			-e trace=io_uring_setup,io_uring_enter "$@"' sh "$R" "$t" "$@" >"$R$t/out" 2>&1 || rc=$?
+	local ok=1
+	if [ $rc -ne 0 ] || grep -q 'Pattern verification failed' "$R$t/out"; then
+		sed 's/^/    /' "$R$t/out" | tail -20
+		echo "dropin:   $name: failed ($rc)"
+		ok=0
+	elif ! check_uring_stacks "$name" "$R$t/st" "$so" "$want"; then
+		ok=0
+	fi
+	[ "${DROPIN_KEEP:-0}" = 1 ] || rm -rf "${R:?}$t"
+	[ $ok = 1 ]
+}
+
+qemu_io_check() { # NAME SO [WANT]
+	truncate -s 8M "$R/tmp/q.img"
+	traced_in "$1" "$2" "${3:-}" /usr/bin/qemu-io -f raw -i io_uring -n \
+		-c 'write -P 0x5a 0 2M' -c 'aio_write -P 0xa5 2M 1M' -c 'aio_write -P 0x3c 3M 1M' -c 'aio_flush' \
+		-c 'read -P 0x5a 0 2M' -c 'read -P 0xa5 2M 1M' -c 'read -P 0x3c 3M 1M' -c 'read -P 0 4M 4M' /tmp/q.img
+}
+
+# 1. Control: before our packages, the root's qemu-io is on Debian's library.
+debian_so=$(readlink -f "$rlib/liburing.so.2")
+debian_so_in=${debian_so#"$R"}
+if qemu_io_check "before/qemu-io" "$debian_so_in"; then
+	pass "deb root: before the upgrade, qemu-io in the root runs on Debian's $(basename "$debian_so")"
+else
+	fail "deb root: control run on Debian's liburing2 failed"
+fi
+
+# 2. Install with dpkg -i, no force options.
+cp "$deb_lib" "$deb_dev" "$R/tmp/"
+if in_root "$R" dpkg -i "/tmp/$(basename "$deb_lib")" "/tmp/$(basename "$deb_dev")" >"$R.dpkg.log" 2>&1; then
+	ok=1
+	v=$(in_root "$R" dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\n' liburing2 liburing-dev | sed 's/ *$//' | tr '\n' ' ')
+	[ "$v" = "liburing-dev $our_version ii liburing2 $our_version ii " ] || { echo "dropin:   installed state: $v"; ok=0; }
+	[ "$(readlink "$rlib/liburing.so.2")" = liburing.so.2.15 ] || { echo "dropin:   liburing.so.2 -> $(readlink "$rlib/liburing.so.2")"; ok=0; }
+	cmp -s "$rlib/liburing.so.2.15" "$lib/liburing.so.2.15" || { echo "dropin:   the root's liburing.so.2.15 is not the one we built"; ok=0; }
+	[ ! -e "$debian_so" ] || { echo "dropin:   Debian's $(basename "$debian_so") is still there"; ok=0; }
+	verify=$(in_root "$R" dpkg --verify liburing2 liburing-dev 2>&1)
+	[ -z "$verify" ] || { echo "dropin:   dpkg --verify: $verify"; ok=0; }
+	audit=$(in_root "$R" dpkg --audit 2>&1)
+	[ -z "$audit" ] || { echo "dropin:   dpkg --audit: $audit"; ok=0; }
+	in_root "$R" apt-get check >"$R.check.log" 2>&1 || { cat "$R.check.log"; ok=0; }
+	in_root "$R" dpkg-query -W -f '${db:Status-Abbrev}' qemu-utils | grep '^ii' >/dev/null ||
+		{ echo "dropin:   qemu-utils is no longer installed"; ok=0; }
+	cache=$(in_root "$R" ldconfig -p | awk '$1 == "liburing.so.2" {print $NF}')
+	[ "$(readlink -f "$R$cache")" = "$rlib/liburing.so.2.15" ] || { echo "dropin:   ld.so.cache: liburing.so.2 => $cache"; ok=0; }
+	if [ $ok = 1 ]; then
+		pass "deb root: dpkg -i upgraded Debian's liburing2 $deb_version to $our_version; files verified, qemu-utils still satisfied, ld.so.cache points at liburing.so.2.15"
+	else
+		sed 's/^/    /' "$R.dpkg.log"
+		fail "deb root: the installed state is not right"
+	fi
+else
+	sed 's/^/    /' "$R.dpkg.log"
+	fail "deb root: dpkg -i of our packages failed"
+fi
+rm -f "$R.dpkg.log" "$R.check.log"
+
+# 3. No environment variable: Debian's programs and a freshly built one run on ours.
+ours_in_root="/usr/lib/$arch_triplet/liburing.so.2.15"
+# Debian's own liburing is built without unwind tables, so only with ours can
+# the stacks reach qemu: there, its block layer's ring (luring_init) must be one
+# of those set up through our library.
+if qemu_io_check "after/qemu-io" "$ours_in_root" '[(]luring_init[+]'; then
+	pass "deb root: Debian's qemu-io ($qemu_version) runs on our liburing.so.2 with no environment variable, data verified"
+else
+	fail "deb root: qemu-io on our installed package"
+fi
+head -c 5M /dev/urandom >"$R/tmp/src.raw"
+head -c 1M /dev/zero >>"$R/tmp/src.raw"
+head -c 2M /dev/urandom >>"$R/tmp/src.raw"
+in_root "$R" qemu-img create -q -f qcow2 /tmp/mid.qcow2 8M
+truncate -s 8M "$R/tmp/back.raw"
+if traced_in "after/convert-to-qcow2" "$ours_in_root" '[(]luring_init[+]' /usr/bin/qemu-img convert -n \
+	--image-opts driver=raw,file.driver=file,file.filename=/tmp/src.raw,file.aio=io_uring \
+	--target-image-opts driver=qcow2,file.driver=file,file.filename=/tmp/mid.qcow2,file.aio=io_uring &&
+	traced_in "after/convert-to-raw" "$ours_in_root" '[(]luring_init[+]' /usr/bin/qemu-img convert -n \
+		--image-opts driver=qcow2,file.driver=file,file.filename=/tmp/mid.qcow2,file.aio=io_uring \
+		--target-image-opts driver=raw,file.driver=file,file.filename=/tmp/back.raw,file.aio=io_uring &&
+	cmp "$R/tmp/src.raw" "$R/tmp/back.raw"; then
+	pass "deb root: qemu-img convert raw -> qcow2 -> raw with aio=io_uring on our package, output identical (cmp)"
+else
+	fail "deb root: qemu-img convert round trip on our package"
+fi
+flags=$(PKG_CONFIG_SYSROOT_DIR="$R" PKG_CONFIG_LIBDIR="$rlib/pkgconfig" pkg-config --cflags --libs liburing)
+# Built on this machine but against the root only (--sysroot: its libc, its
+# kernel headers, its liburing-dev).
+# shellcheck disable=SC2086
+if cc --sysroot="$R" -std=gnu11 -O2 -Wall -Wextra -Werror "$top/capi-tests/dropin/consumer/uring_consumer.c" \
+	-o "$R/tmp/uring_consumer" $flags 2>"$R.cc.log" &&
+	traced_in "after/consumer" "$ours_in_root" "" /tmp/uring_consumer /tmp/consumer.scratch; then
+	pass "deb root: a program built with pkg-config against the installed liburing-dev runs on the packaged library"
+else
+	cat "$R.cc.log" 2>/dev/null
+	fail "deb root: program built against liburing-dev"
+fi
+rm -f "$R.cc.log"
+
+# 4. Back to Debian's package.
+debian_deb=$(ls "$R"/root/debian-debs/liburing2_*.deb 2>/dev/null | head -1)
+if [ -z "$debian_deb" ]; then
+	skip "deb root: Debian's liburing2 .deb was not kept in the base; cannot test going back"
+elif in_root "$R" dpkg -r liburing-dev >/dev/null 2>&1 &&
+	in_root "$R" dpkg -i "/root/debian-debs/$(basename "$debian_deb")" >"$R.back.log" 2>&1 &&
+	[ "$(in_root "$R" dpkg-query -W -f '${Version}' liburing2)" = "$deb_version" ] &&
+	[ ! -e "$rlib/liburing.so.2.15" ] && [ ! -e "$rlib/liburing-ffi.so.2.15" ] &&
+	qemu_io_check "back/qemu-io" "$debian_so_in"; then
+	pass "deb root: dpkg -i of Debian's liburing2 $deb_version goes back cleanly (our files gone, qemu-io on Debian's again)"
+else
+	cat "$R.back.log" 2>/dev/null
+	fail "deb root: going back to Debian's liburing2"
+fi
+rm -f "$R.back.log"
+
+# 5. The from-source way on the same Debian system: make install into
+#    /usr/local and ldconfig; Debian's ld.so.conf lists /usr/local/lib first,
+#    so qemu-io takes ours over Debian's liburing2 with no environment
+#    variable; make uninstall and ldconfig give Debian's back.
+if make -C "$top" --no-print-directory -s install PREFIX=/usr/local DESTDIR="$R" >"$R.make.log" 2>&1 &&
+	in_root "$R" ldconfig &&
+	qemu_io_check "usrlocal/qemu-io" /usr/local/lib/liburing.so.2.15 '[(]luring_init[+]' &&
+	make -C "$top" --no-print-directory -s uninstall PREFIX=/usr/local DESTDIR="$R" >>"$R.make.log" 2>&1 &&
+	in_root "$R" ldconfig &&
+	[ -z "$(find "$R/usr/local" -name '*uring*')" ] &&
+	qemu_io_check "usrlocal-gone/qemu-io" "$debian_so_in"; then
+	pass "deb root: make install PREFIX=/usr/local + ldconfig puts qemu-io on ours; make uninstall + ldconfig puts it back on Debian's"
+else
+	cat "$R.make.log" 2>/dev/null
+	fail "deb root: make install into /usr/local on a Debian system"
+fi
+rm -f "$R.make.log"
+[ "$failures" -eq 0 ]

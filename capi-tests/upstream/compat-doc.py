@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""Generate COMPATIBILITY.md: one row per upstream symbol, one per upstream test.
+
+  compat-doc.py --write COMPATIBILITY.md   regenerate the file
+  compat-doc.py --check COMPATIBILITY.md   exit 1 when the file differs from
+                                           a fresh generation (make test-compat-doc)
+  compat-doc.py --save-results             copy the last run's per-mode results
+                                           (target/upstream-tests/<mode>/results.txt)
+                                           into capi-tests/upstream/results/<mode>.txt
+
+Inputs of a generation, all deterministic:
+  * upstream's version scripts (src/liburing.map, src/liburing-ffi.map) and
+    test sources, from the fetched tree (capi-tests/fetch-upstream.sh);
+  * what our build/lib/liburing.so.2.15 and liburing-ffi.so.2.15 export (nm);
+  * capi-tests/upstream-expectations.txt (upstream's own results here);
+  * the committed per-mode results in capi-tests/upstream/results/. The test
+    table comes from these files, not from target/, so that the document
+    does not change with every run: `make test-upstream` then
+    `make compat-results compat-doc` records a new state on purpose.
+"""
+import argparse
+import datetime
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RESULTS_DIR = os.path.join(TOP, "capi-tests", "upstream", "results")
+EXPECT = os.path.join(TOP, "capi-tests", "upstream-expectations.txt")
+LIBDIR = os.path.join(TOP, "build", "lib")
+MODES = ("abi", "source", "ffi")
+MODE_TEXT = {
+    "abi": "upstream's headers, our liburing.so.2 (binary drop-in)",
+    "source": "our headers, our liburing.so.2 (source drop-in)",
+    "ffi": "our headers with -DLIBURING_FFI, our liburing-ffi.so.2 (FFI drop-in)",
+}
+
+
+def upstream_tree():
+    r = subprocess.run([os.path.join(TOP, "capi-tests", "fetch-upstream.sh")],
+                       capture_output=True, text=True)
+    if r.returncode:
+        sys.exit("compat-doc: cannot get the upstream tree:\n" + r.stderr)
+    return r.stdout.strip()
+
+
+def parse_map(path):
+    """{name: node} for every global name of a GNU ld version script."""
+    text = open(path).read()
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = re.sub(r"#[^\n]*", " ", text)
+    out = {}
+    for node, body in re.findall(r"([A-Za-z_][\w.]*)\s*\{(.*?)\}\s*[\w.]*\s*;", text, flags=re.S):
+        scope = "global"
+        for tok in re.findall(r"[^\s;]+:|[^\s;:]+", body):
+            if tok.endswith(":"):
+                scope = tok[:-1]
+            elif scope == "global":
+                out[tok] = node
+    return out
+
+
+def exported(so):
+    """{name: node} of the default-versioned defined dynamic symbols, or None."""
+    if not os.path.exists(so):
+        return None
+    r = subprocess.run(["nm", "-D", "--defined-only", "--with-symbol-versions", so],
+                       capture_output=True, text=True, check=True)
+    out = {}
+    for line in r.stdout.splitlines():
+        w = line.split()
+        if len(w) >= 3 and w[1] != "A":
+            name, _, node = w[2].partition("@")
+            out[name] = node.lstrip("@")
+    return out
+
+
+def test_sources(up):
+    tdir = os.path.join(up, "test")
+    srcs = {}
+    for f in sorted(os.listdir(tdir)):
+        if f.endswith((".c", ".cc", ".h")):
+            with open(os.path.join(tdir, f), errors="replace") as fh:
+                srcs[f] = fh.read()
+    return srcs
+
+
+def read_results(mode):
+    path = os.path.join(RESULTS_DIR, mode + ".txt")
+    res, header = {}, []
+    if os.path.exists(path):
+        for line in open(path):
+            if line.startswith("#"):
+                header.append(line[1:].strip())
+            elif line.strip():
+                w = line.split()
+                res[w[0]] = w[1]
+    return res, header
+
+
+def read_expectations():
+    exp = {}
+    for line in open(EXPECT):
+        line = line.split("#", 1)[0].split()
+        if len(line) >= 2:
+            exp[line[0]] = line[1]
+    return exp
+
+
+def rank(r):
+    return {"PASS": 2, "SKIP": 1}.get(r, 0)
+
+
+def generate():
+    up = upstream_tree()
+    core = parse_map(os.path.join(up, "src", "liburing.map"))
+    ffi = parse_map(os.path.join(up, "src", "liburing-ffi.map"))
+    have_core = exported(os.path.join(LIBDIR, "liburing.so.2.15"))
+    have_ffi = exported(os.path.join(LIBDIR, "liburing-ffi.so.2.15"))
+    srcs = test_sources(up)
+    exp = read_expectations()
+    results = {m: read_results(m) for m in MODES}
+
+    def state(have, name, node):
+        if have is None:
+            return "not built"
+        if name not in have:
+            return "no"
+        return "yes" if have[name] == node else f"wrong version ({have[name]})"
+
+    def users(name):
+        pat = re.compile(r"\b" + re.escape(name) + r"\b")
+        return [f for f, text in srcs.items() if pat.search(text)]
+
+    L = []
+    L.append("# liburing-rs compatibility with liburing 2.15")
+    L.append("")
+    L.append("Generated by `make compat-doc` (capi-tests/upstream/compat-doc.py); "
+             "`make test-compat-doc` fails when this file is stale. Do not edit by hand.")
+    L.append("")
+    L.append("## Summary")
+    L.append("")
+    for label, want, have in (("liburing.so.2", core, have_core), ("liburing-ffi.so.2", ffi, have_ffi)):
+        if have is None:
+            L.append(f"- {label}: not built")
+            continue
+        n = sum(1 for s, node in want.items() if have.get(s) == node)
+        extra = sorted(set(have) - set(want))
+        L.append(f"- {label}: {n} of {len(want)} upstream symbols exported with upstream's version node"
+                 + (f", {len(extra)} extra ({', '.join(extra)})" if extra else ""))
+    tests = sorted(exp)
+    for m in MODES:
+        res, header = results[m]
+        if not res:
+            L.append(f"- upstream tests, {m} mode ({MODE_TEXT[m]}): no recorded run")
+            continue
+        counts = {}
+        for t in tests:
+            r = res.get(t, "not run")
+            counts[r] = counts.get(r, 0) + 1
+        worse = [t for t in tests if t in res and rank(res[t]) < rank(exp[t])]
+        better = [t for t in tests if t in res and rank(res[t]) > rank(exp[t])]
+        parts = ", ".join(f"{counts[k]} {k}" for k in sorted(counts))
+        L.append(f"- upstream tests, {m} mode ({MODE_TEXT[m]}): {parts}; "
+                 f"{len(worse)} worse than upstream, {len(better)} better"
+                 + (f" ({'; '.join(header)})" if header else ""))
+    exp_counts = {}
+    for t in tests:
+        exp_counts[exp[t]] = exp_counts.get(exp[t], 0) + 1
+    L.append("- upstream's own library on this machine: "
+             + ", ".join(f"{exp_counts[k]} {k}" for k in sorted(exp_counts)))
+    L.append("")
+
+    L.append("## Symbols")
+    L.append("")
+    L.append("Every symbol of upstream's version scripts. *core* / *ffi*: the version node in "
+             "liburing.so.2 / liburing-ffi.so.2 (— when that library does not export it); "
+             "*ours*: whether our library exports it with that node (nm of build/lib). "
+             "*tests*: how many upstream test sources name it, and the first few.")
+    L.append("")
+    L.append("| symbol | core | ours (core) | ffi | ours (ffi) | tests |")
+    L.append("| --- | --- | --- | --- | --- | --- |")
+    for name in sorted(set(core) | set(ffi)):
+        u = users(name)
+        shown = ", ".join(x for x in u[:4]) + (f", … ({len(u)})" if len(u) > 4 else f" ({len(u)})" if u else "0")
+        c_node, f_node = core.get(name), ffi.get(name)
+        L.append(f"| `{name}` | {c_node or '—'} | {state(have_core, name, c_node) if c_node else '—'} "
+                 f"| {f_node or '—'} | {state(have_ffi, name, f_node) if f_node else '—'} | {shown} |")
+    L.append("")
+
+    L.append("## Upstream tests")
+    L.append("")
+    L.append("Each upstream test program, built and run by capi-tests/upstream/run.sh "
+             "(`make test-upstream`) in three modes; *upstream* is how it ends with "
+             "upstream's own library here (capi-tests/upstream-expectations.txt). "
+             "Results come from the committed capi-tests/upstream/results/<mode>.txt. "
+             "A result below upstream's is marked **worse**, above it *better*.")
+    L.append("")
+    shim_note = {}
+    for f, text in srcs.items():
+        if not f.endswith((".c", ".cc")):
+            continue
+        t = re.sub(r"\.cc?$", ".t", f)
+        notes = []
+        if '"../src/syscall.h"' in text:
+            notes.append("raw syscalls through our test shim")
+        if "t_io_uring_init_sqarray" in text or "io_uring_unmap_rings" in text:
+            notes.append("library-internal setup helper from our test shim")
+        if '"../src/lib.h"' in text:
+            notes.append("tests only upstream's libc-free helpers: runs against our test shim")
+        if notes:
+            shim_note[t] = "; ".join(notes)
+    L.append("| test | upstream | " + " | ".join(MODES) + " | notes |")
+    L.append("| --- | --- | " + " | ".join("---" for _ in MODES) + " | --- |")
+    for t in tests:
+        cells = []
+        for m in MODES:
+            r = results[m][0].get(t)
+            if r is None:
+                cells.append("not run")
+            elif rank(r) < rank(exp[t]):
+                cells.append(f"**{r}** (worse)")
+            elif rank(r) > rank(exp[t]):
+                cells.append(f"*{r}* (better)")
+            else:
+                cells.append(r)
+        L.append(f"| {t} | {exp[t]} | " + " | ".join(cells) + f" | {shim_note.get(t, '')} |")
+    L.append("")
+    return "\n".join(L)
+
+
+def save_results():
+    os.makedirs(RESULTS_DIR, exist_ok=True)
+    out = os.environ.get("UPSTREAM_TESTS_OUT", os.path.join(TOP, "target", "upstream-tests"))
+    rev = subprocess.run(["git", "-C", TOP, "rev-parse", "--short", "HEAD"],
+                         capture_output=True, text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "-C", TOP, "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    saved = 0
+    for m in MODES:
+        src = os.path.join(out, m, "results.txt")
+        if not os.path.exists(src):
+            print(f"compat-doc: no results for mode {m} ({src}); keeping the committed file")
+            continue
+        when = datetime.datetime.fromtimestamp(os.path.getmtime(src)).strftime("%Y-%m-%d")
+        with open(os.path.join(RESULTS_DIR, m + ".txt"), "w") as fh:
+            fh.write(f"# run of {when} at commit {rev}{' (with local changes)' if dirty else ''}\n")
+            for line in sorted(open(src)):
+                w = line.split()
+                if len(w) >= 2:
+                    fh.write(f"{w[0]} {w[1]}\n")
+        saved += 1
+        print(f"compat-doc: saved {m} results to capi-tests/upstream/results/{m}.txt")
+    return 0 if saved else 1
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    g = ap.add_mutually_exclusive_group(required=True)
+    g.add_argument("--write", metavar="FILE")
+    g.add_argument("--check", metavar="FILE")
+    g.add_argument("--save-results", action="store_true")
+    a = ap.parse_args()
+    if a.save_results:
+        return save_results()
+    text = generate()
+    if a.write:
+        with open(a.write, "w") as fh:
+            fh.write(text)
+        print(f"compat-doc: wrote {a.write}")
+        return 0
+    try:
+        old = open(a.check).read()
+    except FileNotFoundError:
+        print(f"compat-doc: {a.check} missing: run make compat-doc")
+        return 1
+    if old != text:
+        import difflib
+        diff = list(difflib.unified_diff(old.splitlines(), text.splitlines(),
+                                         a.check + " (committed)", a.check + " (fresh)", lineterm="", n=0))
+        print(f"compat-doc: {a.check} is stale ({len(diff)} diff lines); run make compat-doc. First lines:")
+        print("\n".join(diff[:40]))
+        return 1
+    print(f"compat-doc: {a.check} is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

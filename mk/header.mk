@@ -1,0 +1,16 @@
+# Header checks: include/liburing.h (normal and LIBURING_FFI forms) against
+# the reference liburing 2.15 header and against upstream's examples and
+# tests; see capi-tests/header/check-header.sh for what each part proves.
+# The generated include/liburing/liburing-api.h is checked by the Rust unit
+# test src/header_check.rs (part of test-rust); `make headers-update`
+# regenerates it after a change to the C ABI in src/capi/ or src/ring.rs.
+
+.PHONY: test-header headers-update
+
+TEST_TARGETS += test-header
+
+test-header: all
+	capi-tests/header/check-header.sh
+
+headers-update:
+	UPDATE_HEADERS=1 $(CARGO) test --release --quiet header_check
