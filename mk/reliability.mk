@@ -8,7 +8,7 @@
 #   make reliability-stress concurrency/fault tests, RUNS times (default 20)
 
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS ?= cq_ring ring_corrupt sq setup
+FUZZ_TARGETS ?= cq_ring ring_corrupt sq setup prep
 FUZZ_WORK    := $(CURDIR)/target/reliability/fuzz-corpus
 FUZZ_HISTORY := $(CURDIR)/target/reliability/fuzz-history.txt
 
