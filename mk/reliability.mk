@@ -144,3 +144,8 @@ valgrind: lib $(RELIAB_HDRS)
 	for m in "overflow 5000" dontfork; do \
 		$(VALGRIND) $$d/stress $$m; done; \
 	echo "valgrind: 0 errors, 0 bytes definitely or indirectly lost"
+
+# docs/RELIABILITY.md's bad-input table from the last test-reliability run.
+.PHONY: reliability-doc
+reliability-doc:
+	@$(RELIAB_SRC)/update-doc.sh

@@ -121,7 +121,7 @@ impl Sim {
                 assert_eq!(sqe.user_data, ud, "the kernel found SQEs out of order")
             }
             Entry::Pad => {
-                assert_eq!(sqe.opcode, IORING_OP_NOP as u8, "pad is not a NOP");
+                assert_eq!(sqe.opcode, IORING_OP_NOP, "pad is not a NOP");
                 assert_ne!(sqe.flags & IOSQE_CQE_SKIP_SUCCESS, 0, "pad NOP would post a CQE");
             }
         }
