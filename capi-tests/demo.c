@@ -101,6 +101,10 @@ int main(int argc, char **argv)
 		}
 	}
 	io_uring_queue_exit(&ring);
+	for (i = 0; i < DEPTH; i++)
+		free(bufs[i]);
+	close(in);
+	close(out);
 	printf("demo: copied %lld bytes with io_uring\n", (long long) size);
 	return 0;
 }

@@ -8,12 +8,13 @@
 #   make reliability-stress concurrency/fault tests, RUNS times (default 20)
 
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS ?= cq_ring ring_corrupt sq setup
+FUZZ_TARGETS ?= cq_ring ring_corrupt sq setup prep
 FUZZ_WORK    := $(CURDIR)/target/reliability/fuzz-corpus
 FUZZ_HISTORY := $(CURDIR)/target/reliability/fuzz-history.txt
 
-# CI runs every fuzz target for FUZZ_SECONDS as part of make test.
-TEST_TARGETS += test-reliability fuzz
+# CI runs every fuzz target for FUZZ_SECONDS as part of make test; the
+# sanitizer run takes seconds, so it is part of it too.
+TEST_TARGETS += test-reliability sanitize fuzz
 
 .PHONY: fuzz fuzz-build test-reliability sanitize valgrind reliability-stress
 
@@ -36,7 +37,7 @@ fuzz-build:
 fuzz: fuzz-build
 	@mkdir -p $(dir $(FUZZ_HISTORY)); failed=""; \
 	cd fuzz && for t in $(FUZZ_TARGETS); do $(fuzz_opts); \
-		mkdir -p $(FUZZ_WORK)/$$t; log=$(FUZZ_WORK)/$$t.log; \
+		mkdir -p $(FUZZ_WORK)/$$t corpus/$$t; log=$(FUZZ_WORK)/$$t.log; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		cargo +nightly fuzz run -O $$san $$t $(FUZZ_WORK)/$$t corpus/$$t -- \
 			-max_total_time=$(FUZZ_SECONDS) -timeout=30 -rss_limit_mb=4096 \
@@ -48,3 +49,103 @@ fuzz: fuzz-build
 		else echo "fuzz: $$t ok, $$runs executions"; fi; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: FAILED:$$failed (logs in $(FUZZ_WORK))"; exit 1; fi
+
+# ---------------------------------------------------------------- C tests
+
+RELIAB_SRC    := capi-tests/reliability
+RELIAB_OUT    := $(CURDIR)/target/reliability
+RELIAB_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
+RUNS          ?= 20
+# Headers are only needed (and only built) once include/ exists.
+RELIAB_HDRS   := $(if $(wildcard include/liburing.h),headers)
+STRESS_QUICK  := "overflow 20000" eintr dontfork "mt-nop 200000" "mt-nop 200000 sqpoll"
+STRESS_FULL   := "overflow 100000" eintr dontfork "mt-nop 10000000" "mt-nop 10000000 sqpoll"
+
+# Shell prelude of every recipe below: builds upstream 2.15 once ($$up), and
+# picks the header ($$inc): ours once include/liburing.h exists, upstream's
+# configured one until then (the C tests use only the documented API).
+reliab_env = set -e; mkdir -p $(RELIAB_OUT)/upstream-lib; \
+	up=$$($(RELIAB_SRC)/build-upstream.sh); \
+	ln -sf $$up/src/liburing.so.2.15 $(RELIAB_OUT)/upstream-lib/liburing.so.2; \
+	if [ -f include/liburing.h ]; then inc=$(CURDIR)/$(INCOUT); else inc=$$up/src/include; fi
+
+# stress.c against whichever liburing.so.2 LD_LIBRARY_PATH finds.
+reliab_stress = $(CC) $(RELIAB_CFLAGS) -I$$inc $(RELIAB_SRC)/stress.c -o $(RELIAB_OUT)/stress \
+	-L$(CURDIR)/$(LIBOUT) -luring -lpthread
+
+test-reliability: lib $(RELIAB_HDRS)
+	@$(reliab_env); \
+	$(CC) $(RELIAB_CFLAGS) -I$$inc $(RELIAB_SRC)/badinput.c -o $(RELIAB_OUT)/badinput -ldl; \
+	$(CC) $(RELIAB_CFLAGS) -I$$inc $(RELIAB_SRC)/setup_diff.c -o $(RELIAB_OUT)/setup_diff -ldl; \
+	$(reliab_stress); \
+	$(CC) $(RELIAB_CFLAGS) -I$$inc $(RELIAB_SRC)/tour.c -o $(RELIAB_OUT)/tour -L$(CURDIR)/$(LIBOUT) -luring; \
+	echo "== tour of the success paths, upstream 2.15 then ours"; \
+	LD_LIBRARY_PATH=$(RELIAB_OUT)/upstream-lib $(RELIAB_OUT)/tour; \
+	LD_LIBRARY_PATH=$(CURDIR)/$(LIBOUT) $(RELIAB_OUT)/tour; \
+	echo "== bad-input table against upstream 2.15 ($(RELIAB_OUT)/badinput.md)"; \
+	rc=0; $(RELIAB_OUT)/badinput $$up/src/liburing.so.2.15 $(CURDIR)/$(SO) liburing.map --markdown \
+		> $(RELIAB_OUT)/badinput.md || rc=$$?; \
+	grep -E "FAIL|KNOWN|without a case|^known|cases:" $(RELIAB_OUT)/badinput.md || true; \
+	[ $$rc -eq 0 ]; \
+	echo "== setup differential against upstream 2.15"; \
+	$(RELIAB_OUT)/setup_diff $$up/src/liburing.so.2.15 $(CURDIR)/$(SO) 2000 fuzz/corpus/setup; \
+	echo "== concurrency and faults (quick)"; \
+	for m in $(STRESS_QUICK); do LD_LIBRARY_PATH=$(CURDIR)/$(LIBOUT) $(RELIAB_OUT)/stress $$m; done
+
+# The full concurrency/fault tests, RUNS times in a row on our library,
+# after one run on upstream's that shows the tests themselves are right.
+reliability-stress: lib $(RELIAB_HDRS)
+	@$(reliab_env); $(reliab_stress); \
+	echo "== once on upstream 2.15"; \
+	for m in $(STRESS_FULL); do LD_LIBRARY_PATH=$(RELIAB_OUT)/upstream-lib $(RELIAB_OUT)/stress $$m; done; \
+	for i in $$(seq $(RUNS)); do echo "== run $$i of $(RUNS) on ours"; \
+		for m in $(STRESS_FULL); do LD_LIBRARY_PATH=$(CURDIR)/$(LIBOUT) $(RELIAB_OUT)/stress $$m; done; \
+	done; echo "reliability-stress: $(RUNS) runs passed"
+
+# Our C tests with AddressSanitizer and UndefinedBehaviorSanitizer on the C
+# side, against our library: the demo copy and the stress modes.
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+sanitize: lib $(RELIAB_HDRS)
+	@$(reliab_env); d=$(RELIAB_OUT)/san; mkdir -p $$d; \
+	$(CC) $(RELIAB_CFLAGS) $(SAN_FLAGS) -I$$inc capi-tests/demo.c -o $$d/demo -L$(CURDIR)/$(LIBOUT) -luring; \
+	$(CC) $(RELIAB_CFLAGS) $(SAN_FLAGS) -I$$inc $(RELIAB_SRC)/stress.c -o $$d/stress \
+		-L$(CURDIR)/$(LIBOUT) -luring -lpthread; \
+	$(CC) $(RELIAB_CFLAGS) $(SAN_FLAGS) -I$$inc $(RELIAB_SRC)/tour.c -o $$d/tour -L$(CURDIR)/$(LIBOUT) -luring; \
+	export LD_LIBRARY_PATH=$(CURDIR)/$(LIBOUT) ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1; \
+	head -c 3000000 /dev/urandom > $$d/src; $$d/demo $$d/src $$d/dst; cmp $$d/src $$d/dst; \
+	$$d/tour; for m in $(STRESS_QUICK); do $$d/stress $$m; done; \
+	echo "sanitize: demo, tour and stress clean under -fsanitize=address,undefined"; \
+	$(MAKE) --no-print-directory capi-build CAPI_OUT=$$d/capi \
+		CAPI_CFLAGS="$(CAPI_CFLAGS) $(SAN_FLAGS)" >/dev/null; \
+	CAPI_NOPS=1000000 $(CAPI_DIR)/run-capi.sh $$d/capi $(CURDIR)/$(LIBOUT) > $$d/capi.log 2>&1 || true; \
+	if grep -E "ERROR: (Address|Leak)Sanitizer|runtime error" $$d/capi.log; then \
+		echo "sanitize: capi-tests: sanitizer errors (see $$d/capi.log)"; exit 1; fi; \
+	if grep "^FAIL" $$d/capi.log | grep -v "no mapping leaked"; then \
+		echo "sanitize: capi-tests: failures (see $$d/capi.log)"; exit 1; fi; \
+	echo "sanitize: capi-tests clean under -fsanitize=address,undefined:" \
+		"$$(tail -1 $$d/capi.log), the failures all mapping counts that ASan's allocator moves"
+
+# Single-threaded modes only: valgrind 3.19 holds its big lock across
+# io_uring_enter (it does not know the call can block), so a thread waiting
+# there for another thread's submission, or for a signal, never returns
+# (with upstream's library as with ours).
+VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,indirect \
+	--errors-for-leak-kinds=definite,indirect
+valgrind: lib $(RELIAB_HDRS)
+	@$(reliab_env); d=$(RELIAB_OUT)/vg; mkdir -p $$d; \
+	$(CC) -std=gnu11 -O1 -g -Wall -I$$inc capi-tests/demo.c -o $$d/demo -L$(CURDIR)/$(LIBOUT) -luring; \
+	$(CC) -std=gnu11 -O1 -g -Wall -I$$inc $(RELIAB_SRC)/stress.c -o $$d/stress \
+		-L$(CURDIR)/$(LIBOUT) -luring -lpthread; \
+	$(CC) -std=gnu11 -O1 -g -Wall -I$$inc $(RELIAB_SRC)/tour.c -o $$d/tour -L$(CURDIR)/$(LIBOUT) -luring; \
+	export LD_LIBRARY_PATH=$(CURDIR)/$(LIBOUT); \
+	head -c 3000000 /dev/urandom > $$d/src; $(VALGRIND) $$d/demo $$d/src $$d/dst; cmp $$d/src $$d/dst; \
+	$(VALGRIND) $$d/tour; \
+	for m in "overflow 5000" dontfork; do \
+		$(VALGRIND) $$d/stress $$m; done; \
+	echo "valgrind: 0 errors, 0 bytes definitely or indirectly lost"
+
+# docs/RELIABILITY.md's bad-input table from the last test-reliability run.
+.PHONY: reliability-doc
+reliability-doc:
+	@$(RELIAB_SRC)/update-doc.sh

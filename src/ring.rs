@@ -240,13 +240,16 @@ impl io_uring {
             if tail.wrapping_add(2).wrapping_sub(head) >= self.sq.ring_entries {
                 return ptr::null_mut();
             }
-            let nop = self.get_sqe();
-            // SAFETY: room for three slots was checked, so get_sqe returned
-            // a slot inside the SQE array; still, never write through NULL.
-            if let Some(nop) = unsafe { nop.as_mut() } {
-                crate::prep::prep_nop(nop);
-                nop.flags |= IOSQE_CQE_SKIP_SUCCESS;
-            }
+            // With a sane kernel head the check above leaves room for the
+            // NOP. A corrupted head can pass it and still make get_sqe
+            // refuse; the tail then stays on the last slot, where a 128-byte
+            // SQE would run past the array: hand out nothing instead.
+            // SAFETY: get_sqe returns NULL or a slot inside the SQE array.
+            let Some(nop) = (unsafe { self.get_sqe().as_mut() }) else {
+                return ptr::null_mut();
+            };
+            crate::prep::prep_nop(nop);
+            nop.flags |= IOSQE_CQE_SKIP_SUCCESS;
             tail = self.sq.sqe_tail;
         } else if tail.wrapping_add(1).wrapping_sub(head) >= self.sq.ring_entries {
             return ptr::null_mut();
@@ -474,4 +477,50 @@ pub unsafe fn initialize_sqe(sqe: *mut io_uring_sqe) {
     sqe.file_index = 0;
     sqe.addr3 = 0;
     sqe.__pad2[0] = 0;
+}
+
+#[cfg(test)]
+mod reliability_regressions {
+    use super::*;
+
+    /// A mixed-SQE ring of `entries` slots in plain memory, with the kernel's
+    /// SQ head at `khead` and the application's tail at `tail`.
+    fn mixed_ring(entries: u32, khead: u32, tail: u32) -> (io_uring, Box<[u32; 4]>, Vec<io_uring_sqe>) {
+        let mut words = Box::new([khead, tail, 0, 0]);
+        let mut sqes = vec![io_uring_sqe::default(); entries as usize];
+        let mut ring = io_uring::zeroed();
+        ring.flags = IORING_SETUP_SQE_MIXED;
+        ring.sq.khead = &mut words[0];
+        ring.sq.ktail = &mut words[1];
+        ring.sq.kflags = &mut words[2];
+        ring.sq.sqes = sqes.as_mut_ptr();
+        ring.sq.sqe_head = tail;
+        ring.sq.sqe_tail = tail;
+        ring.sq.ring_mask = entries - 1;
+        ring.sq.ring_entries = entries;
+        (ring, words, sqes)
+    }
+
+    /// Found by fuzz/fuzz_targets/ring_corrupt.rs: with the tail on the last
+    /// slot and a corrupted kernel head that makes the room check pass but
+    /// get_sqe refuse the padding NOP, get_sqe128 handed out the last slot
+    /// as a 128-byte SQE, whose second half lies past the SQE array.
+    #[test]
+    fn get_sqe128_never_returns_an_sqe_running_past_the_array() {
+        for (entries, khead, tail) in [(256, 0, u32::MAX), (2, 3, 1), (8, 9, 7), (1, 2, 0)] {
+            let (mut ring, _words, sqes) = mixed_ring(entries, khead, tail);
+            let sqe = ring.get_sqe128();
+            if !sqe.is_null() {
+                let start = sqes.as_ptr() as usize;
+                let end = start + sqes.len() * size_of::<io_uring_sqe>();
+                let p = sqe as usize;
+                assert!(
+                    p >= start && p + 2 * size_of::<io_uring_sqe>() <= end,
+                    "entries {entries}, head {khead}, tail {tail}: 128-byte SQE at offset {} of a {}-byte array",
+                    p - start,
+                    end - start
+                );
+            }
+        }
+    }
 }

@@ -4,7 +4,9 @@
 //! at the ring end, overflow into a backlog when the ring is full) into a
 //! ring in plain memory whose indexes may start near 2^32; the caller side
 //! runs the library's cq_ready, peek_cqe, peek_batch, cq_advance, cqe_at and
-//! the for-each walk in any order. Every result is compared with a model
+//! liburing-ffi's io_uring_peek_cqe, io_uring_cqe_seen, io_uring_cq_advance,
+//! io_uring_cq_ready and io_uring_cqe_iter_init/_next (the for-each walk) in
+//! any order. Every result is compared with a model
 //! that tracks which entries sit between head and tail: same entries, same
 //! order, same counts, and no pointer outside the CQE array.
 
@@ -220,13 +222,15 @@ impl Sim {
         );
     }
 
-    fn op_peek_cqe(&mut self, inp: &mut Input) {
-        // The model's answer first: skip entries and (without EXT_ARG)
-        // internal timeouts at the head are consumed on the way.
-        let expect: (Result<Option<Cqe>, i32>, u32) = loop {
+    /// The model's peek: skip entries and (without EXT_ARG) internal
+    /// timeouts at the head are consumed on the way; an internal timeout
+    /// that failed ends the peek with its error. Also returns the slots that
+    /// were available when the peek ended.
+    fn model_peek(&mut self) -> (Result<Option<Cqe>, i32>, u32) {
+        loop {
             let avail = self.m.tail.wrapping_sub(self.m.head);
             let Some(front) = self.m.ring.front().cloned() else {
-                break (Ok(None), 0);
+                return (Ok(None), 0);
             };
             match front {
                 Entry::Skip => {
@@ -235,29 +239,77 @@ impl Sim {
                 Entry::Real(c) if !self.m.ext_arg && c.user_data == LIBURING_UDATA_TIMEOUT => {
                     self.consume_front();
                     if c.res < 0 {
-                        break (Err(c.res), avail);
+                        return (Err(c.res), avail);
                     }
                 }
-                Entry::Real(c) => break (Ok(Some(c)), avail),
+                Entry::Real(c) => return (Ok(Some(c)), avail),
             }
-        };
-        let (got, avail) = self.s.ring.peek_cqe();
-        assert_eq!(avail, expect.1, "peek_cqe: available count");
-        match (got, expect.0) {
-            (Ok(p), Ok(None)) => assert!(p.is_null(), "peek_cqe returned a CQE from an empty ring"),
-            (Ok(p), Ok(Some(c))) => {
-                assert_eq!(p, self.slot_ptr(self.m.head), "peek_cqe: not the head slot");
-                self.check_cqe(p, &c);
-                if inp.bool() {
-                    // io_uring_cqe_seen
-                    // SAFETY: p is a checked CQE of the ring.
-                    let flags = unsafe { (*p).flags };
-                    self.s.ring.cq_advance(cqe_slots(flags));
-                    self.consume_front();
+        }
+    }
+
+    fn op_peek_cqe(&mut self, inp: &mut Input) {
+        let (expect, expect_avail) = self.model_peek();
+        let (p, c) = if inp.bool() {
+            let (got, avail) = self.s.ring.peek_cqe();
+            assert_eq!(avail, expect_avail, "peek_cqe: available count");
+            match (got, expect) {
+                (Ok(p), Ok(None)) => {
+                    assert!(p.is_null(), "peek_cqe returned a CQE from an empty ring");
+                    return;
+                }
+                (Ok(p), Ok(Some(c))) => (p, c),
+                (Err(e), Err(want)) => {
+                    assert_eq!(e, want, "peek_cqe: internal timeout error");
+                    return;
+                }
+                (got, want) => panic!("peek_cqe returned {got:?}, the model says {want:?}"),
+            }
+        } else {
+            // liburing-ffi's io_uring_peek_cqe: when the first look finds
+            // nothing (or a failed internal timeout) and the kernel may hold
+            // completions, it goes through the wait path with wait_nr 0,
+            // which looks again and then enters the kernel (here: fd -1).
+            let needs_flush = !self.m.backlog.is_empty() || self.m.taskrun;
+            let want = match expect {
+                Ok(Some(c)) => Ok(c),
+                Ok(None) if !needs_flush => Err(-libc::EAGAIN),
+                _ => match self.model_peek().0 {
+                    Ok(Some(c)) => Ok(c),
+                    Err(e) => Err(e),
+                    Ok(None) if needs_flush => Err(-libc::EBADF),
+                    Ok(None) => Err(-libc::EAGAIN),
+                },
+            };
+            let mut p = std::ptr::null_mut();
+            // SAFETY: a set-up (simulated) ring and a valid out pointer.
+            let ret = unsafe { uring::capi::io_uring_peek_cqe(&mut self.s.ring, &mut p) };
+            match want {
+                Ok(c) => {
+                    assert_eq!(ret, 0, "io_uring_peek_cqe: the model has a CQE");
+                    (p, c)
+                }
+                Err(e) => {
+                    assert_eq!(ret, e, "io_uring_peek_cqe");
+                    assert!(p.is_null(), "io_uring_peek_cqe failed but returned a CQE");
+                    return;
                 }
             }
-            (Err(e), Err(want)) => assert_eq!(e, want, "peek_cqe: internal timeout error"),
-            (got, want) => panic!("peek_cqe returned {got:?}, the model says {want:?}"),
+        };
+        assert_eq!(p, self.slot_ptr(self.m.head), "peek_cqe: not the head slot");
+        self.check_cqe(p, &c);
+        match inp.u8() % 3 {
+            0 => {}
+            1 => {
+                // SAFETY: p is a checked CQE of the ring.
+                let flags = unsafe { (*p).flags };
+                self.s.ring.cq_advance(cqe_slots(flags));
+                self.consume_front();
+            }
+            _ => {
+                // SAFETY: a set-up (simulated) ring and one of its CQEs.
+                unsafe { uring::capi::io_uring_cqe_seen(&mut self.s.ring, p) };
+                self.consume_front();
+            }
         }
     }
 
@@ -319,30 +371,26 @@ impl Sim {
 
     /// io_uring_for_each_cqe as compiled programs run it: from the head to
     /// an acquired tail, each CQE's own size, skip entries included.
+    /// io_uring_for_each_cqe through liburing-ffi's iterator
+    /// (io_uring_cqe_iter_init / _next): from the head to an acquired tail,
+    /// each CQE's own size, skip entries included; then the caller advances
+    /// over some of them with io_uring_cq_advance.
     fn op_for_each(&mut self, inp: &mut Input) {
         let limit = inp.below(2 * self.m.entries + 2) as usize;
-        let ring = &self.s.ring;
-        let mut head = ring.load_cq_head();
-        let tail = ring.load_cq_tail();
+        // SAFETY: a set-up (simulated) ring.
+        let mut it = unsafe { uring::capi::io_uring_cqe_iter_init(&self.s.ring) };
         let mut seen = Vec::new();
-        while head != tail && seen.len() < limit {
-            let p = ring.cqe_at(head);
-            assert!(self.s.is_cq_slot(p as *const u8, 16), "cqe_at outside the ring");
-            // SAFETY: inside the array.
-            let flags = unsafe { (*p).flags };
-            seen.push((head, p, flags));
-            head = head.wrapping_add(if self.m.mode == Mode::Mixed {
-                cqe_slots(flags)
-            } else {
-                1
-            });
+        let mut p = std::ptr::null_mut();
+        // SAFETY: the iterator comes from this ring; p is a valid out pointer.
+        while seen.len() < limit && unsafe { uring::capi::io_uring_cqe_iter_next(&mut it, &mut p) } {
+            assert!(self.s.is_cq_slot(p as *const u8, 16), "iterator CQE outside the ring");
+            seen.push(p);
         }
         let expected = self.m.ring.len().min(limit);
         assert_eq!(seen.len(), expected, "for_each: number of entries");
         let mut pos = self.m.head;
-        for ((idx, p, _), e) in seen.iter().zip(self.m.ring.iter()) {
-            assert_eq!(*idx, pos);
-            assert_eq!(*p, self.slot_ptr(pos));
+        for (p, e) in seen.iter().zip(self.m.ring.iter()) {
+            assert_eq!(*p, self.slot_ptr(pos), "for_each: wrong slot");
             match e {
                 Entry::Real(c) => self.check_cqe(*p, c),
                 Entry::Skip => {
@@ -361,7 +409,8 @@ impl Sim {
         for _ in 0..k {
             slots += self.consume_front().slots();
         }
-        self.s.ring.cq_advance(slots);
+        // SAFETY: a set-up (simulated) ring.
+        unsafe { uring::capi::io_uring_cq_advance(&mut self.s.ring, slots) };
     }
 
     fn op(&mut self, inp: &mut Input) {
@@ -378,11 +427,16 @@ impl Sim {
                 self.m.taskrun = !self.m.taskrun;
                 self.publish_flags();
             }
-            5 => assert_eq!(
-                self.s.ring.cq_ready(),
-                self.m.tail.wrapping_sub(self.m.head),
-                "cq_ready"
-            ),
+            5 => {
+                let want = self.m.tail.wrapping_sub(self.m.head);
+                assert_eq!(self.s.ring.cq_ready(), want, "cq_ready");
+                // SAFETY: a set-up (simulated) ring.
+                assert_eq!(
+                    unsafe { uring::capi::io_uring_cq_ready(&self.s.ring) },
+                    want,
+                    "io_uring_cq_ready"
+                );
+            }
             6 | 7 => self.op_peek_cqe(inp),
             8 | 9 => self.op_peek_batch(inp),
             10 => self.op_for_each(inp),

@@ -14,7 +14,7 @@ use liburing_rs_fuzz::{Input, SimRing, W_FLAGS, W_HEAD, W_TAIL};
 use uring::ring::cqe_slots;
 use uring::sys::{
     io_uring_cqe, IORING_CQE_F_32, IORING_CQE_F_SKIP, IORING_FEAT_EXT_ARG, IORING_SETUP_CQE32, IORING_SETUP_CQE_MIXED,
-    IORING_SETUP_SQE128, IORING_SETUP_SQPOLL, LIBURING_UDATA_TIMEOUT,
+    IORING_SETUP_SQE128, IORING_SETUP_SQE_MIXED, IORING_SETUP_SQPOLL, LIBURING_UDATA_TIMEOUT,
 };
 
 /// peek_cqe and peek_batch step over skip entries (and internal timeouts)
@@ -170,17 +170,15 @@ impl Sim {
                 self.s.ring.cq_advance(inp.u32());
             }
             12 => {
-                // The for-each walk, bounded by what the caller takes.
-                let ring = &self.s.ring;
-                let mut head = ring.load_cq_head();
-                let tail = ring.load_cq_tail();
+                // The for-each walk (liburing-ffi's iterator), bounded by
+                // what the caller takes.
+                // SAFETY: a set-up (simulated) ring.
+                let mut it = unsafe { uring::capi::io_uring_cqe_iter_init(&self.s.ring) };
+                let mut p = std::ptr::null_mut();
                 let mut n = inp.below(4096);
-                while head != tail && n > 0 {
-                    let p = ring.cqe_at(head);
+                // SAFETY: the iterator comes from this ring.
+                while n > 0 && unsafe { uring::capi::io_uring_cqe_iter_next(&mut it, &mut p) } {
                     self.check_cqe_ptr(p);
-                    // SAFETY: checked above.
-                    let flags = unsafe { (*p).flags };
-                    head = head.wrapping_add(if self.mixed { cqe_slots(flags) } else { 1 });
                     n -= 1;
                 }
             }
@@ -189,13 +187,19 @@ impl Sim {
                 self.check_cqe_ptr(p);
             }
             14 => {
+                let big = inp.bool();
                 for _ in 0..inp.below(64) {
-                    let p = self.s.ring.get_sqe();
+                    let (p, bytes) = if big {
+                        // SAFETY: a set-up (simulated) ring.
+                        (unsafe { uring::capi::io_uring_get_sqe128(&mut self.s.ring) }, 128)
+                    } else {
+                        (self.s.ring.get_sqe(), self.s.sq_slot_bytes())
+                    };
                     if p.is_null() {
                         break;
                     }
                     assert!(
-                        self.s.sqes.contains(p as *const u8, self.s.sq_slot_bytes()),
+                        self.s.sqes.contains(p as *const u8, bytes),
                         "SQE {p:p} outside the SQE array"
                     );
                     // SAFETY: checked above.
@@ -220,8 +224,11 @@ fuzz_target!(|data: &[u8]| {
         1 => IORING_SETUP_CQE32,
         _ => IORING_SETUP_CQE_MIXED,
     };
+    let cfg2 = inp.u8();
     if cfg & 0x10 != 0 {
         flags |= IORING_SETUP_SQE128;
+    } else if cfg2 & 1 != 0 {
+        flags |= IORING_SETUP_SQE_MIXED;
     }
     if cfg & 0x20 != 0 {
         flags |= IORING_SETUP_SQPOLL;
