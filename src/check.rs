@@ -24,22 +24,24 @@
 //! - every SQE taken with `io_uring_get_sqe` was prepared before it is
 //!   submitted (fresh SQEs carry a poison opcode until a prep helper
 //!   overwrites it);
-//! - no two threads are inside completion calls on one ring at once.
+//! - no two threads consume completions of one ring at once, and none
+//!   consumes while another waits (several may wait together).
 //!
 //! State lives in padding of `struct io_uring` that liburing never uses
 //! (library-private, see docs/FFI.md):
 //! - `pad2`: [`RING_LIVE`] after a successful set-up, [`RING_DEAD`] after
 //!   `io_uring_queue_exit`, anything else for a ring never set up;
-//! - `cq.pad[0]`: id of the thread inside a completion call, 0 for none.
+//! - `cq.pad` (both words, as one 64-bit value): the thread id of the
+//!   consumer inside a completion call and the number of threads waiting
 //!   (`io_uring_resize_rings` replaces `cq` and so clears it, which is
-//!   right: nobody may be completing during a resize.)
+//!   right: nobody may be completing during a resize).
 //!
 //! The report is assembled in a stack buffer and written with write(2): no
 //! allocation, no stdio.
 
 use core::ffi::CStr;
 use core::ptr;
-use core::sync::atomic::{AtomicU32, AtomicU8, Ordering};
+use core::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 
 use crate::ring::io_uring;
 use crate::sys::*;
@@ -370,82 +372,156 @@ pub unsafe fn exiting(ring: *mut io_uring, func: &str, body: impl FnOnce()) {
     }
 }
 
-// ---- the completion side: one thread at a time ----
+// ---- the completion side: one consumer at a time ----
+//
+// Two kinds of completion calls:
+// - consumers look at or move the CQ head (peek, peek_batch, seen,
+//   advance): one thread at a time, and not while another thread waits,
+//   since the waiter would then return CQEs the consumer takes;
+// - waiters block until completions arrive (wait_cqe*, __io_uring_get_cqe,
+//   submit_and_wait_timeout ...): several may wait at once (the kernel wakes
+//   them all), but not while another thread consumes.
+// The state is one 64-bit word over `cq.pad` (8-byte aligned: offset 184 of
+// struct io_uring): the consumer's thread id in the low half (0: none), the
+// number of threads waiting in the high half.
+
+const WAITER: u64 = 1 << 32;
+const OWNER_MASK: u64 = WAITER - 1;
 
 fn current_thread() -> u32 {
     // SAFETY: gettid has no preconditions.
     (unsafe { libc::syscall(libc::SYS_gettid) }) as u32
 }
 
-/// The word of `cq.pad` that holds the completing thread's id.
+/// The completion-side state word of a ring.
 ///
 /// # Safety
 /// `ring` must be a non-NULL pointer to a live ring.
-unsafe fn completer_word<'a>(ring: *mut io_uring) -> &'a AtomicU32 {
-    // SAFETY: cq.pad is an aligned u32 inside the caller's ring; every
-    // access to it goes through this atomic.
-    unsafe { AtomicU32::from_ptr(ptr::addr_of_mut!((*ring).cq.pad).cast::<u32>()) }
+unsafe fn completion_word<'a>(ring: *mut io_uring) -> &'a AtomicU64 {
+    // SAFETY: cq.pad is 8 bytes at offset 184 of an 8-byte aligned struct,
+    // inside the caller's ring; every access to it goes through this atomic.
+    unsafe { AtomicU64::from_ptr(ptr::addr_of_mut!((*ring).cq.pad).cast::<u64>()) }
 }
 
-/// Takes the completion side of `ring` for this thread. Returns whether
-/// this call took it (false when the thread already holds it, in a nested
-/// call, or when another thread does, which is reported).
-fn claim_completion(ring: *mut io_uring, func: &str) -> bool {
+/// What a completion hook did on entry, to undo on the way out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Claim {
+    /// Nothing to undo: checks off, ring not live, a nested call, or a
+    /// conflict that was reported.
+    None,
+    Consumer,
+    Waiter,
+}
+
+fn report_conflict(ring: *mut io_uring, func: &str, me: u32, state: u64, consuming: bool) {
+    let owner = (state & OWNER_MASK) as u32;
+    let waiters = state >> 32;
+    report(func, ring, &|l| {
+        l.text("thread ").dec(me as u64);
+        l.text(if consuming {
+            " consumes completions"
+        } else {
+            " waits for completions"
+        });
+        if owner != 0 {
+            l.text(" while thread ")
+                .dec(owner as u64)
+                .text(" is inside a completion call");
+        } else {
+            l.text(" while ")
+                .dec(waiters)
+                .text(" other thread(s) wait for completions");
+        }
+        l.text(" on the same ring; the CQ side (peek, wait, seen, advance) must be used by one thread at a time");
+    });
+}
+
+/// Takes the completion side of a live ring for this thread, as a consumer
+/// or as one more waiter; reports a conflicting thread.
+fn claim(ring: *mut io_uring, func: &str, consuming: bool) -> Claim {
     let me = current_thread();
     // SAFETY: called only for live rings.
-    let word = unsafe { completer_word(ring) };
-    // Acquire pairs with the Release in `release_completion` of the thread
-    // that completed on this ring before (not a kernel access: this word is
-    // padding that only the library touches).
-    match word.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed) {
-        Ok(_) => true,
-        Err(owner) if owner == me => false,
-        Err(owner) => {
-            report(func, ring, &|l| {
-                l.text("thread ")
-                    .dec(me as u64)
-                    .text(" entered while thread ")
-                    .dec(owner as u64)
-                    .text(" is inside a completion call on the same ring; the CQ side (peek, wait, seen, advance) ")
-                    .text("must be used by one thread at a time");
-            });
-            false
+    let word = unsafe { completion_word(ring) };
+    // Acquire/Release on this word pair the claims of threads with each
+    // other (it is padding only the library touches, not kernel memory).
+    let mut state = word.load(Ordering::Relaxed);
+    loop {
+        let owner = (state & OWNER_MASK) as u32;
+        if owner == me {
+            // A nested call of the thread that already consumes.
+            return Claim::None;
+        }
+        let conflict = owner != 0 || (consuming && state >> 32 != 0);
+        if conflict {
+            report_conflict(ring, func, me, state, consuming);
+            return Claim::None;
+        }
+        let next = if consuming { state | me as u64 } else { state + WAITER };
+        match word.compare_exchange_weak(state, next, Ordering::Acquire, Ordering::Relaxed) {
+            Ok(_) => return if consuming { Claim::Consumer } else { Claim::Waiter },
+            Err(now) => state = now,
         }
     }
 }
 
-fn release_completion(ring: *mut io_uring) {
-    // SAFETY: the ring was live when the claim succeeded. Release pairs with
-    // the next claimer's Acquire.
-    unsafe { completer_word(ring) }.store(0, Ordering::Release);
+fn release(ring: *mut io_uring, claim: Claim) {
+    // SAFETY: the ring was live when the claim was made.
+    let word = unsafe { completion_word(ring) };
+    match claim {
+        Claim::None => {}
+        // Release pairs with the next claimer's Acquire.
+        Claim::Consumer => {
+            word.fetch_and(!OWNER_MASK, Ordering::Release);
+        }
+        Claim::Waiter => {
+            word.fetch_sub(WAITER, Ordering::Release);
+        }
+    }
 }
 
 /// What a completion hook found on entry.
 struct Entry {
     live: bool,
-    claimed: bool,
+    claim: Claim,
 }
 
-fn enter_completion(ring: *mut io_uring, func: &str) -> Entry {
+fn enter_completion(ring: *mut io_uring, func: &str, consuming: bool) -> Entry {
     let live = ring_usable(ring, func);
-    let claimed = live && claim_completion(ring, func);
-    Entry { live, claimed }
+    let claim = if live {
+        claim(ring, func, consuming)
+    } else {
+        Claim::None
+    };
+    Entry { live, claim }
 }
 
 fn leave_completion(ring: *mut io_uring, entry: Entry) {
-    if entry.claimed {
-        release_completion(ring);
-    }
+    release(ring, entry.claim);
 }
 
-/// Runs a completion call (peek, wait) holding the ring's completion side.
+/// Runs a consuming call that has no further checks (`io_uring_peek_cqe`,
+/// `__io_uring_peek_cqe`) as the ring's one consumer.
 #[cold]
 #[inline(never)]
-pub unsafe fn completing<R>(ring: *mut io_uring, func: &str, body: impl FnOnce() -> R) -> R {
+pub unsafe fn consuming<R>(ring: *mut io_uring, func: &str, body: impl FnOnce() -> R) -> R {
     if mode() == MODE_OFF {
         return body();
     }
-    let entry = enter_completion(ring, func);
+    let entry = enter_completion(ring, func, true);
+    let r = body();
+    leave_completion(ring, entry);
+    r
+}
+
+/// Runs a waiting call (`io_uring_wait_cqe*`, `__io_uring_get_cqe`) as one
+/// of the ring's waiters.
+#[cold]
+#[inline(never)]
+pub unsafe fn waiting<R>(ring: *mut io_uring, func: &str, body: impl FnOnce() -> R) -> R {
+    if mode() == MODE_OFF {
+        return body();
+    }
+    let entry = enter_completion(ring, func, false);
     let r = body();
     leave_completion(ring, entry);
     r
@@ -480,7 +556,7 @@ pub unsafe fn advancing(ring: *mut io_uring, nr: u32, func: &str, body: impl FnO
     if mode() == MODE_OFF {
         return body();
     }
-    let entry = enter_completion(ring, func);
+    let entry = enter_completion(ring, func, true);
     if entry.live {
         check_advance(ring, nr, func);
     }
@@ -538,7 +614,7 @@ pub unsafe fn seeing(ring: *mut io_uring, cqe: *const io_uring_cqe, func: &str, 
     if mode() == MODE_OFF {
         return body();
     }
-    let entry = enter_completion(ring, func);
+    let entry = enter_completion(ring, func, true);
     if entry.live && !cqe.is_null() && cqe_in_ring(ring, cqe, func) {
         // SAFETY: cqe is inside this ring's CQ array.
         let nr = unsafe { crate::cq_iter::cqe_nr(cqe) };
@@ -561,7 +637,7 @@ pub unsafe fn peeking_batch<R>(
     if mode() == MODE_OFF {
         return body();
     }
-    let entry = enter_completion(ring, func);
+    let entry = enter_completion(ring, func, true);
     if cqes.is_null() && count != 0 {
         report(func, ring, &|l| {
             l.text("cqes is NULL but count is ")
@@ -649,11 +725,13 @@ pub unsafe fn submitting<R>(ring: *mut io_uring, func: &str, completes: bool, bo
     if live {
         check_prepared(ring, func);
     }
-    let claimed = completes && live && claim_completion(ring, func);
+    let claim = if completes && live {
+        claim(ring, func, false)
+    } else {
+        Claim::None
+    };
     let r = body();
-    if claimed {
-        release_completion(ring);
-    }
+    release(ring, claim);
     r
 }
 

@@ -348,7 +348,7 @@ pub unsafe extern "C" fn __io_uring_peek_cqe(
     cqe_ptr: *mut *mut io_uring_cqe,
     nr_available: *mut c_uint,
 ) -> c_int {
-    check::hooked!(completing(ring, "__io_uring_peek_cqe"), {
+    check::hooked!(consuming(ring, "__io_uring_peek_cqe"), {
         let ring = ring_or_unchecked!(ring, NULL_RING);
         let (found, available) = ring.peek_cqe();
         let (err, cqe) = match found {
@@ -390,7 +390,7 @@ pub unsafe extern "C" fn io_uring_wait_cqe_nr(
     cqe_ptr: *mut *mut io_uring_cqe,
     wait_nr: c_uint,
 ) -> c_int {
-    check::hooked!(completing(ring, "io_uring_wait_cqe_nr"), {
+    check::hooked!(waiting(ring, "io_uring_wait_cqe_nr"), {
         // SAFETY: the arguments are passed on unchanged.
         unsafe { super::queue::get_cqe_unchecked(ring, cqe_ptr, 0, wait_nr, ptr::null_mut()) }
     })
@@ -400,7 +400,7 @@ pub unsafe extern "C" fn io_uring_wait_cqe_nr(
 /// empty and the kernel has nothing it could flush into it.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
-    check::hooked!(completing(ring, "io_uring_peek_cqe"), {
+    check::hooked!(consuming(ring, "io_uring_peek_cqe"), {
         let r = ring_or_unchecked!(ring, NULL_RING);
         let (found, _) = r.peek_cqe();
         if let Ok(cqe) = found {
@@ -425,7 +425,7 @@ pub unsafe extern "C" fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *m
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_wait_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
-    check::hooked!(completing(ring, "io_uring_wait_cqe"), {
+    check::hooked!(waiting(ring, "io_uring_wait_cqe"), {
         let r = ring_or_unchecked!(ring, NULL_RING);
         let found = peek_found(r);
         // SAFETY: out pointer from C, checked for NULL inside.

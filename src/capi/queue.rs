@@ -112,7 +112,7 @@ pub unsafe extern "C" fn __io_uring_get_cqe(
     wait_nr: c_uint,
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
-    check::hooked!(completing(ring, "__io_uring_get_cqe"), {
+    check::hooked!(waiting(ring, "__io_uring_get_cqe"), {
         // SAFETY: the arguments are passed on unchanged.
         unsafe { get_cqe_unchecked(ring, cqe_ptr, submit, wait_nr, sigmask) }
     })
@@ -140,7 +140,7 @@ pub unsafe extern "C" fn io_uring_wait_cqes(
     ts: *mut __kernel_timespec,
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
-    check::hooked!(completing(ring, "io_uring_wait_cqes"), {
+    check::hooked!(waiting(ring, "io_uring_wait_cqes"), {
         let ring = ring_or_unchecked!(ring, NULL_RING);
         deliver(complete::wait_cqes(ring, wait_nr, ts, sigmask), cqe_ptr)
     })
@@ -155,7 +155,7 @@ pub unsafe extern "C" fn io_uring_wait_cqes_min_timeout(
     min_ts_usec: c_uint,
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
-    check::hooked!(completing(ring, "io_uring_wait_cqes_min_timeout"), {
+    check::hooked!(waiting(ring, "io_uring_wait_cqes_min_timeout"), {
         let ring = ring_or_unchecked!(ring, NULL_RING);
         if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
             return -libc::EINVAL;
@@ -173,7 +173,7 @@ pub unsafe extern "C" fn io_uring_wait_cqe_timeout(
     cqe_ptr: *mut *mut io_uring_cqe,
     ts: *mut __kernel_timespec,
 ) -> c_int {
-    check::hooked!(completing(ring, "io_uring_wait_cqe_timeout"), {
+    check::hooked!(waiting(ring, "io_uring_wait_cqe_timeout"), {
         let ring = ring_or_unchecked!(ring, NULL_RING);
         deliver(complete::wait_cqes(ring, 1, ts, ptr::null_mut()), cqe_ptr)
     })
