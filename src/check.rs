@@ -66,7 +66,7 @@ static MODE: AtomicU8 = AtomicU8::new(MODE_UNREAD);
 /// Whether hooks must take their checking path. This is the whole cost of
 /// checked mode on a hot path when `LIBURING_CHECK` is unset.
 #[inline(always)]
-pub fn active() -> bool {
+pub(crate) fn active() -> bool {
     // Relaxed: MODE is written once (constructor or first call) and every
     // writer stores the same value.
     MODE.load(Ordering::Relaxed) != MODE_OFF
