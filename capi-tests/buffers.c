@@ -53,7 +53,8 @@ static void test_setup_buf_ring(struct io_uring *ring)
 {
 	struct capi_res before = capi_res_now();
 	struct io_uring_buf_ring *br;
-	char *pool = malloc(8 * BUF_LEN);
+	/* zeroed: valgrind cannot see the kernel's writes into it */
+	char *pool = calloc(8, BUF_LEN);
 	unsigned bid, flags, i;
 	uint16_t head;
 	int err = 1, ret, ok;
@@ -188,7 +189,7 @@ static void test_register_buf_ring(struct io_uring *ring)
 	struct capi_res before = capi_res_now();
 	struct io_uring_buf_reg reg;
 	struct io_uring_buf_ring *br;
-	char pool[4 * BUF_LEN];
+	char pool[4 * BUF_LEN] = { 0 };
 	unsigned bid, flags, i;
 	uint16_t head;
 	void *mem;

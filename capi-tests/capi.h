@@ -203,7 +203,19 @@ static inline struct capi_res capi_res_now(void)
 	return r;
 }
 
-/* Compare resources against a snapshot taken before an error-path block. */
+/* run-capi.sh sets this when the program runs under valgrind. */
+static inline int capi_under_valgrind(void)
+{
+	const char *v = getenv("CAPI_UNDER_VALGRIND");
+
+	return v && *v == '1';
+}
+
+/*
+ * Compare resources against a snapshot taken before an error-path block.
+ * Under valgrind the tool's own mappings come and go, so only io_uring
+ * mappings (and fds) are compared there.
+ */
 static inline void capi_check_no_leak(struct capi_res before, const char *what)
 {
 	struct capi_res after = capi_res_now();
@@ -215,7 +227,8 @@ static inline void capi_check_no_leak(struct capi_res before, const char *what)
 	else
 		capi_failf(buf, "fds %d before, %d after", before.fds, after.fds);
 	snprintf(buf, sizeof(buf), "%s: no mapping leaked", what);
-	if (after.maps == before.maps && after.uring_maps == before.uring_maps)
+	if ((after.maps == before.maps || capi_under_valgrind()) &&
+	    after.uring_maps == before.uring_maps)
 		capi_pass(buf);
 	else
 		capi_failf(buf, "maps %d before, %d after; io_uring maps %d before, %d after",
@@ -225,21 +238,30 @@ static inline void capi_check_no_leak(struct capi_res before, const char *what)
 
 /*
  * Prove that the liburing the dynamic linker chose is the one under test:
- * exactly one liburing.so* object mapped, and its path is in the directory
- * named by CAPI_LIBDIR (set by the Makefile; the environment variable of
- * the same name overrides).
+ * at least one liburing object mapped, and every mapped liburing object
+ * (liburing.so.2, and liburing-ffi.so.2 in FFI builds) lives in the
+ * directory named by CAPI_LIBDIR (set by the Makefile; the environment
+ * variable of the same name overrides).
  */
 static inline void capi_check_loaded_library(void)
 {
 	const char *want = getenv("CAPI_LIBDIR");
-	char first[PATH_MAX] = "", want_real[PATH_MAX], line[PATH_MAX + 256];
+	char first[PATH_MAX] = "", stray[PATH_MAX] = "", want_real[PATH_MAX];
+	char line[PATH_MAX + 256];
 	int distinct = 0;
+	size_t wl;
 	FILE *f;
 
 #ifdef CAPI_LIBDIR
 	if (!want)
 		want = CAPI_LIBDIR;
 #endif
+	if (!want || !realpath(want, want_real)) {
+		capi_failf("liburing loaded from the tree under test",
+			   "CAPI_LIBDIR unset or missing: %s", want ? want : "(null)");
+		return;
+	}
+	wl = strlen(want_real);
 	f = fopen("/proc/self/maps", "r");
 	if (!f) {
 		capi_failf("liburing loaded from the tree under test", "no /proc/self/maps");
@@ -254,26 +276,19 @@ static inline void capi_check_loaded_library(void)
 		nl = strchr(path, '\n');
 		if (nl)
 			*nl = 0;
-		if (!first[0]) {
+		if (!first[0])
 			snprintf(first, sizeof(first), "%s", path);
-			distinct = 1;
-		} else if (strcmp(first, path)) {
-			distinct++;
-		}
+		distinct++;
+		if (strncmp(path, want_real, wl) || path[wl] != '/')
+			snprintf(stray, sizeof(stray), "%s", path);
 	}
 	fclose(f);
-	if (!want || !realpath(want, want_real)) {
-		capi_failf("liburing loaded from the tree under test",
-			   "CAPI_LIBDIR unset or missing: %s", want ? want : "(null)");
-		return;
-	}
-	if (distinct == 1 && !strncmp(first, want_real, strlen(want_real)) &&
-	    first[strlen(want_real)] == '/')
+	if (distinct && !stray[0])
 		capi_pass("liburing loaded from the tree under test");
 	else
 		capi_failf("liburing loaded from the tree under test",
-			   "%d liburing objects mapped, first %s, want under %s",
-			   distinct, first[0] ? first : "(none)", want_real);
+			   "first %s, stray %s, want everything under %s",
+			   first[0] ? first : "(none)", stray[0] ? stray : "(none)", want_real);
 }
 
 /* ---- checks run in a child process ---------------------------------- */

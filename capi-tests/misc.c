@@ -499,8 +499,10 @@ static void test_closed_and_zeroed(void)
 			 "register_ifq(NULL)");
 		NULL_ARG(io_uring_register_iowq_aff(r, 8, NULL), IORING_REGISTER_IOWQ_AFF, NULL, 8,
 			 "register_iowq_aff(NULL)");
-		NULL_ARG(io_uring_register_buffers(r, NULL, 1), IORING_REGISTER_BUFFERS, NULL, 1,
-			 "register_buffers(NULL, 1) with buffers registered");
+		/* valgrind flags a NULL buffer array as an error of its own */
+		if (!capi_under_valgrind())
+			NULL_ARG(io_uring_register_buffers(r, NULL, 1), IORING_REGISTER_BUFFERS,
+				 NULL, 1, "register_buffers(NULL, 1) with buffers registered");
 #undef NULL_ARG
 		ret = io_uring_register_bpf_filter_task(NULL);
 		k = raw_register(-1, IORING_REGISTER_BPF_FILTER, NULL, 1);

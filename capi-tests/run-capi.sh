@@ -58,12 +58,16 @@ for p in "${progs[@]}"; do
 		total_fail=$((total_fail + 1))
 		continue
 	fi
-	resolved=$(ldd "$exe" | awk '$1 == "liburing.so.2" {print $3}')
-	if [ "$(readlink -f "$resolved")" != "$(readlink -f "$lib")" ]; then
-		echo "FAIL $p: liburing.so.2 resolves to '$resolved', not $lib"
-		status=1
-		total_fail=$((total_fail + 1))
-	fi
+	for soname in liburing.so.2 liburing-ffi.so.2; do
+		needed=$(objdump -p "$exe" | awk -v s="$soname" '$1 == "NEEDED" && $2 == s')
+		[ -n "$needed" ] || continue
+		resolved=$(ldd "$exe" | awk -v s="$soname" '$1 == s {print $3}')
+		if [ "$(readlink -f "$resolved")" != "$(readlink -f "$libdir/$soname")" ]; then
+			echo "FAIL $p: $soname resolves to '$resolved', not $libdir/$soname"
+			status=1
+			total_fail=$((total_fail + 1))
+		fi
+	done
 	echo "=== $p${vg[0]:+ (valgrind)}"
 	log=$(mktemp)
 	start=$(date +%s.%N)

@@ -167,6 +167,31 @@ static void test_queue_init_params(void)
 		      "queue_init_params: params.features filled in and kept");
 		CHECK(p.sq_off.tail != 0 && p.cq_off.cqes != 0,
 		      "queue_init_params: params offsets filled in");
+		{
+			char *sr = ring.sq.ring_ptr, *cr = ring.cq.ring_ptr;
+			size_t cq_bytes = p.cq_off.cqes + 128 * sizeof(struct io_uring_cqe);
+
+			CHECK(sr && sr == cr, "SINGLE_MMAP: sq.ring_ptr == cq.ring_ptr");
+			CHECK((char *)ring.sq.khead == sr + p.sq_off.head &&
+			      (char *)ring.sq.ktail == sr + p.sq_off.tail &&
+			      (char *)ring.sq.kring_mask == sr + p.sq_off.ring_mask &&
+			      (char *)ring.sq.kring_entries == sr + p.sq_off.ring_entries &&
+			      (char *)ring.sq.kflags == sr + p.sq_off.flags &&
+			      (char *)ring.sq.kdropped == sr + p.sq_off.dropped,
+			      "sq.k* pointers are ring_ptr + the kernel's sq_off");
+			CHECK((char *)ring.cq.khead == cr + p.cq_off.head &&
+			      (char *)ring.cq.ktail == cr + p.cq_off.tail &&
+			      (char *)ring.cq.kring_mask == cr + p.cq_off.ring_mask &&
+			      (char *)ring.cq.kring_entries == cr + p.cq_off.ring_entries &&
+			      (char *)ring.cq.koverflow == cr + p.cq_off.overflow &&
+			      (char *)ring.cq.cqes == cr + p.cq_off.cqes &&
+			      (char *)ring.cq.kflags == cr + p.cq_off.flags,
+			      "cq.k* pointers and cqes are ring_ptr + the kernel's cq_off");
+			CHECK(ring.sq.array == NULL, "NO_SQARRAY ring: sq.array is NULL");
+			CHECK(ring.sq.ring_sz == ring.cq.ring_sz && ring.sq.ring_sz >= cq_bytes,
+			      "ring_sz: one mapping covering the CQEs",
+			      "sq %zu cq %zu need %zu", (size_t)ring.sq.ring_sz, (size_t)ring.cq.ring_sz, cq_bytes);
+		}
 		err = capi_nops(&ring, 64, 77);
 		CHECK(!err, "queue_init_params: 64 NOPs round trip", "%s", err);
 		io_uring_queue_exit(&ring);
@@ -229,6 +254,67 @@ static void test_queue_init_params(void)
 		io_uring_queue_exit(&ring);
 	}
 	capi_check_no_leak(before, "queue_init_params");
+}
+
+/* Setup flags: what the kernel refuses, and what the library notes. */
+static void test_setup_flags(void)
+{
+	struct capi_res before = capi_res_now();
+	struct io_uring_query_opcode qo;
+	struct io_uring_query_hdr qh;
+	struct io_uring_params p;
+	struct io_uring ring, ring2;
+	const char *err;
+	unsigned bit;
+	int ret;
+
+	memset(&qo, 0, sizeof(qo));
+	memset(&qh, 0, sizeof(qh));
+	qh.query_op = IO_URING_QUERY_OPCODES;
+	qh.query_data = (unsigned long)&qo;
+	qh.size = sizeof(qo);
+	if (io_uring_register_query(&qh) == 0 && qh.result == 0) {
+		for (bit = 17; bit < 21; bit++) {
+			char what[128];
+			unsigned flag = 1U << bit;
+
+			if (qo.ring_setup_flags & flag)
+				continue;
+			ret = io_uring_queue_init(8, &ring, flag);
+			snprintf(what, sizeof(what),
+				 "queue_init(setup flag bit %u, unknown to this kernel) is -EINVAL", bit);
+			CHECK_RET(ret, -EINVAL, what);
+			if (ret == 0)
+				io_uring_queue_exit(&ring);
+		}
+	}
+	/* IOPOLL without SQPOLL: completions must be reaped by entering */
+	ret = io_uring_queue_init(8, &ring, IORING_SETUP_IOPOLL);
+	if (capi_require(ret == 0, "queue_init(IOPOLL)", ret)) {
+		CHECK_EQ(ring.int_flags & 4, 4, "IOPOLL ring: CQ_ENTER internal flag set");
+		io_uring_queue_exit(&ring);
+	}
+	ret = io_uring_queue_init(8, &ring, IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL);
+	if (capi_require(ret == 0, "queue_init(IOPOLL|SQPOLL)", ret)) {
+		CHECK_EQ(ring.int_flags & 4, 0, "IOPOLL|SQPOLL ring: no CQ_ENTER flag");
+		io_uring_queue_exit(&ring);
+	}
+	/* ATTACH_WQ to a live ring */
+	ret = io_uring_queue_init(8, &ring, 0);
+	if (capi_require(ret == 0, "queue_init (ATTACH_WQ target)", ret)) {
+		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_ATTACH_WQ;
+		p.wq_fd = (unsigned)ring.ring_fd;
+		ret = io_uring_queue_init_params(8, &ring2, &p);
+		CHECK_RET(ret, 0, "queue_init_params(ATTACH_WQ to a ring) returns 0");
+		if (ret == 0) {
+			err = capi_nops(&ring2, 16, 0);
+			CHECK(!err, "the attached ring works", "%s", err);
+			io_uring_queue_exit(&ring2);
+		}
+		io_uring_queue_exit(&ring);
+	}
+	capi_check_no_leak(before, "setup flags");
 }
 
 /* queue_init_mem: the rings live in the caller's buffer. */
@@ -313,6 +399,58 @@ static void test_queue_init_mem(void)
 	capi_check_no_leak(before, "queue_init_mem SQE128|CQE32");
 out:
 	munmap(buf, bufsz);
+}
+
+/* NO_MMAP without a caller buffer: the library provides the memory. */
+static void test_no_mmap_own_memory(void)
+{
+	struct capi_res before = capi_res_now();
+	struct io_uring_params p;
+	struct io_uring ring;
+	const char *err;
+	int ret;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_NO_MMAP;
+	ret = io_uring_queue_init_params(8, &ring, &p);
+	if (capi_require(ret == 0, "queue_init_params(8, NO_MMAP) without a buffer returns 0", ret)) {
+		CHECK(ring.flags & IORING_SETUP_NO_MMAP, "NO_MMAP ring: flag kept");
+		CHECK(!(ring.int_flags & 2), "NO_MMAP ring with library memory: APP_MEM not set",
+		      "int_flags 0x%x", ring.int_flags);
+		CHECK_EQ(capi_count_uring_maps(), before.uring_maps,
+			 "NO_MMAP ring: no io_uring mapping (anonymous memory instead)");
+		err = capi_nops(&ring, 40, 0);
+		CHECK(!err, "NO_MMAP ring with library memory works", "%s", err);
+		io_uring_queue_exit(&ring);
+	}
+	capi_check_no_leak(before, "NO_MMAP ring with library memory");
+	/*
+	 * SQEs that need more than a page need a 2 MiB huge page; with none
+	 * reserved (vm.nr_hugepages 0 here) mmap's -ENOMEM comes back.
+	 */
+	{
+		FILE *f = fopen("/proc/sys/vm/nr_hugepages", "r");
+		long huge = -1;
+
+		if (f) {
+			if (fscanf(f, "%ld", &huge) != 1)
+				huge = -1;
+			fclose(f);
+		}
+		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_NO_MMAP;
+		ret = io_uring_queue_init_params(256, &ring, &p);
+		if (huge == 0) {
+			CHECK_RET(ret, -ENOMEM,
+				  "NO_MMAP, 256 entries, no huge pages reserved: -ENOMEM");
+		} else if (ret == 0) {
+			capi_pass("NO_MMAP, 256 entries, with huge pages: ring made");
+			io_uring_queue_exit(&ring);
+		} else {
+			capi_skip("NO_MMAP huge-page ring", "huge pages reserved but unusable");
+		}
+		capi_check_no_leak(before, "NO_MMAP huge-page attempt");
+	}
 }
 
 static void test_memory_size(void)
@@ -778,6 +916,33 @@ static void test_ring_fd(void)
 	capi_check_no_leak(before, "register_ring_fd/close_ring_fd/queue_exit");
 }
 
+/*
+ * queue_exit gives the registered ring-fd slot back: the kernel has 16 per
+ * task, so 40 rounds of init/register/exit only work if each exit frees it.
+ */
+static void test_ring_fd_slots(void)
+{
+	struct capi_res before = capi_res_now();
+	struct io_uring ring;
+	int i, ok = 1, ret = 0;
+
+	for (i = 0; i < 40 && ok; i++) {
+		if (io_uring_queue_init(4, &ring, 0)) {
+			ok = 0;
+			break;
+		}
+		ret = io_uring_register_ring_fd(&ring);
+		if (ret != 1)
+			ok = 0;
+		if (i % 2)
+			io_uring_close_ring_fd(&ring);
+		io_uring_queue_exit(&ring);
+	}
+	CHECK(ok, "40 x (queue_init, register_ring_fd, queue_exit): exit frees the slot",
+	      "round %d: register_ring_fd %d", i, ret);
+	capi_check_no_leak(before, "40 registered-ring rounds");
+}
+
 /* REGISTERED_FD_ONLY rings have no fd from the start. */
 static void test_registered_fd_only(void)
 {
@@ -801,6 +966,10 @@ static void test_registered_fd_only(void)
 		CHECK_EQ(capi_count_fds(), nfds, "REGISTERED_FD_ONLY: no fd created");
 		err = capi_nops(&ring, 20, 7);
 		CHECK(!err, "REGISTERED_FD_ONLY ring works", "%s", err);
+		CHECK_RET(io_uring_register_ring_fd(&ring), -EEXIST,
+			  "REGISTERED_FD_ONLY: register_ring_fd is -EEXIST");
+		CHECK_RET(io_uring_close_ring_fd(&ring), -EBADF,
+			  "REGISTERED_FD_ONLY: close_ring_fd (no fd) is -EBADF");
 		io_uring_queue_exit(&ring);
 	}
 	capi_check_no_leak(before, "REGISTERED_FD_ONLY ring");
@@ -1043,11 +1212,14 @@ int main(void)
 	test_queue_init_params();
 	test_queue_init_mem();
 	test_memory_size();
+	test_no_mmap_own_memory();
 	test_queue_mmap();
 	test_raw_syscalls();
 	test_exported_get_sqe();
 	capi_in_child("NO_SQARRAY fallback child", fallback_child, NULL);
+	test_setup_flags();
 	test_ring_fd();
+	test_ring_fd_slots();
 	test_registered_fd_only();
 	test_resize();
 	test_restrictions();

@@ -4,8 +4,9 @@
 #
 #   make test-capi                        our headers (build/include)
 #   make test-capi CAPI_HEADERS=upstream  upstream 2.15's headers + our library
+#   make test-capi-ffi                    our header in FFI form + liburing-ffi.so.2
 #   make test-qemu                        Debian's qemu-io through our library
-#   make capi-valgrind                    every program once under valgrind
+#   make test-capi-valgrind               every program once under valgrind (in make test)
 #   make test-capi-reference              the same programs against upstream's own library
 #
 # CAPI_NOPS sets the NOP count of nops.c (default 10 million).
@@ -18,22 +19,31 @@ CAPI_CFLAGS   ?= -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-i
 CAPI_LIBDIR   := $(CURDIR)/$(LIBOUT)
 CAPI_UPSTREAM := target/capi-upstream
 
+CAPI_DEFS     :=
+CAPI_LINK     := $(CAPI_LIBDIR)/$(SONAME)
 ifeq ($(CAPI_HEADERS),upstream)
 CAPI_INC      := $(CAPI_UPSTREAM)/src/include
 CAPI_INC_DEP  := $(CAPI_UPSTREAM)/.configured
 else ifeq ($(CAPI_HEADERS),ours)
 CAPI_INC      := $(INCOUT)
 CAPI_INC_DEP  := capi-our-headers
+else ifeq ($(CAPI_HEADERS),ffi)
+# Our header in FFI form: every inline helper is a call into liburing-ffi.so.2
+# (io_uring_buf_ring_head lives only in liburing.so.2, as upstream's).
+CAPI_INC      := $(INCOUT)
+CAPI_INC_DEP  := capi-our-headers
+CAPI_DEFS     := -DLIBURING_FFI
+CAPI_LINK     := $(CAPI_LIBDIR)/$(FFI_SONAME) $(CAPI_LIBDIR)/$(SONAME)
 else
-$(error CAPI_HEADERS must be "ours" or "upstream", not "$(CAPI_HEADERS)")
+$(error CAPI_HEADERS must be "ours", "upstream" or "ffi", not "$(CAPI_HEADERS)")
 endif
 
 CAPI_OUT      := $(BUILD)/capi-tests/$(CAPI_HEADERS)
 CAPI_BINS     := $(addprefix $(CAPI_OUT)/,$(CAPI_PROGS))
 
-TEST_TARGETS += test-capi test-qemu
+TEST_TARGETS += test-capi test-capi-ffi test-qemu test-capi-valgrind
 
-.PHONY: test-capi test-qemu capi-build capi-valgrind capi-our-headers test-capi-reference
+.PHONY: test-capi test-capi-ffi test-qemu capi-build capi-valgrind test-capi-valgrind capi-our-headers test-capi-reference
 
 # Our headers must exist: build them, and say clearly when they do not.
 capi-our-headers: headers
@@ -52,18 +62,30 @@ $(CAPI_UPSTREAM)/.configured: $(CAPI_DIR)/fetch-upstream.sh
 	(cd $(CAPI_UPSTREAM) && ./configure > configure.out 2>&1) && \
 	touch $@
 
-$(CAPI_OUT)/%: $(CAPI_DIR)/%.c $(CAPI_DIR)/capi.h $(SO) | $(CAPI_INC_DEP)
+$(CAPI_OUT)/%: $(CAPI_DIR)/%.c $(CAPI_DIR)/capi.h $(SO) $(FFI_SO) | $(CAPI_INC_DEP)
 	@mkdir -p $(CAPI_OUT)
-	$(CAPI_CC) $(CAPI_CFLAGS) -I$(CAPI_INC) -DCAPI_LIBDIR='"$(CAPI_LIBDIR)"' \
-		-o $@ $< $(CAPI_LIBDIR)/$(SONAME) -Wl,-rpath,$(CAPI_LIBDIR) -lpthread
+	$(CAPI_CC) $(CAPI_CFLAGS) $(CAPI_DEFS) -I$(CAPI_INC) -DCAPI_LIBDIR='"$(CAPI_LIBDIR)"' \
+		-o $@ $< $(CAPI_LINK) -Wl,-rpath,$(CAPI_LIBDIR) -lpthread
 
 capi-build: $(CAPI_BINS)
 
 test-capi: capi-build
 	$(CAPI_DIR)/run-capi.sh $(CAPI_OUT) $(CAPI_LIBDIR)
 
+# The same programs with the header in FFI form, against liburing-ffi.so.2.
+test-capi-ffi:
+	$(MAKE) --no-print-directory test-capi CAPI_HEADERS=ffi
+
 capi-valgrind: capi-build
 	CAPI_VALGRIND=1 $(CAPI_DIR)/run-capi.sh $(CAPI_OUT) $(CAPI_LIBDIR)
+
+# In `make test`: the whole valgrind pass takes a few seconds (200k NOPs).
+test-capi-valgrind: capi-build
+	@if command -v valgrind >/dev/null; then \
+		CAPI_VALGRIND=1 $(CAPI_DIR)/run-capi.sh $(CAPI_OUT) $(CAPI_LIBDIR); \
+	else \
+		echo "SKIP test-capi-valgrind: valgrind is not installed"; \
+	fi
 
 test-qemu: $(SO)
 	$(CAPI_DIR)/qemu-io.sh $(CAPI_LIBDIR)

@@ -224,10 +224,12 @@ pub fn submit_and_wait_timeout(
 /// `reg_index` of the registered wait region.
 pub fn submit_and_wait_reg(ring: &mut io_uring, wait_nr: u32, reg_index: c_int) -> (c_int, *mut io_uring_cqe) {
     let offset = (reg_index as isize as usize).wrapping_mul(core::mem::size_of::<io_uring_reg_wait>());
-    let submit = ring.flush_sq();
+    // Checked before touching ring memory (liburing checks after flushing,
+    // which faults on a ring that was never set up).
     if ring.features & IORING_FEAT_EXT_ARG == 0 {
         return (-libc::EINVAL, ptr::null_mut());
     }
+    let submit = ring.flush_sq();
     let mut data = GetCqe {
         submit,
         wait_nr,
