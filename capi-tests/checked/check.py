@@ -171,24 +171,27 @@ def correct_programs(build, libdir, top):
     # submit.c call functions on an all-zero struct io_uring on purpose (to
     # compare with upstream's behaviour there); checked mode rightly reports
     # those, and only those, in warn mode.
-    capi = os.path.join(top, "build", "capi-tests", "ours")
-    for prog in ("setup", "register", "buffers", "nops"):
-        path = os.path.join(capi, prog)
-        if os.path.exists(path):
-            clean("capi-tests/%s.c" % prog, [path], {"CAPI_NOPS": "1000000", "CAPI_LIBDIR": libdir})
-    for prog in ("misc", "submit"):
-        path = os.path.join(capi, prog)
-        if not os.path.exists(path):
-            continue
-        p = run([path], "warn", {"CAPI_LIBDIR": libdir})
-        lines = lib_lines(p.stderr)
-        others = [line for line in lines if not re.search(NEVER_SET_UP + r"; library-private marker 0x0", line)]
-        if p.returncode != 0 or others or not lines:
-            fail("capi-tests/%s.c under LIBURING_CHECK=warn" % prog,
-                 "rc %d, %d lines, unexpected: %s" % (p.returncode, len(lines), others))
-        else:
-            ok("capi-tests/%s.c under LIBURING_CHECK=warn: passes; the %d lines are all its deliberate "
-               "zeroed-ring calls" % (prog, len(lines)))
+    # make capi-build builds them in build/capi-tests/ours (plain form) and
+    # make test-capi-ffi in build/capi-tests/ffi (FFI form).
+    for form in ("ours", "ffi"):
+        capi = os.path.join(top, "build", "capi-tests", form)
+        for prog in ("setup", "register", "buffers", "nops"):
+            path = os.path.join(capi, prog)
+            if os.path.exists(path):
+                clean("capi-tests/%s.c (%s)" % (prog, form), [path], {"CAPI_NOPS": "1000000", "CAPI_LIBDIR": libdir})
+        for prog in ("misc", "submit"):
+            path = os.path.join(capi, prog)
+            if not os.path.exists(path):
+                continue
+            p = run([path], "warn", {"CAPI_LIBDIR": libdir})
+            lines = lib_lines(p.stderr)
+            others = [line for line in lines if not re.search(NEVER_SET_UP + r"; library-private marker 0x0", line)]
+            if p.returncode != 0 or others or not lines:
+                fail("capi-tests/%s.c (%s) under LIBURING_CHECK=warn" % (prog, form),
+                     "rc %d, %d lines, unexpected: %s" % (p.returncode, len(lines), others))
+            else:
+                ok("capi-tests/%s.c (%s) under LIBURING_CHECK=warn: passes; the %d lines are all its deliberate "
+                   "calls on an all-zero struct io_uring" % (prog, form, len(lines)))
 
 
 def main():
