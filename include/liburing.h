@@ -33,6 +33,10 @@
  *	#define LIBURING_FFI
  *	#include <liburing.h>
  *
+ * Defining LIBURING_CHECKED instead (or as well) selects the same FFI
+ * form, for programs that want every helper call checked by the library's
+ * checked mode (LIBURING_CHECK=1 in the environment; docs/FFI.md).
+ *
  * io_uring_for_each_cqe() works in both forms. A few small helpers that
  * liburing-ffi does not export (the SQE/CQE size shifts, io_uring_load_sq_head,
  * io_uring_initialize_sqe, _io_uring_get_sqe, __io_uring_prep_uring_cmd, and
@@ -96,6 +100,15 @@
 #define LIBURING_INLINE_KIND_ inline
 #else
 #define LIBURING_INLINE_KIND_ static inline
+#endif
+
+/*
+ * LIBURING_CHECKED: the FFI form, so that every helper is a call into
+ * liburing-ffi.so.2, where checked mode (LIBURING_CHECK=1 in the
+ * environment, see docs/FFI.md) can see it. Link with -luring-ffi.
+ */
+#if defined(LIBURING_CHECKED) && !defined(LIBURING_FFI)
+#define LIBURING_FFI
 #endif
 
 #ifdef LIBURING_FFI

@@ -19,6 +19,7 @@ compile_error!("liburing-rs must be built with panic = \"abort\" (see Cargo.toml
 
 pub mod buf_ring;
 pub mod capi;
+pub mod check;
 pub mod complete;
 pub mod cq_iter;
 pub mod errno;

@@ -15,7 +15,8 @@
 use core::ffi::{c_char, c_int, c_uint, c_void};
 use core::ptr;
 
-use super::{ring_or, NULL_RING};
+use super::{ring_or, ring_or_unchecked, NULL_RING};
+use crate::check;
 use crate::cq_iter::{self, io_uring_cqe_iter};
 use crate::ring::io_uring;
 use crate::sys::*;
@@ -241,17 +242,19 @@ pub unsafe extern "C" fn io_uring_cqe_nr(cqe: *const io_uring_cqe) -> c_uint {
 /// Returned by value, as liburing does; a NULL ring gives an empty iterator.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_iter_init(ring: *const io_uring) -> io_uring_cqe_iter {
-    // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
-    match unsafe { ring.as_ref() } {
-        Some(ring) => io_uring_cqe_iter::new(ring),
-        None => io_uring_cqe_iter {
-            cqes: ptr::null_mut(),
-            mask: 0,
-            shift: 0,
-            head: 0,
-            tail: 0,
-        },
-    }
+    check::hooked!(ring_call(ring, "io_uring_cqe_iter_init"), {
+        // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
+        match unsafe { ring.as_ref() } {
+            Some(ring) => io_uring_cqe_iter::new(ring),
+            None => io_uring_cqe_iter {
+                cqes: ptr::null_mut(),
+                mask: 0,
+                shift: 0,
+                head: 0,
+                tail: 0,
+            },
+        }
+    })
 }
 
 #[no_mangle]
@@ -277,49 +280,59 @@ pub unsafe extern "C" fn io_uring_cqe_iter_next(iter: *mut io_uring_cqe_iter, cq
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_advance(ring: *mut io_uring, nr: c_uint) {
-    // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
-    if let Some(ring) = unsafe { ring.as_mut() } {
-        ring.cq_advance(nr);
-    }
+    check::hooked!(advancing(ring, nr, "io_uring_cq_advance"), {
+        // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
+        if let Some(ring) = unsafe { ring.as_mut() } {
+            ring.cq_advance(nr);
+        }
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uring_cqe) {
-    // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
-    let Some(ring) = (unsafe { ring.as_mut() }) else {
-        return;
-    };
-    if !cqe.is_null() {
-        // SAFETY: non-NULL CQE pointer from C.
-        ring.cq_advance(unsafe { cq_iter::cqe_nr(cqe) });
-    }
+    check::hooked!(seeing(ring, cqe, "io_uring_cqe_seen"), {
+        // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
+        let Some(ring) = (unsafe { ring.as_mut() }) else {
+            return;
+        };
+        if !cqe.is_null() {
+            // SAFETY: non-NULL CQE pointer from C.
+            ring.cq_advance(unsafe { cq_iter::cqe_nr(cqe) });
+        }
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_ready(ring: *const io_uring) -> c_uint {
-    // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
-    match unsafe { ring.as_ref() } {
-        Some(ring) => ring.cq_ready(),
-        None => 0,
-    }
+    check::hooked!(ring_call(ring, "io_uring_cq_ready"), {
+        // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
+        match unsafe { ring.as_ref() } {
+            Some(ring) => ring.cq_ready(),
+            None => 0,
+        }
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_has_overflow(ring: *const io_uring) -> bool {
-    // SAFETY: as above.
-    match unsafe { ring.as_ref() } {
-        Some(ring) => ring.cq_has_overflow(),
-        None => false,
-    }
+    check::hooked!(ring_call(ring, "io_uring_cq_has_overflow"), {
+        // SAFETY: as above.
+        match unsafe { ring.as_ref() } {
+            Some(ring) => ring.cq_has_overflow(),
+            None => false,
+        }
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_eventfd_enabled(ring: *const io_uring) -> bool {
-    // SAFETY: as above.
-    match unsafe { ring.as_ref() } {
-        Some(ring) => ring.cq_eventfd_enabled(),
-        None => true,
-    }
+    check::hooked!(ring_call(ring, "io_uring_cq_eventfd_enabled"), {
+        // SAFETY: as above.
+        match unsafe { ring.as_ref() } {
+            Some(ring) => ring.cq_eventfd_enabled(),
+            None => true,
+        }
+    })
 }
 
 #[no_mangle]
@@ -335,21 +348,23 @@ pub unsafe extern "C" fn __io_uring_peek_cqe(
     cqe_ptr: *mut *mut io_uring_cqe,
     nr_available: *mut c_uint,
 ) -> c_int {
-    let ring = ring_or!(ring, NULL_RING);
-    let (found, available) = ring.peek_cqe();
-    let (err, cqe) = match found {
-        Ok(cqe) => (0, cqe),
-        Err(e) => (e, ptr::null_mut()),
-    };
-    if !cqe_ptr.is_null() {
-        // SAFETY: non-NULL out pointer from C.
-        unsafe { *cqe_ptr = cqe };
-    }
-    if !nr_available.is_null() {
-        // SAFETY: non-NULL out pointer from C.
-        unsafe { *nr_available = available };
-    }
-    err
+    check::hooked!(consuming(ring, "__io_uring_peek_cqe"), {
+        let ring = ring_or_unchecked!(ring, NULL_RING);
+        let (found, available) = ring.peek_cqe();
+        let (err, cqe) = match found {
+            Ok(cqe) => (0, cqe),
+            Err(e) => (e, ptr::null_mut()),
+        };
+        if !cqe_ptr.is_null() {
+            // SAFETY: non-NULL out pointer from C.
+            unsafe { *cqe_ptr = cqe };
+        }
+        if !nr_available.is_null() {
+            // SAFETY: non-NULL out pointer from C.
+            unsafe { *nr_available = available };
+        }
+        err
+    })
 }
 
 /// The CQE `__io_uring_peek_cqe` found, if it succeeded and found one.
@@ -375,69 +390,83 @@ pub unsafe extern "C" fn io_uring_wait_cqe_nr(
     cqe_ptr: *mut *mut io_uring_cqe,
     wait_nr: c_uint,
 ) -> c_int {
-    // SAFETY: the arguments are passed on unchanged.
-    unsafe { super::__io_uring_get_cqe(ring, cqe_ptr, 0, wait_nr, ptr::null_mut()) }
+    check::hooked!(waiting(ring, "io_uring_wait_cqe_nr"), {
+        // SAFETY: the arguments are passed on unchanged.
+        unsafe { super::queue::get_cqe_unchecked(ring, cqe_ptr, 0, wait_nr, ptr::null_mut()) }
+    })
 }
 
 /// A ready CQE, or `-EAGAIN` without entering the kernel when the CQ is
 /// empty and the kernel has nothing it could flush into it.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
-    let r = ring_or!(ring, NULL_RING);
-    let (found, _) = r.peek_cqe();
-    if let Ok(cqe) = found {
-        // SAFETY: out pointer from C, checked for NULL inside.
-        unsafe { store_cqe(cqe_ptr, cqe) };
-        if !cqe.is_null() {
-            return 0;
+    check::hooked!(consuming(ring, "io_uring_peek_cqe"), {
+        let r = ring_or_unchecked!(ring, NULL_RING);
+        let (found, _) = r.peek_cqe();
+        if let Ok(cqe) = found {
+            // SAFETY: out pointer from C, checked for NULL inside.
+            unsafe { store_cqe(cqe_ptr, cqe) };
+            if !cqe.is_null() {
+                return 0;
+            }
+            if r.flags & IORING_SETUP_IOPOLL == 0
+                && r.load_sq_flags() & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN) == 0
+            {
+                return -libc::EAGAIN;
+            }
+        } else {
+            // SAFETY: as above.
+            unsafe { store_cqe(cqe_ptr, ptr::null_mut()) };
         }
-        if r.flags & IORING_SETUP_IOPOLL == 0 && r.load_sq_flags() & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN) == 0 {
-            return -libc::EAGAIN;
-        }
-    } else {
-        // SAFETY: as above.
-        unsafe { store_cqe(cqe_ptr, ptr::null_mut()) };
-    }
-    // SAFETY: ring is non-NULL; cqe_ptr is passed on unchanged.
-    unsafe { io_uring_wait_cqe_nr(ring, cqe_ptr, 0) }
+        // SAFETY: ring is non-NULL; cqe_ptr is passed on unchanged.
+        unsafe { super::queue::get_cqe_unchecked(ring, cqe_ptr, 0, 0, ptr::null_mut()) }
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_wait_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
-    let r = ring_or!(ring, NULL_RING);
-    let found = peek_found(r);
-    // SAFETY: out pointer from C, checked for NULL inside.
-    unsafe { store_cqe(cqe_ptr, found.unwrap_or(ptr::null_mut())) };
-    if found.is_some() {
-        return 0;
-    }
-    // SAFETY: ring is non-NULL; cqe_ptr is passed on unchanged.
-    unsafe { io_uring_wait_cqe_nr(ring, cqe_ptr, 1) }
+    check::hooked!(waiting(ring, "io_uring_wait_cqe"), {
+        let r = ring_or_unchecked!(ring, NULL_RING);
+        let found = peek_found(r);
+        // SAFETY: out pointer from C, checked for NULL inside.
+        unsafe { store_cqe(cqe_ptr, found.unwrap_or(ptr::null_mut())) };
+        if found.is_some() {
+            return 0;
+        }
+        // SAFETY: ring is non-NULL; cqe_ptr is passed on unchanged.
+        unsafe { super::queue::get_cqe_unchecked(ring, cqe_ptr, 0, 1, ptr::null_mut()) }
+    })
 }
 
 // ---- SQ ----
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_sqe128(ring: *mut io_uring) -> *mut io_uring_sqe {
-    ring_or!(ring, ptr::null_mut()).get_sqe128()
+    check::hooked!(getting_sqe(ring, "io_uring_get_sqe128"), {
+        ring_or_unchecked!(ring, ptr::null_mut()).get_sqe128()
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_ready(ring: *const io_uring) -> c_uint {
-    // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
-    match unsafe { ring.as_ref() } {
-        Some(ring) => ring.sq_ready(),
-        None => 0,
-    }
+    check::hooked!(ring_call(ring, "io_uring_sq_ready"), {
+        // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
+        match unsafe { ring.as_ref() } {
+            Some(ring) => ring.sq_ready(),
+            None => 0,
+        }
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_space_left(ring: *const io_uring) -> c_uint {
-    // SAFETY: as above.
-    match unsafe { ring.as_ref() } {
-        Some(ring) => ring.sq_space_left(),
-        None => 0,
-    }
+    check::hooked!(ring_call(ring, "io_uring_sq_space_left"), {
+        // SAFETY: as above.
+        match unsafe { ring.as_ref() } {
+            Some(ring) => ring.sq_space_left(),
+            None => 0,
+        }
+    })
 }
 
 /// With SQPOLL and a full SQ, waits until the SQ thread frees a slot.
@@ -514,6 +543,19 @@ pub unsafe extern "C" fn __io_uring_buf_ring_cq_advance(
     cq_count: c_int,
     buf_count: c_int,
 ) {
+    check::hooked!(advancing(ring, cq_count as u32, "__io_uring_buf_ring_cq_advance"), {
+        // SAFETY: the arguments are passed on unchanged.
+        unsafe { buf_ring_cq_advance_unchecked(ring, br, cq_count, buf_count) }
+    })
+}
+
+#[inline(always)]
+unsafe fn buf_ring_cq_advance_unchecked(
+    ring: *mut io_uring,
+    br: *mut io_uring_buf_ring,
+    cq_count: c_int,
+    buf_count: c_int,
+) {
     // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
     let Some(ring) = (unsafe { ring.as_mut() }) else {
         return;
@@ -526,8 +568,10 @@ pub unsafe extern "C" fn __io_uring_buf_ring_cq_advance(
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_cq_advance(ring: *mut io_uring, br: *mut io_uring_buf_ring, count: c_int) {
-    // SAFETY: the arguments are passed on unchanged.
-    unsafe { __io_uring_buf_ring_cq_advance(ring, br, count, count) };
+    check::hooked!(advancing(ring, count as u32, "io_uring_buf_ring_cq_advance"), {
+        // SAFETY: the arguments are passed on unchanged.
+        unsafe { buf_ring_cq_advance_unchecked(ring, br, count, count) }
+    })
 }
 
 #[no_mangle]

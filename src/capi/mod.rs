@@ -16,8 +16,27 @@ pub use register::*;
 pub use setup::*;
 
 /// Borrows the caller's ring, or returns `-EINVAL` from the enclosing
-/// function when the pointer is NULL.
+/// function when the pointer is NULL. In checked mode the ring is checked
+/// first (see `crate::check`), under the name of the enclosing export.
 macro_rules! ring_or {
+    ($ring:expr, $err:expr) => {{
+        let ring: *mut $crate::ring::io_uring = $ring;
+        if $crate::check::active() {
+            fn __here() {}
+            // SAFETY: the caller's ring pointer; NULL is reported, not read.
+            unsafe {
+                $crate::check::ring_entry(ring, $crate::check::export_name(core::any::type_name_of_val(&__here)))
+            };
+        }
+        $crate::capi::ring_or_unchecked!(ring, $err)
+    }};
+}
+pub(crate) use ring_or;
+
+/// `ring_or!` without the checked-mode entry check: for exports whose body
+/// runs inside a `crate::check` hook that already checked the ring, and for
+/// the set-up calls, which fill the ring in.
+macro_rules! ring_or_unchecked {
     ($ring:expr, $err:expr) => {
         // SAFETY: a non-NULL ring pointer from C points to a `struct io_uring`
         // that the caller owns for the duration of the call.
@@ -27,7 +46,7 @@ macro_rules! ring_or {
         }
     };
 }
-pub(crate) use ring_or;
+pub(crate) use ring_or_unchecked;
 
 /// The kernel's `__u64` (`unsigned long long`). C signatures that take
 /// `__u64` use this name so that the generated header spells the same type

@@ -3,7 +3,8 @@
 use core::ffi::{c_int, c_uint};
 use core::ptr;
 
-use super::{ring_or, NULL_RING};
+use super::{ring_or, ring_or_unchecked, NULL_RING};
+use crate::check;
 use crate::complete;
 use crate::errno::to_c;
 use crate::ring::io_uring;
@@ -22,22 +23,34 @@ fn deliver(found: (c_int, *mut io_uring_cqe), cqe_ptr: *mut *mut io_uring_cqe) -
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_sqe {
-    ring_or!(ring, ptr::null_mut()).get_sqe()
+    check::hooked!(getting_sqe(ring, "io_uring_get_sqe"), {
+        ring_or_unchecked!(ring, ptr::null_mut()).get_sqe()
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit(ring: *mut io_uring) -> c_int {
-    to_c(crate::submit::submit(ring_or!(ring, NULL_RING), 0, false))
+    check::hooked!(submitting(ring, "io_uring_submit", false), {
+        to_c(crate::submit::submit(ring_or_unchecked!(ring, NULL_RING), 0, false))
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit_and_wait(ring: *mut io_uring, wait_nr: c_uint) -> c_int {
-    to_c(crate::submit::submit(ring_or!(ring, NULL_RING), wait_nr, false))
+    check::hooked!(submitting(ring, "io_uring_submit_and_wait", false), {
+        to_c(crate::submit::submit(
+            ring_or_unchecked!(ring, NULL_RING),
+            wait_nr,
+            false,
+        ))
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit_and_get_events(ring: *mut io_uring) -> c_int {
-    to_c(crate::submit::submit(ring_or!(ring, NULL_RING), 0, true))
+    check::hooked!(submitting(ring, "io_uring_submit_and_get_events", false), {
+        to_c(crate::submit::submit(ring_or_unchecked!(ring, NULL_RING), 0, true))
+    })
 }
 
 #[no_mangle]
@@ -48,11 +61,13 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_timeout(
     ts: *mut __kernel_timespec,
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
-    let ring = ring_or!(ring, NULL_RING);
-    deliver(
-        complete::submit_and_wait_timeout(ring, wait_nr, ts, 0, sigmask),
-        cqe_ptr,
-    )
+    check::hooked!(submitting(ring, "io_uring_submit_and_wait_timeout", true), {
+        let ring = ring_or_unchecked!(ring, NULL_RING);
+        deliver(
+            complete::submit_and_wait_timeout(ring, wait_nr, ts, 0, sigmask),
+            cqe_ptr,
+        )
+    })
 }
 
 #[no_mangle]
@@ -64,14 +79,16 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_min_timeout(
     min_wait: c_uint,
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
-    let ring = ring_or!(ring, NULL_RING);
-    if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
-        return -libc::EINVAL;
-    }
-    deliver(
-        complete::submit_and_wait_timeout(ring, wait_nr, ts, min_wait, sigmask),
-        cqe_ptr,
-    )
+    check::hooked!(submitting(ring, "io_uring_submit_and_wait_min_timeout", true), {
+        let ring = ring_or_unchecked!(ring, NULL_RING);
+        if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
+            return -libc::EINVAL;
+        }
+        deliver(
+            complete::submit_and_wait_timeout(ring, wait_nr, ts, min_wait, sigmask),
+            cqe_ptr,
+        )
+    })
 }
 
 #[no_mangle]
@@ -81,8 +98,10 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_reg(
     wait_nr: c_uint,
     reg_index: c_int,
 ) -> c_int {
-    let ring = ring_or!(ring, NULL_RING);
-    deliver(complete::submit_and_wait_reg(ring, wait_nr, reg_index), cqe_ptr)
+    check::hooked!(submitting(ring, "io_uring_submit_and_wait_reg", true), {
+        let ring = ring_or_unchecked!(ring, NULL_RING);
+        deliver(complete::submit_and_wait_reg(ring, wait_nr, reg_index), cqe_ptr)
+    })
 }
 
 #[no_mangle]
@@ -93,7 +112,23 @@ pub unsafe extern "C" fn __io_uring_get_cqe(
     wait_nr: c_uint,
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
-    let ring = ring_or!(ring, NULL_RING);
+    check::hooked!(waiting(ring, "__io_uring_get_cqe"), {
+        // SAFETY: the arguments are passed on unchanged.
+        unsafe { get_cqe_unchecked(ring, cqe_ptr, submit, wait_nr, sigmask) }
+    })
+}
+
+/// `__io_uring_get_cqe` without its checked-mode hook, for the exports that
+/// call it from inside their own hook.
+#[inline(always)]
+pub(crate) unsafe fn get_cqe_unchecked(
+    ring: *mut io_uring,
+    cqe_ptr: *mut *mut io_uring_cqe,
+    submit: c_uint,
+    wait_nr: c_uint,
+    sigmask: *mut libc::sigset_t,
+) -> c_int {
+    let ring = ring_or_unchecked!(ring, NULL_RING);
     deliver(complete::get_cqe_sigmask(ring, submit, wait_nr, sigmask), cqe_ptr)
 }
 
@@ -105,8 +140,10 @@ pub unsafe extern "C" fn io_uring_wait_cqes(
     ts: *mut __kernel_timespec,
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
-    let ring = ring_or!(ring, NULL_RING);
-    deliver(complete::wait_cqes(ring, wait_nr, ts, sigmask), cqe_ptr)
+    check::hooked!(waiting(ring, "io_uring_wait_cqes"), {
+        let ring = ring_or_unchecked!(ring, NULL_RING);
+        deliver(complete::wait_cqes(ring, wait_nr, ts, sigmask), cqe_ptr)
+    })
 }
 
 #[no_mangle]
@@ -118,14 +155,16 @@ pub unsafe extern "C" fn io_uring_wait_cqes_min_timeout(
     min_ts_usec: c_uint,
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
-    let ring = ring_or!(ring, NULL_RING);
-    if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
-        return -libc::EINVAL;
-    }
-    deliver(
-        complete::wait_cqes_ext(ring, 0, wait_nr, ts, min_ts_usec, sigmask),
-        cqe_ptr,
-    )
+    check::hooked!(waiting(ring, "io_uring_wait_cqes_min_timeout"), {
+        let ring = ring_or_unchecked!(ring, NULL_RING);
+        if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
+            return -libc::EINVAL;
+        }
+        deliver(
+            complete::wait_cqes_ext(ring, 0, wait_nr, ts, min_ts_usec, sigmask),
+            cqe_ptr,
+        )
+    })
 }
 
 #[no_mangle]
@@ -134,8 +173,10 @@ pub unsafe extern "C" fn io_uring_wait_cqe_timeout(
     cqe_ptr: *mut *mut io_uring_cqe,
     ts: *mut __kernel_timespec,
 ) -> c_int {
-    let ring = ring_or!(ring, NULL_RING);
-    deliver(complete::wait_cqes(ring, 1, ts, ptr::null_mut()), cqe_ptr)
+    check::hooked!(waiting(ring, "io_uring_wait_cqe_timeout"), {
+        let ring = ring_or_unchecked!(ring, NULL_RING);
+        deliver(complete::wait_cqes(ring, 1, ts, ptr::null_mut()), cqe_ptr)
+    })
 }
 
 /// Returns a count, never `-errno`: 0 also for a NULL ring or array.
@@ -145,13 +186,15 @@ pub unsafe extern "C" fn io_uring_peek_batch_cqe(
     cqes: *mut *mut io_uring_cqe,
     count: c_uint,
 ) -> c_uint {
-    let ring = ring_or!(ring, 0);
-    if cqes.is_null() || count == 0 {
-        return 0;
-    }
-    // SAFETY: the caller provides an array of `count` CQE pointers.
-    let out = unsafe { core::slice::from_raw_parts_mut(cqes, count as usize) };
-    complete::peek_batch_cqe(ring, out)
+    check::hooked!(peeking_batch(ring, cqes, count, "io_uring_peek_batch_cqe"), {
+        let ring = ring_or_unchecked!(ring, 0);
+        if cqes.is_null() || count == 0 {
+            return 0;
+        }
+        // SAFETY: the caller provides an array of `count` CQE pointers.
+        let out = unsafe { core::slice::from_raw_parts_mut(cqes, count as usize) };
+        complete::peek_batch_cqe(ring, out)
+    })
 }
 
 #[no_mangle]

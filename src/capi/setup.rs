@@ -3,7 +3,8 @@
 use core::ffi::{c_int, c_uint, c_void};
 use core::ptr;
 
-use super::{ring_or, NULL_RING};
+use super::{ring_or, ring_or_unchecked, NULL_RING};
+use crate::check;
 use crate::errno::to_c0;
 use crate::ring::io_uring;
 use crate::sys::*;
@@ -24,14 +25,20 @@ pub unsafe extern "C" fn io_uring_queue_init_params(
     ring: *mut io_uring,
     p: *mut io_uring_params,
 ) -> c_int {
-    let ring = ring_or!(ring, NULL_RING);
+    let r = ring_or_unchecked!(ring, NULL_RING);
     // SAFETY: a non-NULL params pointer is the caller's struct.
     let Some(p) = (unsafe { p.as_mut() }) else {
         return -libc::EFAULT;
     };
     // SAFETY: no application memory is involved.
-    match unsafe { crate::setup::queue_init_params(entries, ring, p, ptr::null_mut(), 0) } {
-        Ok(_) => 0,
+    match unsafe { crate::setup::queue_init_params(entries, r, p, ptr::null_mut(), 0) } {
+        Ok(_) => {
+            if check::active() {
+                // SAFETY: the ring was just set up.
+                unsafe { check::mark_live(ring) };
+            }
+            0
+        }
         Err(e) => e.neg(),
     }
 }
@@ -44,36 +51,49 @@ pub unsafe extern "C" fn io_uring_queue_init_mem(
     buf: *mut c_void,
     buf_size: usize,
 ) -> c_int {
-    let ring = ring_or!(ring, NULL_RING);
+    let r = ring_or_unchecked!(ring, NULL_RING);
     // SAFETY: a non-NULL params pointer is the caller's struct.
     let Some(p) = (unsafe { p.as_mut() }) else {
         return -libc::EFAULT;
     };
     p.flags |= IORING_SETUP_NO_MMAP;
     // SAFETY: the caller hands over buf_size bytes at buf for the ring's life.
-    match unsafe { crate::setup::queue_init_params(entries, ring, p, buf, buf_size) } {
-        Ok(used) => used as c_int,
+    match unsafe { crate::setup::queue_init_params(entries, r, p, buf, buf_size) } {
+        Ok(used) => {
+            if check::active() {
+                // SAFETY: the ring was just set up.
+                unsafe { check::mark_live(ring) };
+            }
+            used as c_int
+        }
         Err(e) => e.neg(),
     }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params, ring: *mut io_uring) -> c_int {
-    let ring = ring_or!(ring, NULL_RING);
+    let r = ring_or_unchecked!(ring, NULL_RING);
     // SAFETY: a non-NULL params pointer is the caller's struct.
     let Some(p) = (unsafe { p.as_ref() }) else {
         return -libc::EFAULT;
     };
     // SAFETY: the caller says p describes fd; mmap fails cleanly otherwise.
-    to_c0(unsafe { crate::setup::queue_mmap(fd, p, ring) })
+    let ret = to_c0(unsafe { crate::setup::queue_mmap(fd, p, r) });
+    if ret == 0 && check::active() {
+        // SAFETY: the ring was just set up.
+        unsafe { check::mark_live(ring) };
+    }
+    ret
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_exit(ring: *mut io_uring) {
-    // SAFETY: a non-NULL ring pointer from C is the caller's ring.
-    let Some(ring) = (unsafe { ring.as_mut() }) else { return };
-    // SAFETY: the ring was set up by this library (or is all zero).
-    unsafe { crate::setup::queue_exit(ring) }
+    check::hooked!(exiting(ring, "io_uring_queue_exit"), {
+        // SAFETY: a non-NULL ring pointer from C is the caller's ring.
+        let Some(ring) = (unsafe { ring.as_mut() }) else { return };
+        // SAFETY: the ring was set up by this library (or is all zero).
+        unsafe { crate::setup::queue_exit(ring) }
+    })
 }
 
 #[no_mangle]
