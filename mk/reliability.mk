@@ -27,7 +27,10 @@ case $$t in setup) san="-s none --target-dir target/nosan";; *) san="";; esac
 endef
 
 fuzz-build:
-	@command -v cargo-fuzz >/dev/null || { echo "fuzz: cargo-fuzz missing (cargo install cargo-fuzz)"; exit 1; }
+	@rustup run nightly rustc --version >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal \
+		|| { echo "fuzz: the nightly toolchain (for cargo fuzz) is missing and could not be installed"; exit 1; }
+	@command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz \
+		|| { echo "fuzz: cargo-fuzz is missing and 'cargo install cargo-fuzz' failed"; exit 1; }
 	@cd fuzz && for t in $(FUZZ_TARGETS); do $(fuzz_opts); \
 		cargo +nightly fuzz build -O $$san $$t || exit 1; done
 
