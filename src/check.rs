@@ -157,30 +157,26 @@ impl Line {
 
     pub fn text(&mut self, s: &str) -> &mut Self {
         for &b in s.as_bytes() {
-            // One byte stays free for the newline.
-            if self.len + 1 >= self.buf.len() {
-                break;
-            }
-            self.buf[self.len] = b;
-            self.len += 1;
+            self.byte(b);
         }
         self
     }
 
-    pub fn dec(&mut self, mut v: u64) -> &mut Self {
+    pub fn dec(&mut self, v: u64) -> &mut Self {
+        // Digits from the right end of a buffer, then copied in order.
         let mut digits = [0u8; 20];
-        let mut n = 0;
-        loop {
-            digits[n] = b'0' + (v % 10) as u8;
-            n += 1;
-            v /= 10;
-            if v == 0 {
+        let mut used = 0;
+        let mut rest = v;
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            used += 1;
+            if rest == 0 {
                 break;
             }
         }
-        while n > 0 {
-            n -= 1;
-            self.byte(digits[n]);
+        for &d in digits.iter().skip(digits.len().saturating_sub(used)) {
+            self.byte(d);
         }
         self
     }
@@ -199,23 +195,30 @@ impl Line {
             let nibble = ((v >> (shift * 4)) & 0xf) as u8;
             if nibble != 0 || started || shift == 0 {
                 started = true;
-                self.byte(b"0123456789abcdef"[nibble as usize]);
+                self.byte(if nibble < 10 { b'0' + nibble } else { b'a' + nibble - 10 });
             }
         }
         self
     }
 
+    /// Appends one byte, keeping the last byte of the buffer for the
+    /// newline. (No indexing that could panic: the library must not pull
+    /// in core's panic machinery, see `export_name`.)
     fn byte(&mut self, b: u8) {
         if self.len + 1 < self.buf.len() {
-            self.buf[self.len] = b;
-            self.len += 1;
+            if let Some(slot) = self.buf.get_mut(self.len) {
+                *slot = b;
+                self.len += 1;
+            }
         }
     }
 
     /// The text with its final newline.
     pub fn finish(&mut self) -> &[u8] {
-        self.buf[self.len] = b'\n';
-        &self.buf[..self.len + 1]
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b'\n';
+        }
+        self.buf.get(..self.len + 1).unwrap_or(&[])
     }
 }
 
@@ -236,7 +239,7 @@ fn write_stderr(mut bytes: &[u8]) {
         // SAFETY: bytes is a live buffer of bytes.len() bytes.
         let n = unsafe { libc::write(2, bytes.as_ptr().cast(), bytes.len()) };
         if n > 0 {
-            bytes = &bytes[n as usize..];
+            bytes = bytes.get(n as usize..).unwrap_or(&[]);
         } else if n < 0 {
             // SAFETY: as above.
             if unsafe { *errno } != libc::EINTR {
@@ -309,12 +312,29 @@ fn ring_usable(ring: *const io_uring, func: &str) -> bool {
 }
 
 /// The exported function's name from the type name of a function item
-/// declared inside it (`uring::capi::queue::io_uring_submit::{{closure}}::f`).
+/// declared inside it (`uring::capi::queue::io_uring_submit::{{closure}}::f`):
+/// the first path segment that starts with `io_uring` or `__io_uring`.
+///
+/// Written without `str::split` or slicing that can panic: either would
+/// pull core's panic and string-search code into liburing.a, whose objects
+/// need an unwinding personality that a C program linking it statically
+/// does not have.
 pub fn export_name(type_name: &'static str) -> &'static str {
+    let bytes = type_name.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let mut end = start;
+        while end < bytes.len() && bytes.get(end) != Some(&b':') {
+            end += 1;
+        }
+        if let Some(segment) = type_name.get(start..end) {
+            if segment.starts_with("io_uring") || segment.starts_with("__io_uring") {
+                return segment;
+            }
+        }
+        start = end + 2;
+    }
     type_name
-        .split("::")
-        .find(|s| s.starts_with("io_uring") || s.starts_with("__io_uring"))
-        .unwrap_or(type_name)
 }
 
 /// Checks a ring on entry to an export (used by `ring_or!` and the hooks of

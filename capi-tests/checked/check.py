@@ -109,7 +109,8 @@ def misuse(build):
     if sorted(listed) != sorted(SCENARIOS):
         fail("scenario list", "misuse.c has %s, check.py knows %s" % (sorted(listed), sorted(SCENARIOS)))
     for name, (forms, warn_survives) in SCENARIOS.items():
-        for form, want in forms.items():
+        # The statically linked program sees what the plain form sees.
+        for form, want in list(forms.items()) + [("static", forms["plain"])]:
             prog = os.path.join(build, "misuse-" + form)
             what = "%s (%s form)" % (name, form)
             if want == "skip":

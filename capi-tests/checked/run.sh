@@ -3,7 +3,8 @@
 #
 #   run.sh LIBDIR INCDIR
 #
-# Builds misuse.c and clean.c in two forms into build/checked/:
+# Builds misuse.c and clean.c in two forms into build/checked/ (misuse.c
+# also in the plain form linked statically with liburing.a):
 #   ffi    -DLIBURING_CHECKED (every helper a call), linked with liburing-ffi.so.2
 #   plain  the usual inline helpers, linked with liburing.so.2
 # plus our capi-tests/nops.c in the checked FFI form and benches/nop.c in both
@@ -36,6 +37,10 @@ for form in ffi plain; do
 	build bench-nop "$top/benches/nop.c" "$form" -std=gnu11
 done
 build capi-nops "$top/capi-tests/nops.c" ffi -DCAPI_LIBDIR="\"$libdir\""
+# Plain form linked statically with liburing.a: the mode must be read there
+# too (ELF constructor, or the first call), and the archive must link on its
+# own (no Rust panic machinery left to resolve).
+"$cc" "${cflags[@]}" -o "$out/misuse-static" "$here/misuse.c" "$libdir/liburing.a" -lpthread
 
 # The FFI form must really call the library's helpers.
 for f in misuse-ffi clean-ffi; do
