@@ -155,6 +155,7 @@ impl Line {
         Line { buf: [0; 480], len: 0 }
     }
 
+    #[inline(never)]
     pub fn text(&mut self, s: &str) -> &mut Self {
         for &b in s.as_bytes() {
             self.byte(b);
@@ -162,6 +163,7 @@ impl Line {
         self
     }
 
+    #[inline(never)]
     pub fn dec(&mut self, v: u64) -> &mut Self {
         // Digits from the right end of a buffer, then copied in order.
         let mut digits = [0u8; 20];
@@ -181,6 +183,7 @@ impl Line {
         self
     }
 
+    #[inline(never)]
     pub fn signed(&mut self, v: i64) -> &mut Self {
         if v < 0 {
             self.byte(b'-');
@@ -188,6 +191,7 @@ impl Line {
         self.dec(v.unsigned_abs())
     }
 
+    #[inline(never)]
     pub fn hex(&mut self, v: u64) -> &mut Self {
         self.text("0x");
         let mut started = false;
@@ -204,6 +208,7 @@ impl Line {
     /// Appends one byte, keeping the last byte of the buffer for the
     /// newline. (No indexing that could panic: the library must not pull
     /// in core's panic machinery, see `export_name`.)
+    #[inline(never)]
     fn byte(&mut self, b: u8) {
         if self.len + 1 < self.buf.len() {
             if let Some(slot) = self.buf.get_mut(self.len) {
@@ -214,6 +219,7 @@ impl Line {
     }
 
     /// The text with its final newline.
+    #[inline(never)]
     pub fn finish(&mut self) -> &[u8] {
         if let Some(slot) = self.buf.get_mut(self.len) {
             *slot = b'\n';
@@ -230,6 +236,8 @@ impl Default for Line {
 
 /// Writes the whole of `bytes` to fd 2, leaving errno as it was (in warn
 /// mode the caller's errno must not change behind its back).
+#[cold]
+#[inline(never)]
 fn write_stderr(mut bytes: &[u8]) {
     // SAFETY: __errno_location always returns this thread's errno.
     let errno = unsafe { libc::__errno_location() };
@@ -286,6 +294,8 @@ fn ring_state(ring: *const io_uring) -> u32 {
 
 /// Whether `ring` was set up by this library and not torn down; reports
 /// otherwise. Further checks read ring memory only when this is true.
+#[cold]
+#[inline(never)]
 fn ring_usable(ring: *const io_uring, func: &str) -> bool {
     if ring.is_null() {
         report(func, ring, &|l| {
@@ -433,6 +443,8 @@ enum Claim {
     Waiter,
 }
 
+#[cold]
+#[inline(never)]
 fn report_conflict(ring: *mut io_uring, func: &str, me: u32, state: u64, consuming: bool) {
     let owner = (state & OWNER_MASK) as u32;
     let waiters = state >> 32;
@@ -548,6 +560,8 @@ pub unsafe fn waiting<R>(ring: *mut io_uring, func: &str, body: impl FnOnce() ->
 }
 
 /// Reports an advance of the CQ head by `nr` slots beyond the kernel's tail.
+#[cold]
+#[inline(never)]
 fn check_advance(ring: *const io_uring, nr: u32, func: &str) {
     // SAFETY: called only for live rings, whose CQ is mapped.
     let r = unsafe { &*ring };
@@ -586,6 +600,8 @@ pub unsafe fn advancing(ring: *mut io_uring, nr: u32, func: &str, body: impl FnO
 
 /// Whether `cqe` points to the start of a slot of `ring`'s CQ array;
 /// reports otherwise.
+#[cold]
+#[inline(never)]
 fn cqe_in_ring(ring: *const io_uring, cqe: *const io_uring_cqe, func: &str) -> bool {
     // SAFETY: called only for live rings.
     let r = unsafe { &*ring };
@@ -683,6 +699,8 @@ fn sqe_slots(ring: &io_uring, opcode: u8) -> u32 {
 
 /// Reports the first SQE about to be published that still carries the
 /// poison opcode of a fresh `io_uring_get_sqe`.
+#[cold]
+#[inline(never)]
 fn check_prepared(ring: *const io_uring, func: &str) {
     // SAFETY: called only for live rings, whose SQE array is mapped.
     let r = unsafe { &*ring };
