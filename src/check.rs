@@ -41,7 +41,7 @@
 
 use core::ffi::CStr;
 use core::ptr;
-use core::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use core::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 
 use crate::ring::io_uring;
 use crate::sys::*;
@@ -63,6 +63,20 @@ const MODE_UNREAD: u8 = 0xff;
 
 static MODE: AtomicU8 = AtomicU8::new(MODE_UNREAD);
 
+/// The highest ring address that must take a hook's out-of-line path: 0 when
+/// checks are off (only a NULL ring goes there, to get its error), the
+/// whole address space when they are on or the mode is not read yet.
+static SLOW_PATH_BELOW_OR_AT: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+fn set_mode(m: u8) {
+    // Relaxed: both words are written once (constructor or first call) and
+    // every writer stores the same values; a stale gate only sends a call to
+    // the out-of-line path, which reads MODE itself.
+    MODE.store(m, Ordering::Relaxed);
+    let gate = if m == MODE_OFF { 0 } else { usize::MAX };
+    SLOW_PATH_BELOW_OR_AT.store(gate, Ordering::Relaxed);
+}
+
 /// Whether hooks must take their checking path. This is the whole cost of
 /// checked mode on a hot path when `LIBURING_CHECK` is unset.
 #[inline(always)]
@@ -70,6 +84,16 @@ pub(crate) fn active() -> bool {
     // Relaxed: MODE is written once (constructor or first call) and every
     // writer stores the same value.
     MODE.load(Ordering::Relaxed) != MODE_OFF
+}
+
+/// Whether a hooked export called with `ring` leaves its inline path: for a
+/// NULL ring, or for every ring while checks are on. One compare against a
+/// static word covers both, so the NULL test a C-ABI entry needs anyway is
+/// also the whole cost of checked mode when it is off.
+#[inline(always)]
+pub(crate) fn slow_path(ring: *const io_uring) -> bool {
+    // Relaxed: see set_mode.
+    ring as usize <= SLOW_PATH_BELOW_OR_AT.load(Ordering::Relaxed)
 }
 
 /// The mode from the variable's value (`None`: unset).
@@ -104,12 +128,12 @@ fn mode() -> u8 {
         return m;
     }
     let m = mode_from_env();
-    MODE.store(m, Ordering::Relaxed);
+    set_mode(m);
     m
 }
 
 extern "C" fn read_mode_at_load() {
-    MODE.store(mode_from_env(), Ordering::Relaxed);
+    set_mode(mode_from_env());
 }
 
 /// Runs when the shared object is loaded (or a static program starts), so
@@ -118,25 +142,40 @@ extern "C" fn read_mode_at_load() {
 #[link_section = ".init_array"]
 static READ_MODE_AT_LOAD: extern "C" fn() = read_mode_at_load;
 
-/// The body of a hooked export: run inline when checked mode is off (one
-/// relaxed load and a branch in front of it), or as a closure inside the
-/// named `crate::check` hook, which checks around it, when it is on:
+/// The body of a hooked export: run inline on the fast path, or inside the
+/// named `crate::check` hook, which checks around it, when [`slow_path`]
+/// says so (a NULL ring, or checks on):
 ///
-/// `hooked!(advancing(ring, nr, "io_uring_cq_advance"), { ... })`
+/// `hooked!(advancing(ring, nr, "io_uring_cq_advance"), (ring: *mut io_uring, nr: c_uint) -> (), { ... })`
 ///
-/// The body appears twice in the expansion, so that the fast path keeps
-/// exactly the code it had without checks; `return` inside it leaves the
-/// export on the fast path and the closure on the checked one.
+/// The first hook argument is the ring; the parameter list repeats the
+/// export's. The body becomes an inline function of those parameters; the
+/// checked path is a separate cold function that the export reaches with a
+/// tail call, so the fast path needs no stack frame for it. The hooks are
+/// inlined there around the body and do their checking in out-of-line
+/// helpers, so each body exists twice (fast and checked), no more, and no
+/// closure or vtable is left behind. `return` inside the body returns from
+/// the body.
 macro_rules! hooked {
-    ($hook:ident($($arg:expr),* $(,)?), $body:block) => {{
-        if $crate::check::active() {
-            let body = move || $body;
+    ($hook:ident($ring:expr $(, $arg:expr)* $(,)?), ($($p:ident: $t:ty),* $(,)?) -> $ret:ty, $body:block) => {{
+        #[inline(always)]
+        unsafe fn body($($p: $t),*) -> $ret $body
+
+        #[cold]
+        #[inline(never)]
+        unsafe fn checked($($p: $t),*) -> $ret {
             // SAFETY: a hook takes the export's own arguments and checks
             // them before it reads through them; the body uses them as the
             // export does on the fast path.
-            return unsafe { $crate::check::$hook($($arg,)* body) };
+            unsafe { $crate::check::$hook($ring, $($arg,)* || body($($p),*)) }
         }
-        $body
+
+        if $crate::check::slow_path($ring) {
+            // SAFETY: the export's own arguments, passed on.
+            return unsafe { checked($($p),*) };
+        }
+        // SAFETY: the export's own arguments, passed on.
+        unsafe { body($($p),*) }
     }};
 }
 pub(crate) use hooked;
@@ -194,13 +233,14 @@ impl Line {
     #[inline(never)]
     pub fn hex(&mut self, v: u64) -> &mut Self {
         self.text("0x");
-        let mut started = false;
-        for shift in (0..16).rev() {
-            let nibble = ((v >> (shift * 4)) & 0xf) as u8;
-            if nibble != 0 || started || shift == 0 {
-                started = true;
-                self.byte(if nibble < 10 { b'0' + nibble } else { b'a' + nibble - 10 });
-            }
+        // Significant digits only (at least one), most significant first;
+        // a loop over a run-time count stays a loop (16 unrolled steps cost
+        // 800 bytes of a library whose size is budgeted).
+        let mut digits = (64 - v.leading_zeros()).div_ceil(4).max(1);
+        while digits > 0 {
+            digits -= 1;
+            let nibble = ((v >> (digits * 4)) & 0xf) as u8;
+            self.byte(if nibble < 10 { b'0' + nibble } else { b'a' + nibble - 10 });
         }
         self
     }
@@ -358,8 +398,11 @@ pub unsafe fn ring_entry(ring: *const io_uring, func: &str) {
 }
 
 /// Runs `body` after checking the ring (for exports without further checks).
-#[cold]
-#[inline(never)]
+///
+/// Every hook is inlined into the export's cold `checked` function, around
+/// the export's body; the checking itself happens in out-of-line helpers
+/// that look at the mode first, so the body is compiled once per path.
+#[inline(always)]
 pub unsafe fn ring_call<R>(ring: *const io_uring, func: &str, body: impl FnOnce() -> R) -> R {
     // SAFETY: forwarded contract.
     unsafe { ring_entry(ring, func) };
@@ -382,11 +425,21 @@ pub unsafe fn mark_live(ring: *mut io_uring) {
 }
 
 /// `io_uring_queue_exit`: the ring must be live; afterwards it is dead.
+#[inline(always)]
+pub unsafe fn exiting(ring: *mut io_uring, func: &str, body: impl FnOnce()) {
+    let checking = exit_entry(ring, func);
+    body();
+    if checking {
+        exit_done(ring);
+    }
+}
+
+/// Checks a ring about to be torn down; whether checks are on.
 #[cold]
 #[inline(never)]
-pub unsafe fn exiting(ring: *mut io_uring, func: &str, body: impl FnOnce()) {
+fn exit_entry(ring: *mut io_uring, func: &str) -> bool {
     if mode() == MODE_OFF {
-        return body();
+        return false;
     }
     if !ring.is_null() && ring_state(ring) == RING_DEAD {
         report(func, ring, &|l| {
@@ -395,7 +448,12 @@ pub unsafe fn exiting(ring: *mut io_uring, func: &str, body: impl FnOnce()) {
     } else {
         ring_usable(ring, func);
     }
-    body();
+    true
+}
+
+#[cold]
+#[inline(never)]
+fn exit_done(ring: *mut io_uring) {
     if !ring.is_null() {
         // SAFETY: non-NULL ring owned by the caller; padding is ours.
         unsafe { ptr::addr_of_mut!((*ring).pad2).write(RING_DEAD) };
@@ -517,7 +575,15 @@ struct Entry {
     claim: Claim,
 }
 
+#[cold]
+#[inline(never)]
 fn enter_completion(ring: *mut io_uring, func: &str, consuming: bool) -> Entry {
+    if mode() == MODE_OFF {
+        return Entry {
+            live: false,
+            claim: Claim::None,
+        };
+    }
     let live = ring_usable(ring, func);
     let claim = if live {
         claim(ring, func, consuming)
@@ -527,18 +593,17 @@ fn enter_completion(ring: *mut io_uring, func: &str, consuming: bool) -> Entry {
     Entry { live, claim }
 }
 
+#[inline(always)]
 fn leave_completion(ring: *mut io_uring, entry: Entry) {
-    release(ring, entry.claim);
+    if entry.claim != Claim::None {
+        release(ring, entry.claim);
+    }
 }
 
 /// Runs a consuming call that has no further checks (`io_uring_peek_cqe`,
 /// `__io_uring_peek_cqe`) as the ring's one consumer.
-#[cold]
-#[inline(never)]
+#[inline(always)]
 pub unsafe fn consuming<R>(ring: *mut io_uring, func: &str, body: impl FnOnce() -> R) -> R {
-    if mode() == MODE_OFF {
-        return body();
-    }
     let entry = enter_completion(ring, func, true);
     let r = body();
     leave_completion(ring, entry);
@@ -547,12 +612,8 @@ pub unsafe fn consuming<R>(ring: *mut io_uring, func: &str, body: impl FnOnce() 
 
 /// Runs a waiting call (`io_uring_wait_cqe*`, `__io_uring_get_cqe`) as one
 /// of the ring's waiters.
-#[cold]
-#[inline(never)]
+#[inline(always)]
 pub unsafe fn waiting<R>(ring: *mut io_uring, func: &str, body: impl FnOnce() -> R) -> R {
-    if mode() == MODE_OFF {
-        return body();
-    }
     let entry = enter_completion(ring, func, false);
     let r = body();
     leave_completion(ring, entry);
@@ -584,18 +645,21 @@ fn check_advance(ring: *const io_uring, nr: u32, func: &str) {
 }
 
 /// `io_uring_cq_advance` and the buffer-ring forms that advance the CQ.
+#[inline(always)]
+pub unsafe fn advancing(ring: *mut io_uring, nr: u32, func: &str, body: impl FnOnce()) {
+    let entry = advance_entry(ring, nr, func);
+    body();
+    leave_completion(ring, entry);
+}
+
 #[cold]
 #[inline(never)]
-pub unsafe fn advancing(ring: *mut io_uring, nr: u32, func: &str, body: impl FnOnce()) {
-    if mode() == MODE_OFF {
-        return body();
-    }
+fn advance_entry(ring: *mut io_uring, nr: u32, func: &str) -> Entry {
     let entry = enter_completion(ring, func, true);
     if entry.live {
         check_advance(ring, nr, func);
     }
-    body();
-    leave_completion(ring, entry);
+    entry
 }
 
 /// Whether `cqe` points to the start of a slot of `ring`'s CQ array;
@@ -644,25 +708,27 @@ fn cqe_in_ring(ring: *const io_uring, cqe: *const io_uring_cqe, func: &str) -> b
 
 /// `io_uring_cqe_seen`: the CQE must be one of this ring's, and marking it
 /// seen must not pass the kernel's tail.
+#[inline(always)]
+pub unsafe fn seeing(ring: *mut io_uring, cqe: *const io_uring_cqe, func: &str, body: impl FnOnce()) {
+    let entry = seen_entry(ring, cqe, func);
+    body();
+    leave_completion(ring, entry);
+}
+
 #[cold]
 #[inline(never)]
-pub unsafe fn seeing(ring: *mut io_uring, cqe: *const io_uring_cqe, func: &str, body: impl FnOnce()) {
-    if mode() == MODE_OFF {
-        return body();
-    }
+fn seen_entry(ring: *mut io_uring, cqe: *const io_uring_cqe, func: &str) -> Entry {
     let entry = enter_completion(ring, func, true);
     if entry.live && !cqe.is_null() && cqe_in_ring(ring, cqe, func) {
         // SAFETY: cqe is inside this ring's CQ array.
         let nr = unsafe { crate::cq_iter::cqe_nr(cqe) };
         check_advance(ring, nr, func);
     }
-    body();
-    leave_completion(ring, entry);
+    entry
 }
 
 /// `io_uring_peek_batch_cqe`: an array is needed whenever `count` is not 0.
-#[cold]
-#[inline(never)]
+#[inline(always)]
 pub unsafe fn peeking_batch<R>(
     ring: *mut io_uring,
     cqes: *mut *mut io_uring_cqe,
@@ -670,20 +736,24 @@ pub unsafe fn peeking_batch<R>(
     func: &str,
     body: impl FnOnce() -> R,
 ) -> R {
-    if mode() == MODE_OFF {
-        return body();
-    }
+    let entry = peek_batch_entry(ring, cqes, count, func);
+    let r = body();
+    leave_completion(ring, entry);
+    r
+}
+
+#[cold]
+#[inline(never)]
+fn peek_batch_entry(ring: *mut io_uring, cqes: *mut *mut io_uring_cqe, count: u32, func: &str) -> Entry {
     let entry = enter_completion(ring, func, true);
-    if cqes.is_null() && count != 0 {
+    if entry.live && cqes.is_null() && count != 0 {
         report(func, ring, &|l| {
             l.text("cqes is NULL but count is ")
                 .dec(count as u64)
                 .text(": pass an array of count struct io_uring_cqe pointers");
         });
     }
-    let r = body();
-    leave_completion(ring, entry);
-    r
+    entry
 }
 
 // ---- the submission side ----
@@ -753,45 +823,58 @@ fn check_prepared(ring: *const io_uring, func: &str) {
 
 /// Calls that publish SQEs (`io_uring_submit*`); `completes` for those that
 /// also reap a CQE (`io_uring_submit_and_wait_timeout` and friends).
+#[inline(always)]
+pub unsafe fn submitting<R>(ring: *mut io_uring, func: &str, completes: bool, body: impl FnOnce() -> R) -> R {
+    let claim = submit_entry(ring, func, completes);
+    let r = body();
+    if claim != Claim::None {
+        release(ring, claim);
+    }
+    r
+}
+
 #[cold]
 #[inline(never)]
-pub unsafe fn submitting<R>(ring: *mut io_uring, func: &str, completes: bool, body: impl FnOnce() -> R) -> R {
+fn submit_entry(ring: *mut io_uring, func: &str, completes: bool) -> Claim {
     if mode() == MODE_OFF {
-        return body();
+        return Claim::None;
     }
     let live = ring_usable(ring, func);
     if live {
         check_prepared(ring, func);
     }
-    let claim = if completes && live {
+    if completes && live {
         claim(ring, func, false)
     } else {
         Claim::None
-    };
-    let r = body();
-    release(ring, claim);
-    r
+    }
 }
 
 /// `io_uring_get_sqe`/`io_uring_get_sqe128`: the SQE handed out carries the
 /// poison opcode until it is prepared.
-#[cold]
-#[inline(never)]
+#[inline(always)]
 pub unsafe fn getting_sqe(
     ring: *mut io_uring,
     func: &str,
     body: impl FnOnce() -> *mut io_uring_sqe,
 ) -> *mut io_uring_sqe {
-    if mode() == MODE_OFF {
-        return body();
-    }
-    ring_usable(ring, func);
+    let checking = get_sqe_entry(ring, func);
     let sqe = body();
-    if !sqe.is_null() {
+    if checking && !sqe.is_null() {
         // SAFETY: a fresh SQE slot that now belongs to the caller.
         unsafe { (*sqe).opcode = SQE_POISON_OPCODE };
     }
     sqe
+}
+
+#[cold]
+#[inline(never)]
+fn get_sqe_entry(ring: *mut io_uring, func: &str) -> bool {
+    if mode() == MODE_OFF {
+        return false;
+    }
+    ring_usable(ring, func);
+    true
 }
 
 #[cfg(test)]

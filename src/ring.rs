@@ -399,27 +399,72 @@ impl io_uring {
     /// head of a mixed ring are consumed on the way.
     #[inline(always)]
     pub fn peek_batch(&mut self, out: &mut [*mut io_uring_cqe]) -> usize {
-        let mut head = self.load_cq_head();
+        let head = self.load_cq_head();
         let ready = self.load_cq_tail().wrapping_sub(head);
         if ready == 0 {
             return 0;
         }
-        if self.flags & IORING_SETUP_CQE_MIXED == 0 {
-            let n = out.len().min(ready as usize);
-            for slot in &mut out[..n] {
-                *slot = self.cqe_at(head);
-                head = head.wrapping_add(1);
-            }
-            return n;
+        self.peek_batch_ready(head, ready, out) as usize
+    }
+
+    /// [`Self::peek_batch`] once the caller has loaded the head and found
+    /// `ready` (not 0) slots posted.
+    #[inline(always)]
+    pub fn peek_batch_ready(&mut self, mut head: u32, ready: u32, out: &mut [*mut io_uring_cqe]) -> u32 {
+        if self.flags & IORING_SETUP_CQE_MIXED != 0 {
+            return self.peek_batch_mixed(head, ready, out);
         }
-        self.peek_batch_mixed(head, ready, out)
+        if ready as usize >= PEEK_BATCH_VECTOR_MIN && out.len() >= PEEK_BATCH_VECTOR_MIN {
+            return self.fill_cqe_pointers(head, ready, out);
+        }
+        let n = out.len().min(ready as usize);
+        let first = out.as_mut_ptr();
+        for i in 0..n {
+            // SAFETY: i < n <= out.len(). A volatile store is the same single
+            // `mov` as a plain one; it keeps this loop for short batches
+            // scalar, which costs fewest instructions (LLVM's vector version
+            // needs a preamble and saved registers).
+            unsafe { first.add(i).write_volatile(self.cqe_at(head)) };
+            head = head.wrapping_add(1);
+        }
+        n as u32
+    }
+
+    /// The long-batch half of [`Self::peek_batch_ready`]: fills `out` with
+    /// up to `ready` CQEs from `head` on, out of line and left to LLVM's
+    /// vectorizer.
+    #[inline(never)]
+    fn fill_cqe_pointers(&self, head: u32, ready: u32, out: &mut [*mut io_uring_cqe]) -> u32 {
+        let n = out.len().min(ready as usize);
+        let shift = self.cqe_shift();
+        let stride = 1usize << shift;
+        let entries = self.cq.ring_mask as usize + 1;
+        // The batch is made of runs of consecutive slots: up to the end of
+        // the array, then from its start (again, if a corrupted tail claims
+        // more than the ring holds). Within a run each pointer is the
+        // previous one plus the CQE size.
+        let mut slot = (head & self.cq.ring_mask) as usize;
+        let mut rest = &mut out[..n];
+        while !rest.is_empty() {
+            let (run, later) = rest.split_at_mut(rest.len().min(entries - slot));
+            // SAFETY: slot < ring_entries, so slot << shift is inside the
+            // mapped CQE array, and the run ends at or before its end.
+            let mut cqe = unsafe { self.cq.cqes.add(slot << shift) };
+            for out_slot in run.iter_mut() {
+                *out_slot = cqe;
+                cqe = cqe.wrapping_add(stride);
+            }
+            rest = later;
+            slot = 0;
+        }
+        n as u32
     }
 
     /// [`Self::peek_batch`] for a mixed ring: entries are one or two slots,
     /// and the kernel pads the end of the ring with skip entries. Out of
     /// line, so that the plain path needs no saved registers.
     #[inline(never)]
-    fn peek_batch_mixed(&mut self, mut head: u32, ready: u32, out: &mut [*mut io_uring_cqe]) -> usize {
+    fn peek_batch_mixed(&mut self, mut head: u32, ready: u32, out: &mut [*mut io_uring_cqe]) -> u32 {
         let last = head.wrapping_add(ready);
         let mut n = 0;
         while head != last && n < out.len() {
@@ -440,9 +485,13 @@ impl io_uring {
             out[n] = cqe;
             n += 1;
         }
-        n
+        n as u32
     }
 }
+
+/// From this many CQEs on, `peek_batch` fills the caller's array with the
+/// vectorized loop.
+const PEEK_BATCH_VECTOR_MIN: usize = 8;
 
 /// How many CQ slots a CQE with these flags occupies.
 #[inline(always)]
@@ -477,6 +526,50 @@ pub unsafe fn initialize_sqe(sqe: *mut io_uring_sqe) {
     sqe.file_index = 0;
     sqe.addr3 = 0;
     sqe.__pad2[0] = 0;
+}
+
+#[cfg(test)]
+mod peek_batch_tests {
+    use super::*;
+
+    /// Every way `peek_batch` can fill an array (short scalar batches, long
+    /// runs split at the end of the array, tails claiming more than the ring
+    /// holds), against the plain definition: entry i is slot
+    /// `(head + i) & mask`, shifted for CQE32.
+    #[test]
+    fn pointers_match_the_slot_formula() {
+        for cqe32 in [false, true] {
+            for entries in [1u32, 2, 8, 16, 64] {
+                let shift = cqe32 as u32;
+                let mut cqes = vec![io_uring_cqe::default(); (entries << shift) as usize];
+                for head in [0u32, 1, entries - 1, entries / 2, u32::MAX - 3, u32::MAX] {
+                    for ready in [1u32, 2, 7, 8, 9, entries, entries + 5, 3 * entries + 1, 1000] {
+                        for count in [1usize, 3, 8, 9, 33, 200, 1200] {
+                            let mut words = Box::new([head, head.wrapping_add(ready), 0u32]);
+                            let mut ring = io_uring::zeroed();
+                            ring.flags = if cqe32 { IORING_SETUP_CQE32 } else { 0 };
+                            ring.cq.khead = &mut words[0];
+                            ring.cq.ktail = &mut words[1];
+                            ring.cq.ring_mask = entries - 1;
+                            ring.cq.ring_entries = entries;
+                            ring.cq.cqes = cqes.as_mut_ptr();
+                            let mut out = vec![ptr::null_mut(); count];
+                            let n = ring.peek_batch(&mut out);
+                            assert_eq!(n, count.min(ready as usize));
+                            for (i, &p) in out.iter().enumerate() {
+                                if i < n {
+                                    let slot = (head.wrapping_add(i as u32) & (entries - 1)) << shift;
+                                    assert_eq!(p, cqes.as_mut_ptr().wrapping_add(slot as usize));
+                                } else {
+                                    assert!(p.is_null(), "wrote past the batch");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 use core::ffi::c_int;
 use core::ptr;
 
-use crate::errno::{Errno, Result};
 use crate::ring::io_uring;
 use crate::sys::*;
 
@@ -26,21 +25,26 @@ pub fn sq_needs_enter(ring: &io_uring, submit: u32, flags: &mut u32) -> bool {
 
 /// Publishes pending SQEs and enters the kernel if that is needed to submit
 /// them, to wait for `wait_nr` completions, or (with `getevents`) to reap.
-/// Returns the number of SQEs submitted.
+/// Returns the number of SQEs submitted, or `-errno` from the kernel as it
+/// is (liburing's own convention, so the C ABI passes it straight through).
 #[inline(always)]
-pub fn submit(ring: &mut io_uring, wait_nr: u32, getevents: bool) -> Result<c_int> {
+pub fn submit(ring: &mut io_uring, wait_nr: u32, getevents: bool) -> c_int {
     let submitted = ring.flush_sq();
-    let cq_needs_enter = getevents || wait_nr != 0 || ring.cq_needs_enter();
     let mut flags = ring.enter_flags();
-    if sq_needs_enter(ring, submitted, &mut flags) || cq_needs_enter {
-        if cq_needs_enter {
-            flags |= IORING_ENTER_GETEVENTS;
+    if wait_nr != 0 || getevents {
+        // Entering anyway: only a sleeping SQ thread needs more than that.
+        if ring.flags & IORING_SETUP_SQPOLL != 0 {
+            sq_needs_enter(ring, submitted, &mut flags);
         }
+    } else if !sq_needs_enter(ring, submitted, &mut flags) && !ring.cq_needs_enter() {
+        return submitted as c_int;
+    } else if !ring.cq_needs_enter() {
         // SAFETY: no argument is passed.
-        Errno::check(unsafe { io_uring_enter(ring.enter_ring_fd, submitted, wait_nr, flags, ptr::null_mut()) })
-    } else {
-        Ok(submitted as c_int)
+        return unsafe { io_uring_enter(ring.enter_ring_fd, submitted, 0, flags, ptr::null_mut()) };
     }
+    flags |= IORING_ENTER_GETEVENTS;
+    // SAFETY: no argument is passed.
+    unsafe { io_uring_enter(ring.enter_ring_fd, submitted, wait_nr, flags, ptr::null_mut()) }
 }
 
 /// `__io_uring_sqring_wait`: waits for the SQ thread to free SQ slots.
