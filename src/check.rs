@@ -8,10 +8,9 @@
 //! read by an ELF constructor when the library is loaded, or on the first
 //! hooked call if no constructor ran (a static link that dropped it).
 //!
-//! Cost when checks are off: each hooked export does one relaxed load of a
-//! static byte and a branch ([`active`]); everything behind it is `#[cold]`
-//! and out of line. The hooks wrap an export's body in a closure, so the
-//! body is the same code in both paths.
+//! Cost when checks are off: each hooked export compares its ring pointer
+//! with a static word ([`slow_path`]), which is also its NULL-ring test;
+//! everything behind it is `#[cold]` and out of line (see [`hooked`]).
 //!
 //! What is checked (each with its own function below):
 //! - the ring was set up by this library and not torn down since
