@@ -498,7 +498,7 @@ static void test_wait_reg(void)
 	int ret;
 
 	CHECK_RET(io_uring_register_wait_reg(NULL, NULL, 0), -EINVAL,
-		  "register_wait_reg (retired interface) is -EINVAL, as upstream 2.15");
+		  "register_wait_reg(NULL ring) is -EINVAL, as upstream 2.15");
 	if (capi_under_valgrind()) {
 		capi_skip("registered wait regions",
 			  "valgrind reads the EXT_ARG_REG offset as a signal-mask pointer");
@@ -533,6 +533,14 @@ static void test_wait_reg(void)
 	if (!capi_require(ret == 0, "queue_init(R_DISABLED) for wait regions", ret))
 		return;
 	rw = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/*
+	 * io_uring_register_wait_reg is -EINVAL for any input, as in upstream
+	 * 2.15 (no released kernel has the interface it was made for), and
+	 * registers nothing: the same page still registers through
+	 * io_uring_register_region just below.
+	 */
+	CHECK_RET(io_uring_register_wait_reg(&ring, rw, (int)(page / sizeof(*rw))), -EINVAL,
+		  "register_wait_reg(disabled ring, one page of reg_wait) is -EINVAL, as upstream 2.15");
 	memset(&rd, 0, sizeof(rd));
 	rd.user_addr = (unsigned long)rw;
 	rd.size = page;

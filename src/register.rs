@@ -388,31 +388,6 @@ pub fn register_region(ring: &io_uring, reg: *mut io_uring_mem_region_reg) -> c_
     do_register(ring, IORING_REGISTER_MEM_REGION, reg.cast_const().cast(), 1)
 }
 
-/// Registers `nr` wait descriptors at `reg` as the ring's wait region. The
-/// kernel's old dedicated opcode is gone; the region is registered as
-/// user memory through `IORING_REGISTER_MEM_REGION` with the wait-argument
-/// flag, which the kernel accepts only on a ring that is still disabled.
-pub fn register_wait_reg(ring: &io_uring, reg: *mut io_uring_reg_wait, nr: c_int) -> c_int {
-    if reg.is_null() || nr <= 0 {
-        return -libc::EINVAL;
-    }
-    let Some(size) = (nr as usize).checked_mul(size_of::<io_uring_reg_wait>()) else {
-        return -libc::EINVAL;
-    };
-    let mut region = io_uring_region_desc {
-        user_addr: reg as u64,
-        size: size as u64,
-        flags: IORING_MEM_REGION_TYPE_USER,
-        ..Default::default()
-    };
-    let mr = io_uring_mem_region_reg {
-        region_uptr: (&mut region as *mut io_uring_region_desc) as u64,
-        flags: IORING_MEM_REGION_REG_WAIT_ARG,
-        ..Default::default()
-    };
-    do_register(ring, IORING_REGISTER_MEM_REGION, arg(&mr), 1)
-}
-
 pub fn register_bpf_filter(ring: &io_uring, bpf: *mut io_uring_bpf) -> c_int {
     do_register(ring, IORING_REGISTER_BPF_FILTER, bpf.cast_const().cast(), 1)
 }

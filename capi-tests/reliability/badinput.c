@@ -548,6 +548,8 @@ CASE(io_uring_setup_buf_ring, S_VALID, K_INT, "bgid in use",
      F(io_uring_setup_buf_ring)(e->r, 8, 1, 0, &(int){ 0 }); MARK(); SBR(8, 1, 0))
 CASE(io_uring_setup_buf_ring, S_VALID, K_INT, "err NULL, 3 entries",
      return F(io_uring_setup_buf_ring)(e->r, 3, 1, 0, NULL) ? 1 : 0;)
+CASE(io_uring_setup_buf_ring, S_NULL, K_INT, "err NULL (0 = NULL returned)",
+     return F(io_uring_setup_buf_ring)(e->r, 8, 1, 0, NULL) ? 1 : 0;)
 RING_STATES(io_uring_free_buf_ring, K_INT, F(io_uring_free_buf_ring)(e->r, NULL, 8, 1))
 CASE(io_uring_free_buf_ring, S_VALID, K_INT, "br NULL, bgid not registered", return F(io_uring_free_buf_ring)(e->r, NULL, 8, 1);)
 CASE(io_uring_free_buf_ring, S_VALID, K_INT, "wrong bgid",
@@ -626,6 +628,15 @@ CASE(io_uring_register_wait_reg, S_VALID, K_INT, "reg NULL, nr 1", return F(io_u
 CASE(io_uring_register_wait_reg, S_VALID, K_INT, "nr 0", return F(io_uring_register_wait_reg)(e->r, (struct io_uring_reg_wait *)Z, 0);)
 CASE(io_uring_register_wait_reg, S_DISABLED, K_INT, "one page of reg_wait, nr 64 (a region the kernel accepts)",
      return F(io_uring_register_wait_reg)(e->r, (struct io_uring_reg_wait *)Z, 64);)
+/* The call must leave the ring as it was: the same page still registers. */
+CASE(io_uring_register_wait_reg, S_DISABLED, K_INT,
+     "one page, nr 64, then that page through io_uring_register_region (its result)",
+     struct io_uring_region_desc rd = { .user_addr = (unsigned long)Z, .size = 4096,
+					.flags = IORING_MEM_REGION_TYPE_USER };
+     struct io_uring_mem_region_reg mr = { .region_uptr = (unsigned long)&rd,
+					   .flags = IORING_MEM_REGION_REG_WAIT_ARG };
+     F(io_uring_register_wait_reg)(e->r, (struct io_uring_reg_wait *)Z, 64);
+     return F(io_uring_register_region)(e->r, &mr);)
 CASE(io_uring_register_wait_reg, S_VALID, K_INT, "nr -1", return F(io_uring_register_wait_reg)(e->r, (struct io_uring_reg_wait *)Z, -1);)
 RING_STATES(io_uring_register_bpf_filter, K_INT, F(io_uring_register_bpf_filter)(e->r, (struct io_uring_bpf *)Z))
 CASE(io_uring_register_bpf_filter, S_VALID, K_INT, "bpf NULL", return F(io_uring_register_bpf_filter)(e->r, NULL);)
@@ -817,28 +828,6 @@ static int same_value(const struct outcome *a, const struct outcome *b, enum kin
 	}
 }
 
-/*
- * Differences from upstream that are known, reported, and owned elsewhere:
- * shown as "KNOWN" instead of failing, unless BADINPUT_STRICT is set. Each
- * entry names the report; remove it when the library is fixed.
- */
-static const struct {
-	const char *fn, *why;
-} known_diffs[] = {
-	{ "io_uring_register_wait_reg",
-	  "upstream 2.15 always returns -EINVAL; ours registers a wait region (docs/RELIABILITY.md, bug 1)" },
-};
-
-static const char *known_diff(const char *fn)
-{
-	if (getenv("BADINPUT_STRICT"))
-		return NULL;
-	for (size_t i = 0; i < sizeof(known_diffs) / sizeof(known_diffs[0]); i++)
-		if (!strcmp(known_diffs[i].fn, fn))
-			return known_diffs[i].why;
-	return NULL;
-}
-
 static int cmp_seq(const void *a, const void *b)
 {
 	return ((const struct bcase *)a)->seq - ((const struct bcase *)b)->seq;
@@ -882,7 +871,7 @@ int main(int argc, char **argv)
 {
 	struct lib up, ours;
 	int markdown = argc > 4 && !strcmp(argv[4], "--markdown");
-	int failed = 0, same = 0, upcrash = 0, bothcrash = 0, known = 0, n = 0;
+	int failed = 0, same = 0, upcrash = 0, bothcrash = 0, n = 0;
 	const char *only = getenv("BADINPUT_ONLY");
 
 	if (argc < 4) {
@@ -927,13 +916,8 @@ int main(int argc, char **argv)
 			verdict = "upstream crashes";
 			upcrash++;
 		} else if (ou.end != oo.end || (ou.end == END_RETURNED && !same_value(&ou, &oo, c->kind))) {
-			if (known_diff(c->fn)) {
-				verdict = "KNOWN: differs";
-				known++;
-			} else {
-				verdict = "FAIL: differs";
-				bad = 1;
-			}
+			verdict = "FAIL: differs";
+			bad = 1;
 		} else {
 			verdict = "same";
 			same++;
@@ -953,8 +937,6 @@ int main(int argc, char **argv)
 			printf("%-40s %-60s %-18s %-18s %s\n", c->fn, desc, bu, bo, verdict);
 	}
 	printf("\n%d cases: %d same, %d where upstream crashes and ours does not, %d where both crash, "
-	       "%d known differences, %d failed\n", n, same, upcrash, bothcrash, known, failed);
-	for (size_t i = 0; known && i < sizeof(known_diffs) / sizeof(known_diffs[0]); i++)
-		printf("known difference: %s: %s\n", known_diffs[i].fn, known_diffs[i].why);
+	       "%d failed\n", n, same, upcrash, bothcrash, failed);
 	return failed ? 1 : 0;
 }

@@ -291,6 +291,14 @@ int io_uring_register_region(struct io_uring *ring,
                              struct io_uring_mem_region_reg *reg)
 LIBURING_NOEXCEPT;
 
+// Always fails with -EINVAL, whatever the arguments (a NULL ring included);
+// neither the ring nor the kernel is touched. The kernel interface this
+// call was designed for never made it into a released kernel, and liburing
+// 2.15 answers -EINVAL here too, so programs written against it already
+// expect this. To set up the wait region that io_uring_submit_and_wait_reg()
+// indexes, call io_uring_register_region() with
+// IORING_MEM_REGION_REG_WAIT_ARG on a ring created with
+// IORING_SETUP_R_DISABLED, then enable the ring.
 int io_uring_register_wait_reg(struct io_uring *ring,
                                struct io_uring_reg_wait *reg,
                                int nr)

@@ -3,7 +3,7 @@
 use core::ffi::{c_int, c_uint};
 use core::ptr;
 
-use super::{__u64, ring_or, ring_or_unchecked, NULL_RING};
+use super::{__u64, ring_or, NULL_RING};
 use crate::register as reg;
 use crate::ring::io_uring;
 use crate::sys::*;
@@ -215,6 +215,12 @@ pub unsafe extern "C" fn io_uring_setup_buf_ring(
     flags: c_uint,
     err: *mut c_int,
 ) -> *mut io_uring_buf_ring {
+    if ring.is_null() && !err.is_null() {
+        // A NULL ring fails like every other error here: NULL back, the
+        // code in *err (upstream 2.15 would crash instead).
+        // SAFETY: non-NULL out pointer from C.
+        unsafe { *err = NULL_RING };
+    }
     let ring = ring_or!(ring, ptr::null_mut());
     let (br, code) = match crate::buf_ring::setup_buf_ring(ring, nentries, bgid, flags) {
         Ok(br) => (br, 0),
@@ -326,14 +332,24 @@ pub unsafe extern "C" fn io_uring_register_region(ring: *mut io_uring, reg: *mut
     reg::register_region(ring_or!(ring, NULL_RING), reg)
 }
 
+/// Always fails with -EINVAL, whatever the arguments (a NULL ring included);
+/// neither the ring nor the kernel is touched. The kernel interface this
+/// call was designed for never made it into a released kernel, and liburing
+/// 2.15 answers -EINVAL here too, so programs written against it already
+/// expect this. To set up the wait region that io_uring_submit_and_wait_reg()
+/// indexes, call io_uring_register_region() with
+/// IORING_MEM_REGION_REG_WAIT_ARG on a ring created with
+/// IORING_SETUP_R_DISABLED, then enable the ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_register_wait_reg(
     ring: *mut io_uring,
     reg: *mut io_uring_reg_wait,
     nr: c_int,
 ) -> c_int {
-    // Upstream never reads the ring here (a retired interface): no ring check.
-    reg::register_wait_reg(ring_or_unchecked!(ring, NULL_RING), reg, nr)
+    // The arguments are deliberately ignored (see above); naming them keeps
+    // the C declaration's parameter names.
+    let _ = (ring, reg, nr);
+    -libc::EINVAL
 }
 
 #[no_mangle]
