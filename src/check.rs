@@ -76,8 +76,9 @@ fn set_mode(m: u8) {
     SLOW_PATH_BELOW_OR_AT.store(gate, Ordering::Relaxed);
 }
 
-/// Whether hooks must take their checking path. This is the whole cost of
-/// checked mode on a hot path when `LIBURING_CHECK` is unset.
+/// Whether checks are on (or the mode is not read yet), for the exports
+/// without a hook (`ring_or!`) and the set-up calls; hooked exports use
+/// [`slow_path`] instead.
 #[inline(always)]
 pub(crate) fn active() -> bool {
     // Relaxed: MODE is written once (constructor or first call) and every
