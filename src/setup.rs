@@ -3,6 +3,7 @@
 
 use core::ffi::{c_int, c_void};
 use core::ptr;
+use core::sync::atomic::AtomicU32;
 
 use crate::errno::{Errno, Result};
 use crate::ring::*;
@@ -375,11 +376,17 @@ pub unsafe fn queue_init_params(
 }
 
 /// `io_uring_queue_exit`: unmaps what the library mapped, drops the ring fd
-/// registration and closes the ring fd.
+/// registration and closes the ring fd, then leaves the struct in a state
+/// later calls survive (see [`mark_torn_down`]); a second exit does nothing.
 ///
 /// # Safety
 /// `ring` must have been set up by this library (or be all zero).
 pub unsafe fn queue_exit(ring: &mut io_uring) {
+    if is_torn_down(ring) {
+        // A second exit: the mappings and the fd are gone (and their
+        // addresses and number may belong to something else by now).
+        return;
+    }
     if ring.int_flags & INT_FLAG_APP_MEM == 0 {
         if !ring.sq.sqes.is_null() && ring.sq.sqes_sz != 0 {
             // SAFETY: the SQE array is a mapping of ours.
@@ -395,6 +402,67 @@ pub unsafe fn queue_exit(ring: &mut io_uring) {
         // SAFETY: closing the ring's own fd.
         unsafe { libc::close(ring.ring_fd) };
     }
+    mark_torn_down(ring);
+}
+
+/// What the kernel-shared SQ pointers of a torn-down ring point to: a word of
+/// this library's own memory that nothing writes (the library stores the SQ
+/// tail only when it has SQEs to publish, and a torn-down ring hands none
+/// out), so the SQ reads as empty, without flags.
+static TORN_DOWN_SQ_WORD: AtomicU32 = AtomicU32::new(0);
+
+/// The same for the CQ pointers. Head and tail are this one word, so the CQ
+/// reads as empty whatever `io_uring_cq_advance` stores into it.
+static TORN_DOWN_CQ_WORD: AtomicU32 = AtomicU32::new(0);
+
+/// Leaves a ring that `queue_exit` tore down in a state that calls can
+/// survive: upstream leaves the pointers into the unmapped rings, so using
+/// the ring afterwards (an application bug) faults in upstream's library and
+/// in the inline helpers of either header. Here the queues read as empty and
+/// have no room (`io_uring_get_sqe` returns NULL, `io_uring_peek_batch_cqe`
+/// 0), and calls that need the kernel get `-EBADF`, as they do from
+/// upstream's closed fd (see [`TORN_DOWN_RING_FD`]). The mapping
+/// addresses and sizes stay as they were, as upstream leaves them, so that
+/// `io_uring_ring_dontfork` still answers what upstream's does (`-ENOMEM`);
+/// nothing reads through them while the entry counts are 0.
+fn mark_torn_down(ring: &mut io_uring) {
+    let word = TORN_DOWN_SQ_WORD.as_ptr();
+    let sq = &mut ring.sq;
+    sq.khead = word;
+    sq.ktail = word;
+    sq.kring_mask = word;
+    sq.kring_entries = word;
+    sq.kflags = word;
+    sq.kdropped = word;
+    sq.ring_mask = 0;
+    sq.ring_entries = 0;
+    sq.sqe_head = 0;
+    sq.sqe_tail = 0;
+    let word = TORN_DOWN_CQ_WORD.as_ptr();
+    let cq = &mut ring.cq;
+    cq.khead = word;
+    cq.ktail = word;
+    cq.kring_mask = word;
+    cq.kring_entries = word;
+    cq.kflags = word;
+    cq.koverflow = word;
+    cq.ring_mask = 0;
+    cq.ring_entries = 0;
+    ring.ring_fd = TORN_DOWN_RING_FD;
+    ring.enter_ring_fd = TORN_DOWN_RING_FD;
+    ring.int_flags &= !(INT_FLAG_REG_RING | INT_FLAG_REG_REG_RING);
+}
+
+/// The fd of a torn-down ring: a number no process can have open (the
+/// kernel caps descriptors below `fs.nr_open`, at most 2^31 - 64), so every
+/// system call on it fails with `EBADF`, where the closed fd upstream leaves
+/// behind could by then be another file. Not -1: `io_uring_register` takes
+/// -1 as "no ring" and answers `EINVAL`.
+const TORN_DOWN_RING_FD: c_int = c_int::MAX;
+
+/// Whether `queue_exit` already tore this ring down.
+fn is_torn_down(ring: &io_uring) -> bool {
+    ring.sq.khead == TORN_DOWN_SQ_WORD.as_ptr()
 }
 
 /// Bytes of memory a ring of this shape needs (`io_uring_memory_size_params`).
@@ -427,4 +495,50 @@ pub unsafe fn ring_dontfork(ring: &io_uring) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod torn_down_tests {
+    use crate::capi::*;
+    use crate::ring::io_uring;
+    use core::ptr;
+
+    /// After `io_uring_queue_exit` the ring is unusable but harmless: the
+    /// queues are empty and full, kernel calls fail with EBADF, and a second
+    /// exit leaves alone the fd number and the addresses the ring had, which
+    /// may belong to something else by then.
+    #[test]
+    fn calls_after_exit_fail_cleanly_and_a_second_exit_touches_nothing() {
+        let mut ring = io_uring::zeroed();
+        // SAFETY: a zeroed struct io_uring for the library to fill in.
+        unsafe {
+            assert_eq!(io_uring_queue_init(8, &mut ring, 0), 0);
+            let old_fd = ring.ring_fd;
+            io_uring_queue_exit(&mut ring);
+
+            assert!(io_uring_get_sqe(&mut ring).is_null());
+            assert_eq!(io_uring_submit(&mut ring), 0);
+            assert_eq!(io_uring_submit_and_wait(&mut ring, 1), -libc::EBADF);
+            let mut cqe = ptr::null_mut();
+            assert_eq!(io_uring_wait_cqe_nr(&mut ring, &mut cqe, 1), -libc::EBADF);
+            assert_eq!(io_uring_peek_cqe(&mut ring, &mut cqe), -libc::EAGAIN);
+            let mut cqes = [ptr::null_mut(); 4];
+            assert_eq!(io_uring_peek_batch_cqe(&mut ring, cqes.as_mut_ptr(), 4), 0);
+            io_uring_cq_advance(&mut ring, 3);
+            assert_eq!(io_uring_cq_ready(&ring), 0);
+            assert_eq!(io_uring_sq_space_left(&ring), 0);
+            assert_eq!(io_uring_register_files(&mut ring, [0].as_ptr(), 1), -libc::EBADF);
+
+            // The old fd number is free again: take it, and exit once more.
+            let reused = libc::dup(2);
+            assert_eq!(reused, old_fd, "the closed ring fd is the lowest free number");
+            io_uring_queue_exit(&mut ring);
+            assert_ne!(
+                libc::fcntl(reused, libc::F_GETFD),
+                -1,
+                "second exit closed another file"
+            );
+            libc::close(reused);
+        }
+    }
 }
