@@ -593,31 +593,29 @@ fn enter_completion(ring: *mut io_uring, func: &str, consuming: bool) -> Entry {
     Entry { live, claim }
 }
 
+/// Runs a hooked call's body after its entry checks (already made, the
+/// argument), then releases what they claimed.
 #[inline(always)]
-fn leave_completion(ring: *mut io_uring, entry: Entry) {
-    if entry.claim != Claim::None {
-        release(ring, entry.claim);
+fn around<R>(ring: *mut io_uring, claim: Claim, body: impl FnOnce() -> R) -> R {
+    let r = body();
+    if claim != Claim::None {
+        release(ring, claim);
     }
+    r
 }
 
 /// Runs a consuming call that has no further checks (`io_uring_peek_cqe`,
 /// `__io_uring_peek_cqe`) as the ring's one consumer.
 #[inline(always)]
 pub unsafe fn consuming<R>(ring: *mut io_uring, func: &str, body: impl FnOnce() -> R) -> R {
-    let entry = enter_completion(ring, func, true);
-    let r = body();
-    leave_completion(ring, entry);
-    r
+    around(ring, enter_completion(ring, func, true).claim, body)
 }
 
 /// Runs a waiting call (`io_uring_wait_cqe*`, `__io_uring_get_cqe`) as one
 /// of the ring's waiters.
 #[inline(always)]
 pub unsafe fn waiting<R>(ring: *mut io_uring, func: &str, body: impl FnOnce() -> R) -> R {
-    let entry = enter_completion(ring, func, false);
-    let r = body();
-    leave_completion(ring, entry);
-    r
+    around(ring, enter_completion(ring, func, false).claim, body)
 }
 
 /// Reports an advance of the CQ head by `nr` slots beyond the kernel's tail.
@@ -647,9 +645,7 @@ fn check_advance(ring: *const io_uring, nr: u32, func: &str) {
 /// `io_uring_cq_advance` and the buffer-ring forms that advance the CQ.
 #[inline(always)]
 pub unsafe fn advancing(ring: *mut io_uring, nr: u32, func: &str, body: impl FnOnce()) {
-    let entry = advance_entry(ring, nr, func);
-    body();
-    leave_completion(ring, entry);
+    around(ring, advance_entry(ring, nr, func).claim, body)
 }
 
 #[cold]
@@ -710,9 +706,7 @@ fn cqe_in_ring(ring: *const io_uring, cqe: *const io_uring_cqe, func: &str) -> b
 /// seen must not pass the kernel's tail.
 #[inline(always)]
 pub unsafe fn seeing(ring: *mut io_uring, cqe: *const io_uring_cqe, func: &str, body: impl FnOnce()) {
-    let entry = seen_entry(ring, cqe, func);
-    body();
-    leave_completion(ring, entry);
+    around(ring, seen_entry(ring, cqe, func).claim, body)
 }
 
 #[cold]
@@ -736,10 +730,7 @@ pub unsafe fn peeking_batch<R>(
     func: &str,
     body: impl FnOnce() -> R,
 ) -> R {
-    let entry = peek_batch_entry(ring, cqes, count, func);
-    let r = body();
-    leave_completion(ring, entry);
-    r
+    around(ring, peek_batch_entry(ring, cqes, count, func).claim, body)
 }
 
 #[cold]
@@ -825,12 +816,7 @@ fn check_prepared(ring: *const io_uring, func: &str) {
 /// also reap a CQE (`io_uring_submit_and_wait_timeout` and friends).
 #[inline(always)]
 pub unsafe fn submitting<R>(ring: *mut io_uring, func: &str, completes: bool, body: impl FnOnce() -> R) -> R {
-    let claim = submit_entry(ring, func, completes);
-    let r = body();
-    if claim != Claim::None {
-        release(ring, claim);
-    }
-    r
+    around(ring, submit_entry(ring, func, completes), body)
 }
 
 #[cold]

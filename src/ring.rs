@@ -529,50 +529,6 @@ pub unsafe fn initialize_sqe(sqe: *mut io_uring_sqe) {
 }
 
 #[cfg(test)]
-mod peek_batch_tests {
-    use super::*;
-
-    /// Every way `peek_batch` can fill an array (short scalar batches, long
-    /// runs split at the end of the array, tails claiming more than the ring
-    /// holds), against the plain definition: entry i is slot
-    /// `(head + i) & mask`, shifted for CQE32.
-    #[test]
-    fn pointers_match_the_slot_formula() {
-        for cqe32 in [false, true] {
-            for entries in [1u32, 2, 8, 16, 64] {
-                let shift = cqe32 as u32;
-                let mut cqes = vec![io_uring_cqe::default(); (entries << shift) as usize];
-                for head in [0u32, 1, entries - 1, entries / 2, u32::MAX - 3, u32::MAX] {
-                    for ready in [1u32, 2, 7, 8, 9, entries, entries + 5, 3 * entries + 1, 1000] {
-                        for count in [1usize, 3, 8, 9, 33, 200, 1200] {
-                            let mut words = Box::new([head, head.wrapping_add(ready), 0u32]);
-                            let mut ring = io_uring::zeroed();
-                            ring.flags = if cqe32 { IORING_SETUP_CQE32 } else { 0 };
-                            ring.cq.khead = &mut words[0];
-                            ring.cq.ktail = &mut words[1];
-                            ring.cq.ring_mask = entries - 1;
-                            ring.cq.ring_entries = entries;
-                            ring.cq.cqes = cqes.as_mut_ptr();
-                            let mut out = vec![ptr::null_mut(); count];
-                            let n = ring.peek_batch(&mut out);
-                            assert_eq!(n, count.min(ready as usize));
-                            for (i, &p) in out.iter().enumerate() {
-                                if i < n {
-                                    let slot = (head.wrapping_add(i as u32) & (entries - 1)) << shift;
-                                    assert_eq!(p, cqes.as_mut_ptr().wrapping_add(slot as usize));
-                                } else {
-                                    assert!(p.is_null(), "wrote past the batch");
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-#[cfg(test)]
 mod reliability_regressions {
     use super::*;
 

@@ -123,6 +123,7 @@ wrap! {
     io_uring_cqe_iter_init(r: *const io_uring) -> io_uring_cqe_iter;
     io_uring_cqe_iter_next(it: *mut io_uring_cqe_iter, c: *mut *mut io_uring_cqe) -> bool;
     io_uring_cq_ready(r: *const io_uring) -> c_uint;
+    io_uring_peek_batch_cqe(r: *mut io_uring, c: *mut *mut io_uring_cqe, n: c_uint) -> c_uint;
     io_uring_cq_advance(r: *mut io_uring, nr: c_uint) -> ();
     io_uring_cqe_seen(r: *mut io_uring, c: *mut io_uring_cqe) -> ();
     io_uring_cqe_nr(c: *const io_uring_cqe) -> c_uint;
@@ -558,4 +559,36 @@ fn probe_and_data_helpers() {
         ..Default::default()
     };
     assert_eq!(io_uring_cqe_get_data(&cqe) as usize, 0xdead_beef);
+}
+
+/// Every way `io_uring_peek_batch_cqe` can fill an array (short scalar
+/// batches, long runs split where the index wraps, tails claiming more than
+/// the ring holds), against the plain definition: entry i is slot
+/// `(head + i) & mask`, shifted for CQE32; nothing past the batch is written.
+#[test]
+fn peek_batch_pointers_match_the_slot_formula() {
+    for flags in [0, IORING_SETUP_CQE32] {
+        for entries in [1u32, 2, 8, 16, 64] {
+            for head in [0u32, 1, entries - 1, entries / 2, u32::MAX - 3, u32::MAX] {
+                for ready in [1u32, 2, 7, 8, 9, entries, entries + 5, 3 * entries + 1, 1000] {
+                    for count in [1usize, 3, 8, 9, 33, 200, 1200] {
+                        let mut sim = Sim::new(entries, entries, flags, head);
+                        sim.words[CQ_TAIL] = head.wrapping_add(ready);
+                        let mut out = vec![ptr::null_mut(); count];
+                        let n = io_uring_peek_batch_cqe(sim.rp(), out.as_mut_ptr(), count as c_uint) as usize;
+                        assert_eq!(n, count.min(ready as usize));
+                        let shift = crate::ring::cqe_shift_from_flags(flags);
+                        for (i, &p) in out.iter().enumerate() {
+                            if i < n {
+                                let slot = (head.wrapping_add(i as u32) & (entries - 1)) << shift;
+                                assert_eq!(sim.unit_of(p), slot as usize);
+                            } else {
+                                assert!(p.is_null(), "wrote past the batch");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

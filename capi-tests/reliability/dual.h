@@ -49,40 +49,7 @@ static void *lib_sym(const struct lib *l, const char *fn)
 	return p;
 }
 
-/* Open file descriptors of this process. */
-static __attribute__((unused)) int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1; /* the directory's own fd */
-}
-
-/*
- * Memory mappings of this process, without the brk heap and the stack,
- * which malloc and the call stack move on their own.
- */
-static __attribute__((unused)) int count_maps(void)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	int n = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strstr(line, "[heap]") && !strstr(line, "[stack]"))
-			n++;
-	fclose(f);
-	return n;
-}
+#include "proc-count.h"
 
 /* How a call in a child ended. */
 enum end { END_RETURNED, END_CRASHED, END_HUNG };

@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include <liburing.h>
 
+#include "proc-count.h"
+
 static int checks;
 
 #define CHECK(cond, ...)                                                    \
@@ -39,30 +41,6 @@ static int checks;
 		int ret_ = (call);                                                \
 		CHECK(ret_ >= 0, "%s = %d (%s)", #call, ret_, strerror(-ret_));    \
 	} while (0)
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	int n = 0;
-
-	while ((de = readdir(d)))
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
-static int count_maps(void)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	int n = 0;
-
-	while (fgets(line, sizeof(line), f))
-		n += !strstr(line, "[heap]") && !strstr(line, "[stack]");
-	fclose(f);
-	return n;
-}
 
 static void nop_round_trip(struct io_uring *ring, unsigned long long ud)
 {
