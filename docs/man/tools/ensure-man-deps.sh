@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install what the manual pages need, as capi-tests/ensure-deps.sh does for
+# the C checks: scdoc (converter), mandoc (lint, Markdown), man-db (man -l),
+# groff-base (man's formatter), python3 (the generator). Quiet when present.
+set -uo pipefail
+say() { echo "ensure-man-deps: $*" >&2; }
+need=()
+command -v scdoc >/dev/null || need+=(scdoc)
+command -v mandoc >/dev/null || need+=(mandoc)
+command -v man >/dev/null || need+=(man-db)
+command -v groff >/dev/null || command -v nroff >/dev/null || need+=(groff-base)
+command -v python3 >/dev/null || need+=(python3)
+[ ${#need[@]} -eq 0 ] && exit 0
+say "missing: ${need[*]}; installing with apt-get"
+if ! command -v apt-get >/dev/null || [ "$(id -u)" != 0 ]; then
+    say "cannot install (no apt-get or not root): run 'apt-get install ${need[*]}'; the man pages cannot be built or checked"
+    exit 1
+fi
+if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >&2; then
+    say "apt-get install failed; trying apt-get update first"
+    if ! { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >&2; }; then
+        say "could not install ${need[*]}: the man pages cannot be built or checked"
+        exit 1
+    fi
+fi
+say "installed ${need[*]}"
