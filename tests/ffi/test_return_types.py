@@ -88,7 +88,12 @@ class ReturnTypes(unittest.TestCase):
         # array we own, so the writes past it land in elements 1..7.
         room = u.cqe_array(8)
         single = u.cqe_p.from_buffer(room)
-        n = lib.io_uring_peek_batch_cqe(rp, byref(single), 8)
+        # Declared from api.json, the call is refused before it reaches the
+        # library: a single pointer has room for 1 entry, count is 8.
+        with self.assertRaises(ValueError):
+            lib.io_uring_peek_batch_cqe(rp, byref(u.cqe_p()), 8)
+        # The raw handle, declared but unguarded, as the report's binding was.
+        n = lib.raw.io_uring_peek_batch_cqe(rp, byref(single), 8)
         self.assertEqual(n, 8)
         addrs = u.pointer_values(room)
         written_past = sum(1 for i in range(1, 8) if addrs[i])

@@ -1,16 +1,19 @@
 """ctypes declarations of liburing-ffi.so.2 used by the FFI tests.
 
-Standard library only. Every function is declared with the C types of
-liburing 2.15's prototypes: restype c_uint where liburing returns
-`unsigned` (io_uring_peek_batch_cqe, io_uring_cq_ready, ...), c_int where it
-returns `int` (-errno), c_bool for `bool`, None for `void`. Getting these
-wrong is the classic FFI trap (see docs/FFI.md and test_return_types.py).
+Standard library only. Every function is declared from api.json (generated
+from the header and the manual pages, see docs/man/README.md): restype c_uint
+where liburing returns `unsigned` (io_uring_peek_batch_cqe, io_uring_cq_ready,
+...), c_int where it returns `int` (-errno), c_bool for `bool`, None for
+`void`, and array parameters checked against their length parameter. Getting
+these wrong by hand is the classic FFI trap (see docs/FFI.md,
+test_return_types.py and test_api_json.py).
 
 The structs mirror liburing's layout byte for byte; the sizes are asserted
 at import time.
 """
 
 import ctypes
+import json
 import os
 from ctypes import (POINTER, Structure, c_bool, c_int, c_int32, c_int64, c_size_t, c_uint, c_uint8, c_uint16,
                     c_uint32, c_uint64, c_void_p)
@@ -173,46 +176,160 @@ ring_p = POINTER(IoUring)
 sqe_p = POINTER(IoUringSqe)
 cqe_p = POINTER(IoUringCqe)
 
-# name: (restype, argtypes), as liburing 2.15 declares them.
-SIGNATURES = {
-    "io_uring_queue_init": (c_int, [c_uint, ring_p, c_uint]),
-    "io_uring_queue_init_params": (c_int, [c_uint, ring_p, POINTER(IoUringParams)]),
-    "io_uring_queue_exit": (None, [ring_p]),
-    "io_uring_get_sqe": (sqe_p, [ring_p]),
-    "io_uring_prep_nop": (None, [sqe_p]),
-    "io_uring_sqe_set_data64": (None, [sqe_p, c_uint64]),
-    "io_uring_submit": (c_int, [ring_p]),
-    "io_uring_submit_and_wait": (c_int, [ring_p, c_uint]),
-    "io_uring_peek_batch_cqe": (c_uint, [ring_p, POINTER(cqe_p), c_uint]),
-    "io_uring_cq_advance": (None, [ring_p, c_uint]),
-    "io_uring_cqe_seen": (None, [ring_p, cqe_p]),
-    "io_uring_peek_cqe": (c_int, [ring_p, POINTER(cqe_p)]),
-    "io_uring_wait_cqe": (c_int, [ring_p, POINTER(cqe_p)]),
-    "io_uring_wait_cqe_nr": (c_int, [ring_p, POINTER(cqe_p), c_uint]),
-    "io_uring_wait_cqe_timeout": (c_int, [ring_p, POINTER(cqe_p), POINTER(KernelTimespec)]),
-    "io_uring_cqe_iter_init": (IoUringCqeIter, [ring_p]),
-    "io_uring_cqe_iter_next": (c_bool, [POINTER(IoUringCqeIter), POINTER(cqe_p)]),
-    "io_uring_cq_ready": (c_uint, [ring_p]),
-    "io_uring_cq_has_overflow": (c_bool, [ring_p]),
-    "io_uring_sq_space_left": (c_uint, [ring_p]),
-    "io_uring_sq_ready": (c_uint, [ring_p]),
-    "io_uring_get_events": (c_int, [ring_p]),
-    "io_uring_cqe_get_data64": (c_uint64, [cqe_p]),
+# The declarations are not written here: they are derived from api.json,
+# which docs/man/tools/manpages.py generates from include/liburing.h (the
+# prototypes) and the manual pages (return kinds, which parameters are
+# arrays and which parameter gives their length). A return type is whatever
+# the header says, so `unsigned` cannot become c_int or the other way; an
+# array parameter is guarded at call time (see ArrayGuard), so one pointer
+# cannot be passed where `count` pointers are written.
+REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
+DEFAULT_API_JSON = os.path.join(REPO, "docs", "api", "api.json")
+
+_SCALARS = {
+    "int": c_int, "unsigned": c_uint, "unsigned int": c_uint, "bool": c_bool, "_Bool": c_bool,
+    "__u16": c_uint16, "uint16_t": c_uint16, "unsigned short": c_uint16, "__u32": c_uint32,
+    "uint32_t": c_uint32, "__u64": c_uint64, "uint64_t": c_uint64, "int64_t": c_int64, "__s32": c_int32,
+    "size_t": c_size_t, "ssize_t": ctypes.c_ssize_t, "off_t": c_int64, "loff_t": c_int64, "mode_t": c_uint,
+    "socklen_t": c_uint, "idtype_t": c_int, "id_t": c_uint, "char": ctypes.c_char, "void": None,
 }
+_STRUCTS = {
+    "struct io_uring": IoUring, "struct io_uring_sqe": IoUringSqe, "struct io_uring_cqe": IoUringCqe,
+    "struct io_uring_params": IoUringParams, "struct io_uring_cqe_iter": IoUringCqeIter,
+    "struct __kernel_timespec": KernelTimespec,
+}
+
+
+class DeclarationError(TypeError):
+    """A hand-written ctypes declaration that disagrees with api.json."""
+
+
+def api_json_path():
+    return os.environ.get("LIBURING_API_JSON", DEFAULT_API_JSON)
+
+
+_API = {}
+
+
+def api(path=None):
+    """{name: entry} of api.json (cached per path)."""
+    path = path or api_json_path()
+    if path not in _API:
+        with open(path) as fh:
+            _API[path] = {e["name"]: e for e in json.load(fh)["functions"]}
+    return _API[path]
+
+
+def ctype_of(ctype):
+    """The ctypes type for a C type as api.json spells it."""
+    t = ctype.replace("const ", "").strip()
+    if t == "char *":
+        return ctypes.c_char_p
+    if t.endswith("*"):
+        inner = t[:-1].strip()
+        if inner == "void":
+            return c_void_p
+        target = ctype_of(inner) if (inner.endswith("*") or inner in _SCALARS or inner in _STRUCTS) else None
+        return POINTER(target) if target is not None else c_void_p
+    if t in _SCALARS:
+        return _SCALARS[t]
+    if t in _STRUCTS:
+        return _STRUCTS[t]
+    raise DeclarationError("no ctypes type for C type %r" % ctype)
+
+
+def declaration(name, path=None):
+    """(restype, argtypes) of `name`, derived from api.json."""
+    e = api(path)[name]
+    return ctype_of(e["returns"]), [ctype_of(p["type"]) for p in e["params"]]
+
+
+def check_declaration(name, restype, argtypes, path=None):
+    """Raise DeclarationError unless (restype, argtypes) is what api.json says."""
+    want_res, want_args = declaration(name, path)
+    e = api(path)[name]
+    if restype is not want_res:
+        raise DeclarationError("%s returns %s (%s): restype must be %s, not %s"
+                               % (name, e["returns"], e["return_kind"], want_res, restype))
+    if len(argtypes) != len(want_args):
+        raise DeclarationError("%s takes %d parameters, not %d" % (name, len(want_args), len(argtypes)))
+    for i, (got, want) in enumerate(zip(argtypes, want_args)):
+        if got is not want:
+            p = e["params"][i]
+            arr = [a for a in e["arrays"] if a["param"] == p["name"]]
+            what = " (an array of `%s` elements)" % arr[0]["length"] if arr else ""
+            raise DeclarationError("%s parameter %d `%s %s`%s must be %s, not %s"
+                                   % (name, i, p["type"], p["name"], what, want, got))
+
+
+class ArrayGuard:
+    """A declared function whose array parameters are checked before the call:
+    the argument must be a ctypes array (or a byref/pointer to storage) holding
+    at least as many elements as the length parameter says, or NULL with a
+    length of 0."""
+
+    def __init__(self, fn, entry):
+        self.fn = fn
+        self.entry = entry
+        names = [p["name"] for p in entry["params"]]
+        self.arrays = [(names.index(a["param"]), names.index(a["length"]), a) for a in entry["arrays"]]
+        self.__name__ = entry["name"]
+
+    def __getattr__(self, attr):
+        return getattr(self.fn, attr)
+
+    def __call__(self, *args):
+        for ia, il, a in self.arrays:
+            arg, n = args[ia], args[il]
+            n = n.value if hasattr(n, "value") else n
+            elem = self.fn.argtypes[ia]._type_
+            room = array_room(arg, elem)
+            if room is None:
+                raise TypeError("%s: `%s` must be an array of `%s` %s (a ctypes array or byref to one), got %r"
+                                % (self.__name__, a["param"], a["length"], elem.__name__, arg))
+            if room < n:
+                raise ValueError("%s: `%s` holds %d elements but `%s` is %d: the call would write past it"
+                                 % (self.__name__, a["param"], room, a["length"], n))
+        return self.fn(*args)
+
+
+def array_room(arg, elem):
+    """How many `elem` the argument has room for, or None if it is no array."""
+    if arg is None:
+        return 0
+    obj = getattr(arg, "_obj", arg)  # byref() wraps the object
+    if isinstance(obj, ctypes.Array):
+        return ctypes.sizeof(obj) // ctypes.sizeof(elem) if obj._type_ is elem else None
+    if isinstance(obj, elem):
+        return 1
+    return None
+
+
+class Lib:
+    """liburing-ffi.so.2 with every function of api.json declared (and the
+    array parameters guarded). `raw` is the plain CDLL, for tests that show
+    what goes wrong without the guard."""
+
+    def __init__(self, path, guard=True):
+        self.raw = ctypes.CDLL(path)
+        self._name = self.raw._name
+        for name, e in api().items():
+            if "liburing-ffi" not in e["libraries"]:
+                continue
+            fn = getattr(self.raw, name)
+            fn.restype, fn.argtypes = declaration(name)
+            setattr(self, name, ArrayGuard(fn, e) if (guard and e["arrays"]) else fn)
 
 
 def lib_path():
     return os.environ.get("LIBURING_FFI_LIB", DEFAULT_LIB)
 
 
-def load(path=None):
-    """A fresh CDLL handle with every function of SIGNATURES declared."""
-    lib = ctypes.CDLL(os.path.abspath(path or lib_path()))
-    for name, (restype, argtypes) in SIGNATURES.items():
-        fn = getattr(lib, name)
-        fn.restype = restype
-        fn.argtypes = argtypes
-    return lib
+def load(path=None, guard=True):
+    """A fresh handle on liburing-ffi with every function declared from
+    api.json; guard=False leaves array parameters unchecked (for the misuse
+    scenarios, which hand the library wrong arrays on purpose)."""
+    return Lib(os.path.abspath(path or lib_path()), guard)
 
 
 def cqe_array(n):

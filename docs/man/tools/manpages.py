@@ -9,7 +9,7 @@ directives expanded here, see docs/man/README.md). The header
   manpages.py check    coverage, names, return kinds, annotations
   manpages.py lint     mandoc -T lint -W warning and man -l on every page
   manpages.py api OUT  write api.json
-  manpages.py web DIR  write Markdown copies of the pages into DIR
+  manpages.py web DIR  write HTML copies of the pages (and an index) into DIR
 """
 import json
 import os
@@ -18,8 +18,10 @@ import subprocess
 import sys
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-SRC = os.path.join(TOP, "docs", "man")
-OUT = os.path.join(TOP, "build", "man")
+# The planted-regression tests point these at altered copies.
+SRC = os.environ.get("MANPAGES_SRC") or os.path.join(TOP, "docs", "man")
+OUT = os.environ.get("MANPAGES_OUT") or os.path.join(TOP, "build", "man")
+INCLUDE = os.environ.get("MANPAGES_INCLUDE") or os.path.join(TOP, "include")
 VERSION = "2.15"
 # A fixed date keeps the generated pages byte-identical from run to run.
 PAGE_DATE_EPOCH = "1764374400"  # 2025-11-29
@@ -40,7 +42,7 @@ def header_decls(include=None):
     Returns {name: {"ret": str, "params": [(type, name)], "proto": str,
     "inline": bool}} for every io_uring function, and the macros.
     """
-    include = include or os.path.join(TOP, "include")
+    include = include or INCLUDE
     cc = os.environ.get("CC", "cc")
     pre = subprocess.run(
         [cc, "-E", "-P", "-DLIBURING_FFI", "-D_GNU_SOURCE", "-I" + include, "-x", "c", "-"],
@@ -559,28 +561,32 @@ def cmd_web(outdir):
     pages = load_pages()
     os.makedirs(outdir, exist_ok=True)
     for f in os.listdir(outdir):
-        if f.endswith(".md"):
+        if f.endswith(".html") or f == "README.md":
             os.unlink(os.path.join(outdir, f))
     index = ["# liburing-rs manual pages", "",
-             "Generated from docs/man/ by `make man-web`; do not edit. Each page also answers to the names "
-             "listed after it.", ""]
+             "HTML copies of the manual pages, generated from docs/man/ by `make man-web` (mandoc -T html); "
+             "do not edit. `make test-man` fails when they differ from a fresh build. Each page also answers "
+             "to the names listed after it. `api.json` is the machine-readable API description (see "
+             "liburing-rs(7)).", ""]
     for sec in ("2", "3", "7"):
         index += ["## Section %s" % sec, ""]
         for p in pages:
             if p.section != sec:
                 continue
             src = os.path.join(OUT, "man" + sec, "%s.%s" % (p.main, sec))
-            r = subprocess.run(["mandoc", "-T", "markdown", src], capture_output=True, text=True, check=True)
-            with open(os.path.join(outdir, "%s.%s.md" % (p.main, sec)), "w") as fh:
-                fh.write(r.stdout)
+            r = subprocess.run(["mandoc", "-T", "html", "-O", "fragment", src], capture_output=True, text=True,
+                               check=True)
+            with open(os.path.join(outdir, "%s.%s.html" % (p.main, sec)), "w") as fh:
+                fh.write("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s(%s)</title></head>\n"
+                         "<body>\n%s</body></html>\n" % (p.main, sec, r.stdout))
             others = [n for n in p.names if n != p.main]
-            index.append("- [%s(%s)](%s.%s.md)%s: %s" % (p.main, sec, p.main, sec,
+            index.append("- [%s(%s)](%s.%s.html)%s: %s" % (p.main, sec, p.main, sec,
                                                        " (also " + ", ".join(others) + ")" if others else "",
                                                        p.summary))
         index.append("")
     with open(os.path.join(outdir, "README.md"), "w") as fh:
         fh.write("\n".join(index))
-    print("manpages: wrote %d Markdown pages into %s" % (len(pages), outdir))
+    print("manpages: wrote %d HTML pages and README.md into %s" % (len(pages), outdir))
 
 
 def main():

@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Check api.json against the headers and against behaviour.
+
+  check-api.py API_JSON OUR_INCLUDE [UPSTREAM_INCLUDE UPSTREAM_FFI_SO]
+
+1. Prototypes: a C file redeclares every function with the prototype
+   api.json gives, after #include <liburing.h>; the compiler rejects any
+   prototype that conflicts with the header. Done against our header and,
+   when given, upstream liburing 2.15's.
+2. Shapes: every array's length parameter is an integer parameter of the
+   same function; every out-parameter is a pointer; every return kind fits
+   the C return type.
+3. Behaviour: calls that must fail, made through the ctypes declarations
+   derived from api.json, return what their kind says (negative errno,
+   NULL, 0, false), on our liburing-ffi.so.2 and on upstream's, with the
+   same value. On ours only (upstream crashes there, see liburing-rs(7)):
+   every ring function of kind negative errno / pointer-or-NULL / count
+   called with a NULL ring, each in its own child process.
+"""
+import ctypes
+import errno
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+
+
+def fail(msg):
+    print("check-api: FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def find_ctypes_module():
+    """tests/ffi/uring_ctypes.py, wherever the tree keeps it."""
+    out = subprocess.run(["git", "-C", TOP, "ls-files", "*uring_ctypes.py"], capture_output=True, text=True).stdout
+    paths = [p for p in out.split() if p.endswith("/uring_ctypes.py")]
+    if not paths:
+        fail("uring_ctypes.py not found in the tree")
+    sys.path.insert(0, os.path.join(TOP, os.path.dirname(paths[0])))
+    import uring_ctypes
+    return uring_ctypes
+
+
+def check_prototypes(funcs, include, label, extra_flags=()):
+    src = ["#define _GNU_SOURCE", "#include <liburing.h>", ""]
+    for f in funcs:
+        src.append(f["prototype"])
+    with tempfile.TemporaryDirectory() as d:
+        c = os.path.join(d, "api_protos.c")
+        with open(c, "w") as fh:
+            fh.write("\n".join(src) + "\n")
+        cc = os.environ.get("CC", "cc")
+        r = subprocess.run([cc, "-std=gnu11", "-fsyntax-only", "-Werror", "-I" + include] + list(extra_flags) + [c],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            fail("api.json prototypes conflict with %s's header:\n%s" % (label, r.stderr[:4000]))
+    print("check-api: %d prototypes of api.json compile against %s header (%s)" % (len(funcs), label, include))
+
+
+INTS = ("int", "unsigned", "unsigned int", "__u32", "uint32_t", "size_t", "unsigned short", "__u16", "int64_t")
+
+
+def check_shapes(funcs):
+    problems = []
+    for f in funcs:
+        types = {p["name"]: p["type"] for p in f["params"]}
+        for a in f["arrays"]:
+            if not types.get(a["param"], "").endswith("*"):
+                problems.append("%s: array %s is not a pointer" % (f["name"], a["param"]))
+            if types.get(a["length"]) not in INTS:
+                problems.append("%s: length %s of %s is not an integer parameter" % (f["name"], a["length"],
+                                                                                    a["param"]))
+        for o in f["out_params"]:
+            if not types.get(o, "").endswith("*") or types[o].startswith("const "):
+                problems.append("%s: out-parameter %s is not a writable pointer" % (f["name"], o))
+        if not f["version"] or not f["version"].startswith("LIBURING_"):
+            problems.append("%s: no version node" % f["name"])
+    if problems:
+        fail("\n".join(problems))
+    print("check-api: arrays, out-parameters and version nodes of %d functions are consistent" % len(funcs))
+
+
+def failing_calls(u, lib):
+    """(name, kind, result) of calls that must fail, on a real ring where one is needed."""
+    res = []
+    ring = u.IoUring()
+    rp = ctypes.byref(ring)
+
+    def call(name, *args):
+        return getattr(lib, name)(*args)
+
+    res.append(("io_uring_queue_init", call("io_uring_queue_init", 0, rp, 0)))
+    p = u.IoUringParams()
+    res.append(("io_uring_queue_init_params", call("io_uring_queue_init_params", 0, rp, ctypes.byref(p))))
+    res.append(("io_uring_mlock_size", call("io_uring_mlock_size", 0, 0)))
+    res.append(("io_uring_memory_size", call("io_uring_memory_size", 0, 0)))
+    res.append(("io_uring_check_version", call("io_uring_check_version", 99, 0)))
+    ret = call("io_uring_queue_init", 8, rp, 0)
+    if ret != 0:
+        fail("io_uring_queue_init(8) = %d: cannot run the ring cases" % ret)
+    try:
+        cqe = u.cqe_p()
+        res.append(("io_uring_peek_cqe", call("io_uring_peek_cqe", rp, ctypes.byref(cqe))))
+        ts = u.KernelTimespec(0, 1000000)
+        res.append(("io_uring_wait_cqe_timeout", call("io_uring_wait_cqe_timeout", rp, ctypes.byref(cqe),
+                                                       ctypes.byref(ts))))
+        res.append(("io_uring_peek_batch_cqe", call("io_uring_peek_batch_cqe", rp, u.cqe_array(8), 8)))
+        res.append(("io_uring_cq_ready", call("io_uring_cq_ready", rp)))
+        res.append(("io_uring_cq_has_overflow", call("io_uring_cq_has_overflow", rp)))
+        res.append(("io_uring_unregister_files", call("io_uring_unregister_files", rp)))
+        res.append(("io_uring_unregister_buffers", call("io_uring_unregister_buffers", rp)))
+        res.append(("io_uring_unregister_eventfd", call("io_uring_unregister_eventfd", rp)))
+        res.append(("io_uring_register_eventfd", call("io_uring_register_eventfd", rp, -1)))
+        res.append(("io_uring_unregister_personality", call("io_uring_unregister_personality", rp, 9999)))
+        res.append(("io_uring_enable_rings", call("io_uring_enable_rings", rp)))
+        res.append(("io_uring_unregister_ring_fd", call("io_uring_unregister_ring_fd", rp)))
+        bad = (ctypes.c_int * 1)(-5)
+        res.append(("io_uring_register_files", call("io_uring_register_files", rp, bad, 1)))
+        res.append(("io_uring_register_files_update", call("io_uring_register_files_update", rp, 0, bad, 1)))
+        res.append(("io_uring_unregister_buf_ring", call("io_uring_unregister_buf_ring", rp, 4242)))
+        err = ctypes.c_int(0)
+        br = call("io_uring_setup_buf_ring", rp, 3, 1, 0, ctypes.byref(err))
+        res.append(("io_uring_setup_buf_ring", br))
+        res.append(("io_uring_setup_buf_ring err", err.value))
+        probe = call("io_uring_get_probe_ring", rp)
+        if probe:
+            res.append(("io_uring_opcode_supported", call("io_uring_opcode_supported", probe, 255)))
+            call("io_uring_free_probe", probe)
+    finally:
+        call("io_uring_queue_exit", rp)
+    return res
+
+
+def expect_failure(kind, value):
+    if kind == "negative errno":
+        return isinstance(value, int) and value < 0
+    if kind == "pointer-or-NULL":
+        return value is None or value == 0
+    if kind == "count":
+        return value == 0
+    return True
+
+
+# The booleans among the failing calls: what each must answer.
+BOOLEANS = {
+    "io_uring_check_version": True,  # true: the library is older than 99.0
+    "io_uring_opcode_supported": False,
+    "io_uring_cq_has_overflow": False,
+}
+
+
+def check_behaviour(u, api, lib_path, label):
+    lib = u.load(lib_path)
+    results = failing_calls(u, lib)
+    for name, value in results:
+        base = name.split()[0]
+        kind = api[base]["return_kind"] if " " not in name else "negative errno"
+        if kind == "boolean" and bool(value) != BOOLEANS[base]:
+            fail("%s on %s: %r, expected %r" % (name, label, value, BOOLEANS[base]))
+        if not expect_failure(kind, value):
+            fail("%s on %s: %r is not a failure of kind %s" % (name, label, value, kind))
+    print("check-api: %d failing calls on %s return what their kind says" % (len(results), label))
+    return results
+
+
+def null_ring_sweep(u, api, lib_path):
+    """Every ring function with a failure value, called with a NULL ring."""
+    lib = u.load(lib_path, guard=False)
+    n = 0
+    bad = []
+    for name, e in sorted(api.items()):
+        if "liburing-ffi" not in e["libraries"] or not e["params"]:
+            continue
+        if e["params"][0]["type"] not in ("struct io_uring *", "const struct io_uring *"):
+            continue
+        kind = e["return_kind"]
+        # (a boolean has no failure value: io_uring_cq_eventfd_enabled says true)
+        if kind not in ("negative errno", "pointer-or-NULL", "count"):
+            continue
+        fn = getattr(lib, name)
+        args = [None] + [None if t in (ctypes.c_void_p, ctypes.c_char_p) or hasattr(t, "contents") else 0
+                         for t in fn.argtypes[1:]]
+        r_fd, w_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(r_fd)
+            try:
+                v = fn(*args)
+                # a pointer restype gives None or a POINTER object, false when NULL
+                v = int(v) if isinstance(v, (int, bool)) else int(bool(v))
+                os.write(w_fd, str(int(v)).encode())
+            finally:
+                os._exit(0)
+        os.close(w_fd)
+        out = os.read(r_fd, 64).decode()
+        os.close(r_fd)
+        _, status = os.waitpid(pid, 0)
+        n += 1
+        if os.WIFSIGNALED(status) or not out:
+            bad.append("%s(NULL, ...) crashed (signal %d)" % (name, os.WTERMSIG(status) if os.WIFSIGNALED(status)
+                                                              else 0))
+            continue
+        v = int(out)
+        ok = {"negative errno": v < 0, "pointer-or-NULL": v == 0, "count": v == 0}[kind]
+        if not ok:
+            bad.append("%s(NULL, ...) returned %d, not a %s failure" % (name, v, kind))
+    if bad:
+        fail("NULL-ring sweep on our library:\n  " + "\n  ".join(bad))
+    print("check-api: %d ring functions called with a NULL ring on our library fail as their kind says" % n)
+
+
+def main():
+    if len(sys.argv) not in (3, 5):
+        fail(__doc__)
+    api_path, ours_inc = sys.argv[1], sys.argv[2]
+    doc = json.load(open(api_path))
+    funcs = doc["functions"]
+    os.environ["LIBURING_API_JSON"] = os.path.abspath(api_path)
+    check_prototypes(funcs, ours_inc, "our")
+    check_shapes(funcs)
+    u = find_ctypes_module()
+    api = u.api()
+    ours = os.path.join(TOP, "build", "lib", "liburing-ffi.so.2")
+    got = check_behaviour(u, api, ours, "our liburing-ffi")
+    null_ring_sweep(u, api, ours)
+    if len(sys.argv) == 5:
+        up_inc, up_so = sys.argv[3], sys.argv[4]
+        check_prototypes(funcs, up_inc, "upstream 2.15's")
+        want = check_behaviour(u, api, up_so, "upstream liburing-ffi")
+        norm = lambda rs: [(n, (0 if v is None else v)) for n, v in rs]
+        diff = [(a, b) for a, b in zip(norm(got), norm(want)) if a != b]
+        if diff:
+            fail("our results differ from upstream's: %s" % diff)
+        print("check-api: the %d failing calls return the same values on both libraries" % len(got))
+    else:
+        print("check-api: SKIP upstream comparison: no upstream header/library given")
+
+
+if __name__ == "__main__":
+    main()

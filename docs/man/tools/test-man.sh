@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# make test-man: the manual pages and api.json (issue 16).
+#
+#  1. coverage, names, return kinds, annotations    manpages.py check
+#  2. lint: mandoc -T lint -W warning, man -l        manpages.py lint
+#  3. io_uring_peek_batch_cqe(3) says what the founding report needed
+#  4. api.json against our header and upstream 2.15's, and behaviour on both
+#     libraries                                      check-api.py
+#  5. docs/api/ (HTML copies, api.json) is what a fresh build gives
+#  6. planted regressions: each check above must catch its own mistake
+#
+# Expects `make man api-json lib` to have run (mk/man.mk does that).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+cd "$top"
+tool=docs/man/tools/manpages.py
+say() { echo "test-man: $*"; }
+die() { echo "test-man: FAIL: $*" >&2; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# 1, 2
+python3 "$tool" check || die "coverage/names/return kinds (see above)"
+python3 "$tool" lint || die "lint (see above)"
+
+# 3
+page=$(MANWIDTH=200 man -l build/man/man3/io_uring_peek_batch_cqe.3 2>&1) || die "man -l io_uring_peek_batch_cqe.3"
+for want in "Return kind: count." "never gives a" "negative errno" "cqes is an array of count elements" \
+    "n = io_uring_peek_batch_cqe(&ring, cqes, 16);" "io_uring_cq_advance(&ring, n);" \
+    "unsigned int io_uring_peek_batch_cqe(struct io_uring *ring,"; do
+    grep -qF -- "$want" <<<"$page" || die "io_uring_peek_batch_cqe(3) does not say: $want"
+done
+say "io_uring_peek_batch_cqe(3): returns a count (never -errno), cqes is an array of count, the loop is shown"
+
+# 4: upstream's header and library, configured and built in target/ (never committed)
+cfg=$(capi-tests/upstream/configured.sh) || die "upstream liburing 2.15 could not be fetched/configured: the api.json comparison cannot run"
+if [ ! -f "$cfg/src/liburing-ffi.so.2.15" ]; then
+    say "building upstream's liburing-ffi.so in $cfg/src (for the comparison)"
+    make -C "$cfg/src" -j2 >"$tmp/upstream-build.log" 2>&1 || { cat "$tmp/upstream-build.log"; die "building upstream's library failed"; }
+fi
+python3 docs/man/tools/check-api.py build/man/api.json include "$cfg/src/include" "$cfg/src/liburing-ffi.so.2.15" \
+    || die "api.json check"
+
+# 5
+mkdir -p "$tmp/web"
+python3 "$tool" web "$tmp/web" >/dev/null && cp build/man/api.json "$tmp/web/api.json"
+if ! diff -r "$tmp/web" docs/api >"$tmp/web.diff"; then
+    head -40 "$tmp/web.diff"
+    die "docs/api/ is stale: run 'make man-web' and commit it"
+fi
+say "docs/api/: $(ls docs/api | wc -l) files, identical to a fresh build"
+
+# 6: planted regressions. expect_fail LABEL PATTERN CMD...: CMD must fail
+# and say PATTERN.
+expect_fail() {
+    local label=$1 pattern=$2
+    shift 2
+    if "$@" >"$tmp/out" 2>&1; then
+        cat "$tmp/out"
+        die "planted regression not caught: $label"
+    fi
+    grep -qF -- "$pattern" "$tmp/out" || { cat "$tmp/out"; die "planted regression '$label' failed without saying: $pattern"; }
+    say "planted: $label -> caught ($(grep -F -m1 -- "$pattern" "$tmp/out" | cut -c1-150))"
+}
+
+# a. a helper in the header with no page
+cp -R include "$tmp/inc"
+# (inserted among the other helpers: the header #undefs its macros at the end)
+sed -i '/^IOURINGINLINE bool io_uring_cq_has_overflow(/i\
+IOURINGINLINE int io_uring_planted_helper(struct io_uring *ring) LIBURING_NOEXCEPT\
+LIBURING_BODY({ return ring != 0; })\
+' "$tmp/inc/liburing.h"
+grep -q io_uring_planted_helper "$tmp/inc/liburing.h" || die "could not plant the helper"
+expect_fail "helper without a page" "io_uring_planted_helper (helper in include/liburing.h) has no page" \
+    env MANPAGES_INCLUDE="$tmp/inc" python3 "$tool" check
+
+# b. a page that names a function that does not exist
+cp -R docs/man "$tmp/src"
+printf '# NAME\n\nio_uring_prep_nopp - a misspelt name\n\n# SYNOPSIS\n\n@synopsis\n\n# DESCRIPTION\n\nx\n\n# RETURN VALUE\n\nReturn kind: *void*.\n\n# SEE ALSO\n\n*io_uring*(7)\n' \
+    >"$tmp/src/man3/io_uring_prep_nopp.3.scd"
+expect_fail "page naming a non-existent function" "names io_uring_prep_nopp, which include/liburing.h does not declare" \
+    env MANPAGES_SRC="$tmp/src" python3 "$tool" check
+rm "$tmp/src/man3/io_uring_prep_nopp.3.scd"
+
+# c. a reference to a page that does not exist
+sed -i 's/^\*io_uring_peek_cqe\*(3), /*io_uring_peek_cqes*(3), /' "$tmp/src/man3/io_uring_peek_batch_cqe.3.scd"
+expect_fail "reference to a missing page" "refers to io_uring_peek_cqes(3), which has no page" \
+    env MANPAGES_SRC="$tmp/src" python3 "$tool" check
+cp docs/man/man3/io_uring_peek_batch_cqe.3.scd "$tmp/src/man3/"
+
+# d. a RETURN VALUE without its return kind
+sed -i '/^Return kind: \*count\*\.$/d' "$tmp/src/man3/io_uring_peek_batch_cqe.3.scd"
+expect_fail "missing return kind" "io_uring_peek_batch_cqe needs exactly one 'Return kind" \
+    env MANPAGES_SRC="$tmp/src" python3 "$tool" check
+cp docs/man/man3/io_uring_peek_batch_cqe.3.scd "$tmp/src/man3/"
+
+# e. a return kind the C type cannot have
+sed -i 's/^Return kind: \*count\*\.$/Return kind: *pointer-or-NULL*./' "$tmp/src/man3/io_uring_peek_batch_cqe.3.scd"
+expect_fail "return kind against the C type" "io_uring_peek_batch_cqe returns unsigned int, which cannot be a pointer-or-NULL" \
+    env MANPAGES_SRC="$tmp/src" python3 "$tool" check
+
+# f. a lint error in a generated page
+cp -R build/man "$tmp/out-man"
+printf '.TP\n.BOGUS macro\n' >>"$tmp/out-man/man3/io_uring_queue_exit.3"
+expect_fail "lint error" "io_uring_queue_exit.3" env MANPAGES_OUT="$tmp/out-man" python3 "$tool" lint
+
+# g. api.json with the report's first mistake (peek_batch_cqe returning int)
+sed 's/"unsigned int io_uring_peek_batch_cqe(/"int io_uring_peek_batch_cqe(/' build/man/api.json >"$tmp/api-bad.json"
+expect_fail "api.json prototype against the header" "conflicting types for" \
+    python3 docs/man/tools/check-api.py "$tmp/api-bad.json" include
+
+say "PASS"
