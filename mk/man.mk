@@ -35,3 +35,23 @@ man-web: man api-json
 
 test-man: lib man api-json
 	@docs/man/tools/test-man.sh
+
+# Installed with the libraries: the pages under $(MANDIR) (man-db finds them
+# by the same names as liburing-dev's), api.json under $(DATADIR)/liburing-rs.
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+
+.PHONY: install-man uninstall-man
+install: install-man
+uninstall: uninstall-man
+
+install-man: man api-json
+	install -d $(DESTDIR)$(MANDIR)/man2 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(DATADIR)/liburing-rs
+	for s in 2 3 7; do install -m 644 build/man/man$$s/*.$$s $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -m 644 build/man/api.json $(DESTDIR)$(DATADIR)/liburing-rs/api.json
+
+uninstall-man:
+	for f in $$(python3 $(MANTOOL) list); do rm -f $(DESTDIR)$(MANDIR)/$$f $(DESTDIR)$(MANDIR)/$$f.gz; done
+	rm -f $(DESTDIR)$(DATADIR)/liburing-rs/api.json
+	-rmdir $(DESTDIR)$(DATADIR)/liburing-rs

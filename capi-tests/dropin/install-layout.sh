@@ -2,7 +2,9 @@
 # Install: `make install PREFIX=/usr/local DESTDIR=...` must lay out exactly
 # what upstream liburing 2.15's own `make install` lays out (built here from
 # upstream's source into a scratch DESTDIR: same paths, same file kinds, same
-# symlink targets, same modes; man pages aside, we ship none), the installed
+# symlink targets, same modes; man pages are compared by name, since upstream
+# installs them under $prefix/man and we under $prefix/share/man as Debian
+# does), the installed
 # pkg-config files must answer like upstream's, and `make uninstall` must
 # leave nothing behind.
 set -euo pipefail
@@ -50,8 +52,13 @@ listing "$dest" >"$work/ours.all"
 # else extra, and anything of upstream's missing, is a failure.
 #   liburing/liburing-api.h: the declarations cbindgen writes from the Rust
 #   definitions; liburing.h includes it (see DESIGN.md, Headers).
+#   share/liburing-rs/api.json: the API description for binding generators
+#   (issue 16, liburing-rs(7)).
 allowed_extra=(
 	"include/liburing/liburing-api.h"
+	"share"
+	"share/liburing-rs"
+	"share/liburing-rs/api.json"
 )
 cp "$work/ours.all" "$work/ours.list"
 for x in "${allowed_extra[@]}"; do
@@ -68,6 +75,22 @@ else
 	echo "dropin:   layout differences (- upstream, + ours):"
 	sed -n '3,$p' "$work/layout.diff" | grep '^[-+]' | sed 's/^/    /'
 	fail "install layout differs from upstream's"
+fi
+
+# Man pages: every page name upstream installs is installed here too, in
+# $prefix/share/man, and man finds and renders the pages there.
+up_pages=$(cd "$up_cache/root$prefix" && { find man share/man -type f 2>/dev/null || true; } | sed "s|^share/||" | sort)
+our_pages=$(cd "$dest$prefix/share" && find man -type f | sort)
+missing=$(comm -23 <(echo "$up_pages") <(echo "$our_pages"))
+if [ -z "$up_pages" ]; then
+	fail "install man pages: upstream's install has no man pages to compare with"
+elif [ -n "$missing" ]; then
+	echo "$missing" | sed 's/^/    missing: /'
+	fail "install man pages: upstream installs pages we do not"
+elif ! MANPATH="$dest$prefix/share/man" MANWIDTH=80 man io_uring_prep_recv 2>/dev/null | grep -q 'io_uring_prep_recv_multishot'; then
+	fail "install man pages: man io_uring_prep_recv does not find the installed page"
+else
+	pass "install man pages: all $(echo "$up_pages" | wc -l) of upstream's page names installed ($(echo "$our_pages" | wc -l) here), man io_uring_prep_recv renders"
 fi
 
 # What was installed is what was built.

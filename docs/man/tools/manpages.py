@@ -9,6 +9,7 @@ directives expanded here, see docs/man/README.md). The header
   manpages.py check    coverage, names, return kinds, annotations
   manpages.py lint     mandoc -T lint -W warning and man -l on every page
   manpages.py api OUT  write api.json
+  manpages.py list     the page paths (man3/name.3) the sources produce
   manpages.py web DIR  write HTML copies of the pages (and an index) into DIR
 """
 import json
@@ -112,7 +113,22 @@ def header_decls(include=None):
     macros = {}
     for m in re.finditer(r"^#define\s+(io_uring_\w+)\(([^)]*)\)", raw, re.M):
         macros[m.group(1)] = "#define %s(%s)" % (m.group(1), m.group(2))
+    # The version macros (upstream documents them too).
+    ver = open(os.path.join(include, "liburing", "io_uring_version.h")).read()
+    for m in re.finditer(r"^#define\s+(IO_URING_\w+)(\([^)]*\))?[ \t]*([^\\\n]*)", ver, re.M):
+        if m.group(2):
+            macros[m.group(1)] = "#define %s%s" % (m.group(1), m.group(2))
+        else:
+            macros[m.group(1)] = "#define %s %s" % (m.group(1), m.group(3).strip())
     return funcs, macros
+
+
+def header_structs(include=None):
+    """{name: definition} of the io_uring structs of the uapi header that a
+    page may document (as upstream's io_uring_recvmsg_out(3))."""
+    include = include or INCLUDE
+    raw = open(os.path.join(include, "liburing", "io_uring.h")).read()
+    return {m.group(1): m.group(0) for m in re.finditer(r"^struct (io_uring_\w+) \{.*?^\};", raw, re.M | re.S)}
 
 
 def split_args(s):
@@ -250,6 +266,7 @@ class Page:
 
 
 def synopsis(page, funcs, macros):
+    structs = header_structs()
     lines = ["*#include <liburing.h>*", "", "```"]
     first = True
     for n in page.names:
@@ -260,6 +277,8 @@ def synopsis(page, funcs, macros):
             lines += funcs[n]["proto"].splitlines()
         elif n in macros:
             lines.append(macros[n])
+        elif n in structs:
+            lines += structs[n].replace("\t", "        ").splitlines()
         else:
             die("%s: %s is named in NAME but is not declared in include/liburing.h" % (page.path, n))
     lines.append("```")
@@ -362,12 +381,14 @@ def kind_fits(kind, ret):
 
 def cmd_check():
     funcs, macros = header_decls()
+    structs = header_structs()
     pages = load_pages()
     errors = []
     core = dynamic_symbols("liburing.so.2")
     ffi = dynamic_symbols("liburing-ffi.so.2")
     public_helpers = {n for n, f in funcs.items() if f["inline"]}
-    wanted = core | ffi | public_helpers | set(macros)
+    lib_macros = {n for n in macros if n.startswith("io_uring_")}
+    wanted = core | ffi | public_helpers | lib_macros
     documented = {}
     for p in pages:
         for n in p.names:
@@ -375,7 +396,7 @@ def cmd_check():
     # 1. every symbol and helper has a page (or a .so link to one)
     for n in sorted(wanted):
         if n not in documented:
-            what = "helper in include/liburing.h" if n in public_helpers or n in macros else "exported symbol"
+            what = "helper in include/liburing.h" if n in public_helpers or n in lib_macros else "exported symbol"
             errors.append("%s (%s) has no page: add it to a page's NAME in docs/man/" % (n, what))
     known_pages = set(documented)
     for p in pages:
@@ -384,15 +405,19 @@ def cmd_check():
         if p.section in "23":
             # 2. every name a function page documents exists
             for n in p.names:
+                if n in structs:
+                    continue
                 if n not in funcs and n not in macros:
                     errors.append("%s: names %s, which include/liburing.h does not declare" % (p.path, n))
-                elif n not in wanted and n not in ("io_uring_setup", "io_uring_enter", "io_uring_enter2",
+                elif n not in wanted and not n.startswith("IO_URING_") and n not in ("io_uring_setup", "io_uring_enter", "io_uring_enter2",
                                                     "io_uring_register"):
                     errors.append("%s: names %s, which neither library exports" % (p.path, n))
             # 3. return kinds
             if "RETURN VALUE" not in p.sections:
                 errors.append("%s: no RETURN VALUE section" % p.path)
             for n in p.names:
+                if n in structs:
+                    continue
                 ks = p.kinds.get(n, [])
                 if len(ks) != 1:
                     errors.append("%s: %s needs exactly one 'Return kind: *KIND*.' line in RETURN VALUE, has %d"
@@ -450,7 +475,7 @@ def cmd_check():
     npages = {s: sum(1 for p in pages if p.section == s) for s in "237"}
     nnames = {s: sum(len(p.names) for p in pages if p.section == s) for s in "237"}
     print("manpages check: %d symbols of liburing.so.2, %d of liburing-ffi.so.2, %d header helpers, %d macros: "
-          "all documented" % (len(core), len(ffi), len(public_helpers), len(macros)))
+          "all documented" % (len(core), len(ffi), len(public_helpers), len(lib_macros)))
     print("manpages check: sources %s; names (pages + .so links) %s"
           % (", ".join("man%s %d" % (s, npages[s]) for s in "237"),
              ", ".join("man%s %d" % (s, nnames[s]) for s in "237")))
@@ -603,6 +628,11 @@ def main():
         cmd_api(sys.argv[2])
     elif cmd == "web":
         cmd_web(sys.argv[2])
+    elif cmd == "list":
+        # every installed page path, man<S>/<name>.<S> (pages and links), from the sources
+        for p in load_pages():
+            for n in p.names:
+                print("man%s/%s.%s" % (p.section, n, p.section))
     elif cmd == "decls":
         funcs, macros = header_decls()
         for n in sorted(funcs):

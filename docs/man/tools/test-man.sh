@@ -38,6 +38,12 @@ if [ ! -f "$cfg/src/liburing-ffi.so.2.15" ]; then
     say "building upstream's liburing-ffi.so in $cfg/src (for the comparison)"
     make -C "$cfg/src" -j2 >"$tmp/upstream-build.log" 2>&1 || { cat "$tmp/upstream-build.log"; die "building upstream's library failed"; }
 fi
+# every page name upstream ships (what liburing-dev installs) exists here too
+up_man="$(capi-tests/fetch-upstream.sh)/man"
+missing=$(comm -23 <(ls "$up_man" | sort) <(find build/man/man2 build/man/man3 build/man/man7 -type f -printf "%f\n" | sort))
+[ -z "$missing" ] || die "page names upstream 2.15 ships and we do not: $missing"
+say "all $(ls "$up_man" | wc -l) page names of upstream 2.15's man/ exist in build/man ($(find build/man/man2 build/man/man3 build/man/man7 -type f | wc -l) here)"
+
 python3 docs/man/tools/check-api.py build/man/api.json include "$cfg/src/include" "$cfg/src/liburing-ffi.so.2.15" \
     || die "api.json check"
 
