@@ -10,6 +10,7 @@
 #     (apt-get check), files are where Debian's were, Debian's
 #     liburing.so.2.3 is gone, dpkg --verify is clean, ldconfig's cache
 #     (run by the ldconfig trigger) points at ours;
+#     and `man io_uring_prep_recv` shows our page (man-db is in the root);
 #  3. Debian's qemu-io and qemu-img, and a program built against the
 #     installed liburing-dev (pkg-config), now run on ours: data verified,
 #     every io_uring system call issued from the chroot's liburing.so.2.15;
@@ -35,7 +36,7 @@ need_cmd pkg-config pkg-config || die "deb root: pkg-config is needed and could 
 failures=0
 base="$top/target/dropin/debroot-base"
 # What the base root holds on top of minbase (a change rebuilds it).
-base_packages="qemu-utils strace libc6-dev linux-libc-dev"
+base_packages="qemu-utils strace libc6-dev linux-libc-dev man-db"
 
 # mounts_under DIR: mount points at or below DIR (debootstrap mounts /proc and
 # /sys in its target while it runs; never delete through a mount).
@@ -198,6 +199,17 @@ else
 	fail "deb root: dpkg -i of our packages failed"
 fi
 rm -f "$R.dpkg.log" "$R.check.log"
+
+# The manual pages of our liburing-dev, found by man-db in the root.
+manpage=$(in_root "$R" man -P cat io_uring_prep_recv 2>&1 || true)
+npages=$(in_root "$R" dpkg -L liburing-dev | grep -c '^/usr/share/man/man[237]/.*\.gz$' || true)
+if grep -q 'io_uring_prep_recv_multishot' <<<"$manpage" && grep -q 'liburing-rs' <<<"$manpage" &&
+	[ "$(in_root "$R" man -w io_uring_prep_recv)" = /usr/share/man/man3/io_uring_prep_recv.3.gz ]; then
+	pass "deb root: man io_uring_prep_recv shows our page after dpkg -i ($npages pages and links in liburing-dev)"
+else
+	echo "$manpage" | head -5 | sed 's/^/    /'
+	fail "deb root: man io_uring_prep_recv does not show our page"
+fi
 
 # 3. No environment variable: Debian's programs and a freshly built one run on ours.
 ours_in_root="/usr/lib/$arch_triplet/liburing.so.2.15"

@@ -40,6 +40,11 @@ for f in "$stage/all$libdir"/*.so."$major" "$stage/all$libdir"/*.so."$upstream_v
 	mv "$f" "$lib_pkg$libdir/"
 done
 mv "$stage/all/usr/include" "$dev_pkg/usr/"
+# The manual pages (gzip -9n, as Debian ships them; man-db follows the .so
+# links inside) and api.json go with the headers, as in Debian's liburing-dev.
+mkdir -p "$dev_pkg/usr/share"
+mv "$stage/all/usr/share/man" "$stage/all/usr/share/liburing-rs" "$dev_pkg/usr/share/"
+find "$dev_pkg/usr/share/man" -type f -name '*.[237]' -exec gzip -9n {} +
 mv "$stage/all$libdir"/* "$dev_pkg$libdir/"
 leftover=$(find "$stage/all" -mindepth 1 -not -type d)
 [ -z "$leftover" ] || { echo "build-deb: installed files in no package: $leftover" >&2; exit 1; }
@@ -112,8 +117,9 @@ write_control "$dev_pkg" liburing-dev libdevel "$dev_depends" \
 	" userspace library for the Linux io_uring interface, written in Rust and" \
 	" exported through liburing's C ABI." \
 	" ." \
-	" This package contains the headers, the static libraries and the" \
-	" pkg-config files (liburing, liburing-ffi)."
+	" This package contains the headers, the static libraries, the" \
+	" pkg-config files (liburing, liburing-ffi), the manual pages and" \
+	" api.json, a machine-readable description of the API for binding generators."
 
 rm -f "$out"/*.deb
 for p in "$lib_pkg" "$dev_pkg"; do
