@@ -33,10 +33,14 @@ done
 say "io_uring_peek_batch_cqe(3): returns a count (never -errno), cqes is an array of count, the loop is shown"
 
 # 4: upstream's header and library, configured and built in target/ (never committed)
-cfg=$(capi-tests/upstream/configured.sh) || die "upstream liburing 2.15 could not be fetched/configured: the api.json comparison cannot run"
-if [ ! -f "$cfg/src/liburing-ffi.so.2.15" ]; then
-    say "building upstream's liburing-ffi.so in $cfg/src (for the comparison)"
+# (a private copy of the configured tree, so that other checks' copy stays as they left it)
+conf=$(capi-tests/upstream/configured.sh) || die "upstream liburing 2.15 could not be fetched/configured: the api.json comparison cannot run"
+cfg=target/man/upstream
+if [ ! -f "$cfg/src/liburing-ffi.so.2.15" ] || [ "$(cat "$cfg/.from" 2>/dev/null)" != "$conf" ]; then
+    say "building upstream's liburing-ffi.so in $cfg (for the comparison)"
+    rm -rf "$cfg" && mkdir -p target/man && cp -a "$conf" "$cfg"
     make -C "$cfg/src" -j2 >"$tmp/upstream-build.log" 2>&1 || { cat "$tmp/upstream-build.log"; die "building upstream's library failed"; }
+    echo "$conf" >"$cfg/.from"
 fi
 # every page name upstream ships (what liburing-dev installs) exists here too
 up_man="$(capi-tests/fetch-upstream.sh)/man"
