@@ -92,6 +92,14 @@ class ArrayGuard(unittest.TestCase):
         with self.assertRaises(ValueError):
             self.lib.io_uring_peek_batch_cqe(byref(self.ring), None, 8)
 
+    def test_byte_buffer_shorter_than_its_length_refused(self):
+        sqe = u.IoUringSqe()
+        buf = (ctypes.c_char * 16)()
+        with self.assertRaisesRegex(ValueError, "holds 16 bytes but `nbytes` is 64"):
+            self.lib.io_uring_prep_read(byref(sqe), 0, buf, 64, 0)
+        self.lib.io_uring_prep_read(byref(sqe), 0, buf, 16, 0)
+        self.assertEqual((sqe.opcode, sqe.len, sqe.addr), (22, 16, ctypes.addressof(buf)))  # IORING_OP_READ
+
     def test_arrays_of_count_accepted(self):
         self.assertEqual(self.lib.io_uring_peek_batch_cqe(byref(self.ring), u.cqe_array(8), 8), 0)
         self.assertEqual(self.lib.io_uring_peek_batch_cqe(byref(self.ring), byref(u.cqe_p()), 1), 0)

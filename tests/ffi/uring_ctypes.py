@@ -282,7 +282,17 @@ class ArrayGuard:
         for ia, il, a in self.arrays:
             arg, n = args[ia], args[il]
             n = n.value if hasattr(n, "value") else n
-            elem = self.fn.argtypes[ia]._type_
+            argtype = self.fn.argtypes[ia]
+            if not hasattr(argtype, "contents"):
+                # void * / char *: a buffer of n bytes. A ctypes object is
+                # measured; a raw address or bytes object is the caller's word.
+                obj = getattr(arg, "_obj", arg)
+                if isinstance(obj, (ctypes.Array, ctypes.Structure, ctypes.Union)):
+                    if ctypes.sizeof(obj) < n:
+                        raise ValueError("%s: `%s` holds %d bytes but `%s` is %d: the call would overrun it"
+                                         % (self.__name__, a["param"], ctypes.sizeof(obj), a["length"], n))
+                continue
+            elem = argtype._type_
             room = array_room(arg, elem)
             if room is None:
                 raise TypeError("%s: `%s` must be an array of `%s` %s (a ctypes array or byref to one), got %r"

@@ -259,7 +259,11 @@ class Page:
                 out.append("In *%s*(), _%s_ is an array; _%s_ gives the number of its elements." % (f, p, n))
             elif line.startswith("@out "):
                 f, p = line.split()[1:3]
-                out.append("In *%s*(), _%s_ is an out-parameter: the call stores its result there." % (f, p))
+                if f.startswith("io_uring_prep_"):
+                    out.append("In *%s*(), _%s_ is an out-parameter: the kernel stores a result there when the "
+                               "request runs, so it must stay valid until the completion." % (f, p))
+                else:
+                    out.append("In *%s*(), _%s_ is an out-parameter: the call stores its result there." % (f, p))
             else:
                 out.append(line)
         return "\n".join(out) + "\n"
