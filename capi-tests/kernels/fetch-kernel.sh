@@ -109,9 +109,11 @@ image_ver=$(field "$image" Version)
 deps=$(field "$image=$image_ver" Depends | tr ',' '\n' | sed 's/^ *//; s/ .*//')
 binary=$(echo "$deps" | grep '^linux-binary-' | head -1 || true)
 mods=$(echo "$deps" | grep '^linux-modules-' | head -1 || true)
+kbase=$(echo "$deps" | grep '^linux-base-.' | head -1 || true)
 pkgs=$image
 [ -n "$binary" ] && pkgs=$binary
 [ -n "$mods" ] && pkgs="$pkgs $mods"
+[ -n "$kbase" ] && pkgs="$pkgs $kbase"   # config, modules.builtin
 
 info="$out/kernel.info.new"
 mkdir -p "$out"
@@ -149,9 +151,13 @@ trap 'rm -rf "$tmp"' EXIT
 for d in "${debs[@]}"; do
     dpkg-deb -x "$d" "$tmp" || die "could not unpack $d"
 done
-vml=$(ls "$tmp"/boot/vmlinu[xz]-* 2>/dev/null | head -1 || true)
-[ -n "$vml" ] || die "no boot/vmlinuz-* in $pkgs"
-release=${vml##*/vmlinu?-}
+# boot/vmlinuz-RELEASE, or (split packages) usr/lib/modules/RELEASE/vmlinuz.
+vml=$(ls "$tmp"/boot/vmlinu[xz]-* "$tmp"/usr/lib/modules/*/vmlinu[xz] 2>/dev/null | head -1 || true)
+[ -n "$vml" ] || die "no kernel image (boot/vmlinuz-* or usr/lib/modules/*/vmlinuz) in $pkgs"
+case $vml in
+    */boot/*) release=${vml##*/vmlinu?-};;
+    *) release=$(basename "$(dirname "$vml")");;
+esac
 moddir=$(ls -d "$tmp"/lib/modules/"$release" "$tmp"/usr/lib/modules/"$release" 2>/dev/null | head -1 || true)
 [ -n "$moddir" ] || die "no modules directory for $release in $pkgs"
 
