@@ -12,7 +12,7 @@
 
 TEST_TARGETS += test-kernels-smoke
 
-kernels-prep: lib headers
+kernels-prep: lib headers $(CAPI_REF)/.built
 	@$(MAKE) --no-print-directory capi-build CAPI_HEADERS=ours
 	@$(MAKE) --no-print-directory capi-build CAPI_HEADERS=ffi
 

@@ -3,6 +3,7 @@
 # as /payload/job.sh RESULTS_DIR. The payload holds:
 #   lib/ours/      our liburing.so.2 and liburing-ffi.so.2
 #   lib/upstream/  upstream 2.15's own liburing.so.2 (the reference)
+#   lib/capi-ref/  upstream 2.15 built with --use-libc (our C tests' reference)
 #   capi/ours/     our C test programs, our header, linked to liburing.so.2
 #   capi/ffi/      the same programs, header in FFI form, liburing-ffi.so.2
 #   upstream/      upstream's test programs built in abi mode (upstream's
@@ -18,6 +19,7 @@
 # Every result is one "KT ..." line, printed on the serial console and kept in
 # RESULTS_DIR/kt.txt, so the host can check that both channels agree:
 #   KT capi FORM PROG rc=N passed=N failed=N skipped=N secs=S
+#   KT capi-ref FORM PROG ...   (the same program on upstream's library)
 #   KT up TEST ours=RESULT/rc/secs ref=RESULT/rc/secs first=RESULT/rc/secs retries=N
 # (ours is the last of 1 + N runs with our library; first is the first).
 # RESULT is PASS (exit 0), SKIP (exit 77), TIMEOUT (still running after the
@@ -45,25 +47,37 @@ for form in ours ffi; do
 done
 
 # --- our C test programs, both forms --------------------------------------
+# Each program runs on our library, then (when the payload has it) on
+# upstream's own library built with --use-libc (lib/capi-ref; our tests free()
+# what the library malloc()s, as upstream's libc build allows): a check that
+# fails on both is about the kernel, not about our library.
+# run_capi FORM PROG EXE LIBDIR TAG
+run_capi() {
+	local form=$1 prog=$2 exe=$3 lib=$4 tag=$5 d t0 rc s np nf ns o
+	d=/tmp/work/$tag-$form-$prog
+	o="$R/$tag-$form/$prog.out"
+	mkdir -p "$d" "$R/$tag-$form"
+	t0=$(now)
+	(cd "$d" && CAPI_LIBDIR="$lib" LD_LIBRARY_PATH="$lib" \
+		timeout -s KILL "$CAPI_TIMEOUT" "$exe" < /dev/null > "$o" 2>&1)
+	rc=$?
+	s=$(elapsed "$t0")
+	np=$(grep -c '^PASS ' "$o")
+	nf=$(grep -c '^FAIL ' "$o")
+	ns=$(grep -c '^SKIP ' "$o")
+	grep -q '^[0-9]* passed, [0-9]* failed$' "$o" || nf=$((nf + 1))
+	kt "$tag $form $prog rc=$rc passed=$np failed=$nf skipped=$ns secs=$s"
+	rm -rf "$d"
+}
 for form in ours ffi; do
 	[ -d "$P/capi/$form" ] || continue
-	mkdir -p "$R/capi-$form"
 	for exe in "$P"/capi/$form/*; do
 		prog=${exe##*/}
-		d=/tmp/work/capi-$form-$prog
-		mkdir -p "$d"
-		t0=$(now)
-		(cd "$d" && CAPI_LIBDIR="$P/lib/ours" LD_LIBRARY_PATH="$P/lib/ours" \
-			timeout -s KILL "$CAPI_TIMEOUT" "$exe" < /dev/null > "$R/capi-$form/$prog.out" 2>&1)
-		rc=$?
-		s=$(elapsed "$t0")
-		np=$(grep -c '^PASS ' "$R/capi-$form/$prog.out")
-		nf=$(grep -c '^FAIL ' "$R/capi-$form/$prog.out")
-		ns=$(grep -c '^SKIP ' "$R/capi-$form/$prog.out")
-		grep -q '^[0-9]* passed, [0-9]* failed$' "$R/capi-$form/$prog.out" || nf=$((nf + 1))
-		kt "capi $form $prog rc=$rc passed=$np failed=$nf skipped=$ns secs=$s"
+		run_capi "$form" "$prog" "$exe" "$P/lib/ours" capi
 		grep -E '^(FAIL|SKIP) ' "$R/capi-$form/$prog.out" | head -20
-		rm -rf "$d"
+		if [ -e "$P/lib/capi-ref/liburing.so.2" ]; then
+			run_capi "$form" "$prog" "$exe" "$P/lib/capi-ref" capi-ref
+		fi
 	done
 done
 

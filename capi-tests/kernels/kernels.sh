@@ -27,6 +27,8 @@
 #   TESTS="nop.t ..."               upstream tests to run instead of the list
 #   UP_TIMEOUT=120 CAPI_TIMEOUT=300 CAPI_NOPS=200000 RETRIES=2   guest job limits
 #   KERNELS_OUT=target/kernels/{run,smoke}   work and result directory
+#   OUR_LIBDIR=build/lib            the liburing.so.2 / liburing-ffi.so.2 under test
+#                                   (the programs stay the same; qemu runs on it too)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,7 +49,8 @@ t_start=$(date +%s)
 say "$kind on $KERNELS ($ARCH); load average at start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 
 # --- what runs in the guests ------------------------------------------------
-ourlib="$top/build/lib"
+ourlib=${OUR_LIBDIR:-$top/build/lib}
+capiref="$top/target/capi-reference/src"
 for l in liburing.so.2 liburing-ffi.so.2; do
     [ -e "$ourlib/$l" ] || fail "$ourlib/$l missing (run make lib)"
 done
@@ -79,10 +82,17 @@ fi
 
 payload="$out/payload"
 rm -rf "$payload"
-mkdir -p "$payload"/lib/{ours,upstream} "$payload"/capi/{ours,ffi} "$payload/upstream"
+mkdir -p "$payload"/lib/{ours,upstream,capi-ref} "$payload"/capi/{ours,ffi} "$payload/upstream"
 cp -L "$ourlib/liburing.so.2" "$ourlib/liburing-ffi.so.2" "$payload/lib/ours/"
 cp -L "$cfg/src/liburing.so.2.15" "$payload/lib/upstream/liburing.so.2"
 cp -L "$cfg/src/liburing-ffi.so.2.15" "$payload/lib/upstream/liburing-ffi.so.2"
+# Our C tests' reference: upstream's library built with --use-libc (mk/capi.mk).
+if [ -f "$capiref/liburing.so.2.15" ] && [ -f "$capiref/liburing-ffi.so.2.15" ]; then
+    cp -L "$capiref/liburing.so.2.15" "$payload/lib/capi-ref/liburing.so.2"
+    cp -L "$capiref/liburing-ffi.so.2.15" "$payload/lib/capi-ref/liburing-ffi.so.2"
+else
+    say "no $capiref/liburing.so.2.15 (make target/capi-reference/.built): our C tests run without a reference"
+fi
 for form in ours ffi; do
     find "$top/build/capi-tests/$form" -maxdepth 1 -type f -perm -u+x -exec cp {} "$payload/capi/$form/" \;
 done
@@ -123,7 +133,7 @@ for suite in $KERNELS; do
     fi
     say "$suite: booting Linux $(sed -n 's/^release //p' "$kdir/kernel.info") ($ACCEL)"
     t0=$(date +%s)
-    ACCEL=$ACCEL "$here/run-guest.sh" "$kdir" "$payload" "$kout" > "$kout/run-guest.log" 2>&1
+    ACCEL=$ACCEL QEMU_LIBDIR=$ourlib "$here/run-guest.sh" "$kdir" "$payload" "$kout" > "$kout/run-guest.log" 2>&1
     rc=$?
     cat "$kout/run-guest.log"
     [ -f "$out/probe/probe.txt" ] && cp "$out/probe/probe.txt" "$kout/probe.txt"
@@ -136,6 +146,6 @@ for suite in $KERNELS; do
 done
 
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 "$here/report.py" --kind "$kind" --qemu-libdir "$ourlib" "${kernel_dirs[@]}" || status=1
+python3 "$here/report.py" --kind "$kind" "${kernel_dirs[@]}" || status=1
 say "wall time: $(( $(date +%s) - t_start )) s (preparation $((t_prep - t_start)) s)"
 exit $status
