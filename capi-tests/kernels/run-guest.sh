@@ -245,7 +245,11 @@ fi
 [ "$max_rings" -gt 0 ] || problems+=("qemu held no io_uring instance while the guest ran")
 {
     echo "qemu: $("$qemu" --version | head -1)"
-    echo "accel: $ACCEL ($(tr '\n' ' ' < "$out/probe/probe.txt" 2>/dev/null || echo "set by ACCEL, no probe"))"
+    if [ -f "$out/probe/probe.txt" ]; then
+        echo "accel: $ACCEL ($(tr '\n' ' ' < "$out/probe/probe.txt"))"
+    else
+        echo "accel: $ACCEL (set by ACCEL; no probe in this run)"
+    fi
     echo "liburing objects qemu mapped: $(tr '\n' ' ' < "$out/qemu-maps.txt")"
     echo "most io_uring instances qemu held at once: $max_rings"
     echo "boot seconds: $secs"
