@@ -25,7 +25,8 @@
 #   ARCH=amd64                      guest architecture (fetch-kernel.sh, run-guest.sh)
 #   ACCEL=auto                      kvm, tcg or auto (probe once, with the first kernel)
 #   TESTS="nop.t ..."               upstream tests to run instead of the list
-#   UP_TIMEOUT=120 (smoke: 30) CAPI_TIMEOUT=300 CAPI_NOPS=200000 RETRIES=2   guest job limits
+#   UP_TIMEOUT=120 (smoke: 30) CAPI_TIMEOUT=300 (smoke: 60) CAPI_NOPS=200000 RETRIES=2
+#                                   guest job limits
 #   KERNELS_OUT=target/kernels/{run,smoke}   work and result directory
 #   OUR_LIBDIR=build/lib            the liburing.so.2 / liburing-ffi.so.2 under test
 #                                   (the programs stay the same; qemu runs on it too)
@@ -39,8 +40,9 @@ ARCH=${ARCH:-amd64}
 KERNELS=${KERNELS:-bookworm trixie sid}
 ACCEL=${ACCEL:-auto}
 if [ $smoke = 1 ]; then kind=smoke; else kind=run; fi
-# The smoke has a time budget: a test still running after 30 s is a TIMEOUT.
-[ $smoke = 1 ] && UP_TIMEOUT=${UP_TIMEOUT:-30}
+# The smoke has a time budget: an upstream test still running after 30 s is a
+# TIMEOUT, one of our C programs (a few seconds each) is killed after 60 s.
+[ $smoke = 1 ] && UP_TIMEOUT=${UP_TIMEOUT:-30} && CAPI_TIMEOUT=${CAPI_TIMEOUT:-60}
 out=${KERNELS_OUT:-$top/target/kernels/$kind}
 up_out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
 export ARCH

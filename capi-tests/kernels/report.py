@@ -128,9 +128,17 @@ def judge(kdir):
                     tot["worse"].append(ln)
                 else:
                     tot["kernel"].append(ln)
-            if kv.get("rc") != "0" or int(kv.get("failed", 1)) != 0:
-                if not fails:
-                    tot["worse"].append(f"FAIL {prog}: exit {kv.get('rc')} with no FAIL line (crash or timeout?)")
+            if not any(re.match(r"^\d+ passed, \d+ failed$", ln) for ln in out):
+                # It never got to its summary: a crash or a hang (killed after CAPI_TIMEOUT).
+                last = [ln for ln in out if ln.startswith(("PASS ", "FAIL ", "SKIP "))][-1:]
+                how = "killed after the time limit (hung)" if kv.get("rc") == "137" else f"exit {kv.get('rc')}"
+                ref_kv = refs.get(prog)
+                ref_note = (f"; on upstream's library it finished (exit {ref_kv.get('rc')}, {ref_kv.get('secs')} s)"
+                            if ref_kv else "")
+                tot["worse"].append(f"FAIL {prog}: {how} before its summary, after {kv.get('passed')} passed "
+                                    f"checks, {kv.get('secs')} s{ref_note}; last line: {last[0] if last else '-'}")
+            elif kv.get("rc") != "0" and not fails:
+                tot["worse"].append(f"FAIL {prog}: exit {kv.get('rc')} with no FAIL line")
             skips += [ln for ln in out if ln.startswith("SKIP ")]
         tot["skips"] = skips
         k["capi"][form] = tot
@@ -186,6 +194,9 @@ def main():
         for p, v, s in k["debs"]:
             print(f"  package {p} {v} sha256 {s}")
         print(f"  accelerator: {k['accel']}; guest wall time {k['wall']} s")
+        probe = read(os.path.join(k["dir"], "probe.txt")).strip()
+        if probe:
+            print("  KVM probe: " + probe.replace("\n", "; "))
         for ln in k["proof"].splitlines():
             if ln.startswith(("liburing objects", "most io_uring", "result disk")):
                 print(f"  {ln}")
