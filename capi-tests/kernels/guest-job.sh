@@ -1,0 +1,121 @@
+#!/bin/sh
+# The job that capi-tests/kernels/kernels.sh runs in every guest (busybox sh),
+# as /payload/job.sh RESULTS_DIR. The payload holds:
+#   lib/ours/      our liburing.so.2 and liburing-ffi.so.2
+#   lib/upstream/  upstream 2.15's own liburing.so.2 (the reference)
+#   lib/capi-ref/  upstream 2.15 built with --use-libc (our C tests' reference)
+#   capi/ours/     our C test programs, our header, linked to liburing.so.2
+#   capi/ffi/      the same programs, header in FFI form, liburing-ffi.so.2
+#   upstream/      upstream's test programs built in abi mode (upstream's
+#                  headers, linked to liburing.so.2) and upstream.list, the
+#                  tests to run in order
+#   job.conf       CAPI_NOPS, UP_TIMEOUT, CAPI_TIMEOUT, RETRIES
+#
+# The test programs' run paths name host directories that do not exist in the
+# guest, and the guest has no other liburing: LD_LIBRARY_PATH alone decides
+# which library a program runs on, and the loader's own report of that choice
+# is kept (loader-*.txt).
+#
+# Every result is one "KT ..." line, printed on the serial console and kept in
+# RESULTS_DIR/kt.txt, so the host can check that both channels agree:
+#   KT capi FORM PROG rc=N passed=N failed=N skipped=N secs=S
+#   KT capi-ref FORM PROG ...   (the same program on upstream's library)
+#   KT up TEST ours=RESULT/rc/secs ref=RESULT/rc/secs first=RESULT/rc/secs retries=N
+# (ours is the last of 1 + N runs with our library; first is the first).
+# RESULT is PASS (exit 0), SKIP (exit 77), TIMEOUT (still running after the
+# limit) or FAIL; upstream's runtests.sh conventions.
+R=${1:?usage: job.sh RESULTS_DIR}
+P=/payload
+. "$P/job.conf"
+: "${CAPI_NOPS:=200000}" "${UP_TIMEOUT:=120}" "${CAPI_TIMEOUT:=300}" "${RETRIES:=2}"
+export CAPI_NOPS
+
+kt() { echo "KT $*"; echo "KT $*" >> "$R/kt.txt"; }
+now() { cut -d' ' -f1 /proc/uptime; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
+
+# The loader's choice for each library directory.
+for lib in ours upstream; do
+	probe=$(ls "$P"/upstream/*.t 2>/dev/null | head -1)
+	[ -n "$probe" ] && LD_LIBRARY_PATH="$P/lib/$lib" LD_TRACE_LOADED_OBJECTS=1 "$probe" \
+		> "$R/loader-$lib.txt" 2>&1
+done
+for form in ours ffi; do
+	probe=$(ls "$P"/capi/$form/* 2>/dev/null | head -1)
+	[ -n "$probe" ] && LD_LIBRARY_PATH="$P/lib/ours" LD_TRACE_LOADED_OBJECTS=1 "$probe" \
+		> "$R/loader-capi-$form.txt" 2>&1
+done
+
+# --- our C test programs, both forms --------------------------------------
+# Each program runs on our library, then (when the payload has it) on
+# upstream's own library built with --use-libc (lib/capi-ref; our tests free()
+# what the library malloc()s, as upstream's libc build allows): a check that
+# fails on both is about the kernel, not about our library.
+# run_capi FORM PROG EXE LIBDIR TAG
+run_capi() {
+	local form=$1 prog=$2 exe=$3 lib=$4 tag=$5 d t0 rc s np nf ns o
+	d=/tmp/work/$tag-$form-$prog
+	o="$R/$tag-$form/$prog.out"
+	mkdir -p "$d" "$R/$tag-$form"
+	t0=$(now)
+	(cd "$d" && CAPI_LIBDIR="$lib" LD_LIBRARY_PATH="$lib" \
+		timeout -s KILL "$CAPI_TIMEOUT" "$exe" < /dev/null > "$o" 2>&1)
+	rc=$?
+	s=$(elapsed "$t0")
+	np=$(grep -c '^PASS ' "$o")
+	nf=$(grep -c '^FAIL ' "$o")
+	ns=$(grep -c '^SKIP ' "$o")
+	grep -q '^[0-9]* passed, [0-9]* failed$' "$o" || nf=$((nf + 1))
+	kt "$tag $form $prog rc=$rc passed=$np failed=$nf skipped=$ns secs=$s"
+	rm -rf "$d"
+}
+for form in ours ffi; do
+	[ -d "$P/capi/$form" ] || continue
+	for exe in "$P"/capi/$form/*; do
+		prog=${exe##*/}
+		run_capi "$form" "$prog" "$exe" "$P/lib/ours" capi
+		grep -E '^(FAIL|SKIP) ' "$R/capi-$form/$prog.out" | head -20
+		if [ -e "$P/lib/capi-ref/liburing.so.2" ]; then
+			run_capi "$form" "$prog" "$exe" "$P/lib/capi-ref" capi-ref
+		fi
+	done
+done
+
+# --- upstream's suite: our library, then upstream's, same binary ------------
+# run_up TEST LIB -> "RESULT/rc/secs"; output in $R/up-LIB/TEST.out
+run_up() {
+	local t=$1 lib=$2 d t0 rc s r
+	d=/tmp/work/up-$lib
+	mkdir -p "$d" "$R/up-$lib"
+	t0=$(now)
+	(cd "$d" && LD_LIBRARY_PATH="$P/lib/$lib" \
+		timeout -s INT -k "$UP_TIMEOUT" "$UP_TIMEOUT" "$P/upstream/$t" < /dev/null \
+		> "$R/up-$lib/$t.out" 2>&1)
+	rc=$?
+	s=$(elapsed "$t0")
+	case $rc in 0) r=PASS;; 77) r=SKIP;; *) r=FAIL;; esac
+	if [ "$r" = FAIL ] && awk -v s="$s" -v l="$UP_TIMEOUT" 'BEGIN {exit !(s >= l)}'; then r=TIMEOUT; fi
+	echo "$r/$rc/$s"
+}
+rank() { case ${1%%/*} in PASS) echo 2;; SKIP) echo 1;; *) echo 0;; esac; }
+
+if [ -f "$P/upstream/upstream.list" ]; then
+	for t in $(cat "$P/upstream/upstream.list"); do
+		if [ ! -x "$P/upstream/$t" ]; then
+			kt "up $t ours=NOTBUILT/-/0 ref=NOTBUILT/-/0"
+			continue
+		fi
+		o=$(run_up "$t" ours)
+		u=$(run_up "$t" upstream)
+		first=$o
+		# A worse result is tried again (some upstream tests race with the kernel).
+		i=0
+		while [ "$(rank "$o")" -lt "$(rank "$u")" ] && [ $i -lt "$RETRIES" ]; do
+			o=$(run_up "$t" ours)
+			i=$((i + 1))
+		done
+		kt "up $t ours=$o ref=$u first=$first retries=$i"
+		rm -rf /tmp/work/up-ours /tmp/work/up-upstream
+	done
+fi
+exit 0

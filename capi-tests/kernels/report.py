@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Judge and print the results of capi-tests/kernels/kernels.sh.
+
+    report.py [--kind run|smoke] [--qemu-libdir DIR] [--markdown FILE] KERNEL_OUT_DIR...
+
+Each KERNEL_OUT_DIR is one guest's directory (kernel.info, qemu-proof.txt,
+console.log, results/ read back from the virtio disk). For each kernel:
+
+  * the kernel: suite, package, version and sha256 from the archive's index;
+  * the two result channels agree: the "KT" lines on the serial console are
+    the lines of results/kt.txt read back from the disk;
+  * the guest's loader put each program on the intended library;
+  * our C tests (both forms): every program ends with "N passed, 0 failed"
+    and exit 0; skips are listed with their reasons and never count as passes;
+  * upstream's suite: ours against upstream's own library, same binary, same
+    boot; a test is worse when ours ends below the reference
+    (PASS > SKIP > FAIL/TIMEOUT/NOTBUILT) after the guest's retries.
+
+Exit status 1 when any kernel fails any of these.
+"""
+import argparse
+import os
+import re
+import sys
+
+RANK = {"PASS": 2, "SKIP": 1}
+
+
+def rank(r):
+    return RANK.get(r, 0)
+
+
+def read(path, default=""):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def parse_res(s):
+    # RESULT/rc/secs
+    parts = s.split("/")
+    return parts[0], parts[1] if len(parts) > 1 else "-", parts[2] if len(parts) > 2 else "0"
+
+
+def judge(kdir):
+    k = {"dir": kdir, "problems": [], "suite": os.path.basename(kdir)}
+    info = read(os.path.join(kdir, "kernel.info"))
+    k["release"] = "?"
+    k["debs"] = []
+    for line in info.splitlines():
+        f = line.split()
+        if not f:
+            continue
+        if f[0] == "release":
+            k["release"] = f[1]
+        elif f[0] == "deb":
+            k["debs"].append((f[1], f[2], f[3]))
+    failed = read(os.path.join(kdir, "failed")).strip()
+    if failed:
+        k["problems"].append(failed)
+    proof = read(os.path.join(kdir, "qemu-proof.txt"))
+    k["proof"] = proof.strip()
+    m = re.search(r"^accel: (\S+(?: \S+)?)", proof, re.M)
+    k["accel"] = m.group(1).split(" (")[0] if m else "?"
+    k["wall"] = read(os.path.join(kdir, "wall-seconds"), "?").strip()
+    console = read(os.path.join(kdir, "console.log")).replace("\r", "")
+    m = re.search(r"GUEST-BOOT release=(\S+) version=(\S+)", console)
+    k["version"] = m.group(2).replace("_", " ") if m else "?"
+    if m and m.group(1) != k["release"]:
+        k["problems"].append(f"the guest ran {m.group(1)}, not {k['release']}")
+    res = os.path.join(kdir, "results")
+    kt_disk = [ln for ln in read(os.path.join(res, "kt.txt")).splitlines() if ln.startswith("KT ")]
+    kt_cons = [ln.strip() for ln in console.splitlines() if ln.startswith("KT ")]
+    if not os.path.isdir(res):
+        if not failed:
+            k["problems"].append("no results came back from the guest")
+    elif kt_disk != kt_cons:
+        k["problems"].append(
+            f"the console's {len(kt_cons)} result lines differ from the disk's {len(kt_disk)}")
+    k["channels_agree"] = os.path.isdir(res) and kt_disk == kt_cons and bool(kt_disk)
+
+    # The guest loader's choices.
+    for name, lib, want in (("loader-ours.txt", "liburing.so.2", "/payload/lib/ours/"),
+                            ("loader-upstream.txt", "liburing.so.2", "/payload/lib/upstream/"),
+                            ("loader-capi-ours.txt", "liburing.so.2", "/payload/lib/ours/"),
+                            ("loader-capi-ffi.txt", "liburing-ffi.so.2", "/payload/lib/ours/")):
+        text = read(os.path.join(res, name))
+        if not os.path.isdir(res):
+            continue
+        m = re.search(re.escape(lib) + r" => (\S+)", text)
+        if not m or not m.group(1).startswith(want):
+            k["problems"].append(f"{name}: {lib} resolved to {m.group(1) if m else 'nothing'}, not {want}")
+
+    capi = {}
+    ups = []
+    for ln in kt_disk:
+        f = ln.split()
+        if f[1] in ("capi", "capi-ref"):
+            form, prog = f[2], f[3]
+            kv = dict(x.split("=", 1) for x in f[4:])
+            capi.setdefault((f[1], form), []).append((prog, kv))
+        elif f[1] == "up":
+            kv = dict(x.split("=", 1) for x in f[3:])
+            ups.append((f[2], kv))
+    k["capi"] = {}
+    for form in ("ours", "ffi"):
+        progs = capi.get(("capi", form), [])
+        refs = dict(capi.get(("capi-ref", form), []))
+        if os.path.isdir(res) and not progs:
+            k["problems"].append(f"our C tests ({form} form) did not run")
+        tot = {"passed": 0, "failed": 0, "skipped": 0, "programs": len(progs), "has_ref": bool(refs),
+               "ref": {"passed": 0, "failed": 0, "skipped": 0}, "worse": [], "kernel": []}
+        skips = []
+        for prog, kv in progs:
+            for key in ("passed", "failed", "skipped"):
+                tot[key] += int(kv.get(key, 0))
+                if prog in refs:
+                    tot["ref"][key] += int(refs[prog].get(key, 0))
+            out = read(os.path.join(res, f"capi-{form}", prog + ".out")).splitlines()
+            ref_pass = [ln[5:] for ln in read(os.path.join(res, f"capi-ref-{form}", prog + ".out")).splitlines()
+                        if ln.startswith("PASS ")]
+            fails = [ln for ln in out if ln.startswith("FAIL ")]
+            for ln in fails:
+                # "FAIL prog: what (detail)": the same check passed on upstream's library?
+                if any(ln[5:].startswith(x + " (") or ln[5:] == x for x in ref_pass):
+                    tot["worse"].append(ln)
+                else:
+                    tot["kernel"].append(ln)
+            if not any(re.match(r"^\d+ passed, \d+ failed$", ln) for ln in out):
+                # It never got to its summary: a crash or a hang (killed after CAPI_TIMEOUT).
+                last = [ln for ln in out if ln.startswith(("PASS ", "FAIL ", "SKIP "))][-1:]
+                how = "killed after the time limit (hung)" if kv.get("rc") == "137" else f"exit {kv.get('rc')}"
+                ref_kv = refs.get(prog)
+                ref_note = (f"; on upstream's library it finished (exit {ref_kv.get('rc')}, {ref_kv.get('secs')} s)"
+                            if ref_kv else "")
+                tot["worse"].append(f"FAIL {prog}: {how} before its summary, after {kv.get('passed')} passed "
+                                    f"checks, {kv.get('secs')} s{ref_note}; last line: {last[0] if last else '-'}")
+            elif kv.get("rc") != "0" and not fails:
+                tot["worse"].append(f"FAIL {prog}: exit {kv.get('rc')} with no FAIL line")
+            skips += [ln for ln in out if ln.startswith("SKIP ")]
+        tot["skips"] = skips
+        k["capi"][form] = tot
+        if tot["worse"]:
+            k["problems"].append(f"our C tests ({form} form): {len(tot['worse'])} failing check(s) that pass on "
+                                 "upstream's library on this kernel" +
+                                 "".join("\n      " + x for x in tot["worse"][:12]))
+        if tot["kernel"]:
+            k["problems"].append(f"our C tests ({form} form): {len(tot['kernel'])} failing check(s) that fail on "
+                                 "upstream's library too (the test expects a newer kernel; it must skip "
+                                 "naming the feature)" + "".join("\n      " + x for x in tot["kernel"][:12]))
+
+    cnt = {"ours": {}, "ref": {}}
+    worse, better, flaky = [], [], []
+    for t, kv in ups:
+        o = parse_res(kv.get("ours", "NOTBUILT"))
+        r = parse_res(kv.get("ref", "NOTBUILT"))
+        first = parse_res(kv.get("first", kv.get("ours", "NOTBUILT")))
+        for side, v in (("ours", o), ("ref", r)):
+            key = "FAIL" if v[0] == "TIMEOUT" else v[0]
+            cnt[side][key] = cnt[side].get(key, 0) + 1
+        if rank(o[0]) < rank(r[0]):
+            tail = read(os.path.join(res, "up-ours", t + ".out")).strip().splitlines()[-3:]
+            worse.append(f"{t}: ours {o[0]} (exit {o[1]}, {o[2]} s), upstream's library {r[0]}"
+                         + "".join("\n      | " + x for x in tail))
+        elif rank(o[0]) > rank(r[0]):
+            better.append(f"{t}: ours {o[0]}, upstream's library {r[0]} (exit {r[1]})")
+        if rank(first[0]) < rank(r[0]) <= rank(o[0]):
+            flaky.append(f"{t}: {first[0]} first, {o[0]} after {kv.get('retries')} more run(s)")
+    k["up"] = {"n": len(ups), "cnt": cnt, "worse": worse, "better": better, "flaky": flaky}
+    if worse:
+        k["problems"].append(f"{len(worse)} upstream test(s) worse on our library than on upstream's")
+    return k
+
+
+def counts(c):
+    return f"{c.get('PASS', 0)} pass, {c.get('SKIP', 0)} skip, {c.get('FAIL', 0)} fail" + (
+        f", {c['NOTBUILT']} not built" if c.get("NOTBUILT") else "")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kind", default="run")
+    ap.add_argument("--qemu-libdir", default="")
+    ap.add_argument("--markdown")
+    ap.add_argument("dirs", nargs="+")
+    a = ap.parse_args()
+    ks = [judge(d) for d in a.dirs]
+    bad = 0
+    print(f"\n=== kernels ({a.kind}): our C tests and upstream's suite, ours vs upstream's own library ===")
+    for k in ks:
+        print(f"\n--- {k['suite']}: Linux {k['release']} ({k['version']})")
+        for p, v, s in k["debs"]:
+            print(f"  package {p} {v} sha256 {s}")
+        print(f"  accelerator: {k['accel']}; guest wall time {k['wall']} s")
+        probe = read(os.path.join(k["dir"], "probe.txt")).strip()
+        if probe:
+            print("  KVM probe: " + probe.replace("\n", "; "))
+        for ln in k["proof"].splitlines():
+            if ln.startswith(("liburing objects", "most io_uring", "result disk")):
+                print(f"  {ln}")
+        if "capi" in k:
+            for form in ("ours", "ffi"):
+                c = k["capi"][form]
+                print(f"  our C tests, {form} form: {c['passed']} passed, {c['failed']} failed, "
+                      f"{c['skipped']} skipped ({c['programs']} programs)" +
+                      (f"; on upstream's library: {c['ref']['passed']} passed, {c['ref']['failed']} failed, "
+                       f"{c['ref']['skipped']} skipped; failing checks worse than upstream's: {len(c['worse'])}"
+                       if c["has_ref"] else "; no reference run"))
+                for s in c["skips"]:
+                    print(f"      {s}")
+            u = k["up"]
+            print(f"  upstream 2.15 suite, abi mode ({u['n']} tests): ours {counts(u['cnt']['ours'])}; "
+                  f"upstream's library {counts(u['cnt']['ref'])}; worse {len(u['worse'])}, "
+                  f"better {len(u['better'])}, flaky {len(u['flaky'])}")
+            for title, xs in (("worse", u["worse"]), ("better", u["better"]), ("flaky (passed on a retry)", u["flaky"])):
+                if xs:
+                    print(f"  {title}:")
+                    for x in xs:
+                        print(f"    {x}")
+        if k["problems"]:
+            bad = 1
+            for p in k["problems"]:
+                print(f"  FAIL {k['suite']}: {p}")
+        else:
+            print(f"  PASS {k['suite']}: C tests pass in both forms, no upstream test worse than on upstream's "
+                  f"library, results intact on both channels, qemu on our liburing")
+    if a.markdown:
+        with open(a.markdown, "w") as f:
+            for k in ks:
+                u = k.get("up")
+                if not u:
+                    continue
+                f.write(f"#### Linux {k['release']} ({k['suite']}; `{k['version']}`)\n\n")
+                f.write("| | pass | skip | fail | worse |\n|---|---:|---:|---:|---:|\n")
+                for form in ("ours", "ffi"):
+                    c = k["capi"][form]
+                    f.write(f"| our C tests, {form} form | {c['passed']} | {c['skipped']} | {c['failed']} | "
+                            f"{len(c['worse'])} |\n")
+                    if c["has_ref"]:
+                        r = c["ref"]
+                        f.write(f"| our C tests, {form} form, on upstream's library | {r['passed']} | "
+                                f"{r['skipped']} | {r['failed']} | - |\n")
+                for side, label in (("ours", "upstream suite on our liburing.so.2"),
+                                    ("ref", "upstream suite on upstream's liburing.so.2")):
+                    c = u["cnt"][side]
+                    w = len(u["worse"]) if side == "ours" else "-"
+                    f.write(f"| {label} | {c.get('PASS', 0)} | {c.get('SKIP', 0)} | "
+                            f"{c.get('FAIL', 0) + c.get('NOTBUILT', 0)} | {w} |\n")
+                f.write("\n")
+    print()
+    print("kernels: " + ("FAIL" if bad else "PASS") + " on " + ", ".join(
+        f"{k['suite']} ({k['release']})" for k in ks))
+    return bad
+
+
+if __name__ == "__main__":
+    sys.exit(main())
