@@ -16,7 +16,7 @@ from ctypes import (POINTER, Structure, c_bool, c_int, c_int32, c_int64, c_size_
                     c_uint32, c_uint64, c_void_p)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_LIB = os.path.normpath(os.path.join(HERE, "..", "..", "build", "lib", "liburing-ffi.so.2"))
+DEFAULT_LIB = os.path.normpath(os.path.join(HERE, "..", "..", "..", "build", "lib", "liburing-ffi.so.2"))
 
 # Kernel uapi constants the tests use.
 IORING_SETUP_CQSIZE = 1 << 3
