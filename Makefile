@@ -20,7 +20,7 @@ SO           := $(LIBOUT)/liburing.so.$(VERSION)
 FFI_SO       := $(LIBOUT)/liburing-ffi.so.$(VERSION)
 HEADERS      := $(shell find include -name '*.h' 2>/dev/null)
 
-.PHONY: all lib headers pkgconfig test check install uninstall clean deps test-rust ensure-deps
+.PHONY: all lib headers pkgconfig test check install uninstall clean deps test-rust test-rust-debug ensure-deps
 
 all: lib headers pkgconfig
 
@@ -31,7 +31,11 @@ TEST_TARGETS := test-rust
 
 # The fast loop while changing code: unit tests, our C tests in both forms
 # (plain and FFI), the header and FFI differential checks against upstream.
-CHECK_TARGETS := test-rust test-capi test-capi-ffi test-header test-ffi-diff
+# Two targets are quick forms of make test's: test-rust-debug (the unit tests
+# in the debug profile, rebuilt in seconds after a change to src/ where the
+# fat-LTO release test binary of test-rust takes minutes) and test-header-quick
+# (test-header without compiling upstream's whole corpus).
+CHECK_TARGETS := test-rust-debug test-capi test-capi-ffi test-header-quick test-ffi-diff
 
 # $(call run_targets,TARGETS,NAME): each target in turn, then a summary line.
 define run_targets
@@ -54,6 +58,9 @@ check: all
 # src/layout_check.rs runs bindgen, which needs libclang at test time.
 test-rust: ensure-deps
 	$(CARGO) test --release --lib
+
+test-rust-debug: ensure-deps
+	$(CARGO) test --lib
 
 ensure-deps:
 	@capi-tests/ensure-deps.sh
