@@ -20,7 +20,7 @@ SO           := $(LIBOUT)/liburing.so.$(VERSION)
 FFI_SO       := $(LIBOUT)/liburing-ffi.so.$(VERSION)
 HEADERS      := $(shell find include -name '*.h' 2>/dev/null)
 
-.PHONY: all lib headers pkgconfig test check install uninstall clean deps test-rust test-rust-debug ensure-deps
+.PHONY: all lib headers pkgconfig test check install uninstall clean test-rust test-rust-debug ensure-deps test-map
 
 all: lib headers pkgconfig
 
@@ -35,7 +35,8 @@ TEST_TARGETS := test-rust
 # in the debug profile, rebuilt in seconds after a change to src/ where the
 # fat-LTO release test binary of test-rust takes minutes) and test-header-quick
 # (test-header without compiling upstream's whole corpus).
-CHECK_TARGETS := test-rust-debug test-capi test-capi-ffi test-header-quick test-ffi-diff
+# test-map: capi-tests/README.md names every target, fragment and folder.
+CHECK_TARGETS := test-map test-rust-debug test-capi test-capi-ffi test-header-quick test-ffi-diff
 
 # $(call run_targets,TARGETS,NAME): each target in turn, then a summary line.
 define run_targets
@@ -64,6 +65,9 @@ test-rust-debug: ensure-deps
 
 ensure-deps:
 	@capi-tests/ensure-deps.sh
+
+test-map:
+	@capi-tests/check-map.sh
 
 # Our headers are copied to build/include by `make headers` once they exist
 # (used by mk/abi.mk and mk/upstream.mk).
