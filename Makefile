@@ -24,8 +24,9 @@ HEADERS      := $(shell find include -name '*.h' 2>/dev/null)
 
 all: lib headers pkgconfig
 
-# Test areas: each mk/<area>.mk drives the folder capi-tests/<area>/ (the map
-# is capi-tests/README.md) and adds its targets to TEST_TARGETS.
+# Test areas: each mk/<area>.mk drives the folder capi-tests/<area>/ (bench.mk
+# benches/, reliability.mk fuzz/ too) and adds its targets to TEST_TARGETS;
+# capi-tests/README.md is the map.
 TEST_TARGETS := test-rust
 -include $(sort $(wildcard mk/*.mk))
 
