@@ -20,29 +20,61 @@ SO           := $(LIBOUT)/liburing.so.$(VERSION)
 FFI_SO       := $(LIBOUT)/liburing-ffi.so.$(VERSION)
 HEADERS      := $(shell find include -name '*.h' 2>/dev/null)
 
-.PHONY: all lib headers pkgconfig demo test install uninstall clean deps test-rust
+.PHONY: all lib headers pkgconfig test check install uninstall clean test-rust test-rust-debug ensure-deps test-map
 
 all: lib headers pkgconfig
 
-# Test fragments: each mk/*.mk adds its targets to TEST_TARGETS.
+# Test areas: each mk/<area>.mk drives the folder capi-tests/<area>/ (bench.mk
+# benches/, reliability.mk fuzz/ too) and adds its targets to TEST_TARGETS;
+# capi-tests/README.md is the map.
 TEST_TARGETS := test-rust
 -include $(sort $(wildcard mk/*.mk))
 
-test: all
-	@failed=""; passed=0; nfailed=0; for t in $(TEST_TARGETS); do \
+# The fast loop while changing code: unit tests, our C tests in both forms
+# (plain and FFI), the header and FFI differential checks against upstream.
+# Two targets are quick forms of make test's: test-rust-debug (the unit tests
+# in the debug profile, rebuilt in seconds after a change to src/ where the
+# fat-LTO release test binary of test-rust takes minutes) and test-header-quick
+# (test-header without compiling upstream's whole corpus).
+# test-map: capi-tests/README.md names every target, fragment and folder.
+CHECK_TARGETS := test-map test-rust-debug test-capi test-capi-ffi test-header-quick test-ffi-diff
+
+# $(call run_targets,TARGETS,NAME): each target in turn, then a summary line.
+define run_targets
+	@failed=""; passed=0; nfailed=0; for t in $(1); do \
 		echo "=== make $$t ==="; \
 		if $(MAKE) --no-print-directory $$t; then passed=$$((passed + 1)); \
 		else failed="$$failed $$t"; nfailed=$$((nfailed + 1)); fi; \
 	done; \
-	if [ -n "$$failed" ]; then echo "FAILED test targets:$$failed"; fi; \
-	echo "test targets: $$passed passed, $$nfailed failed"; \
+	if [ -n "$$failed" ]; then echo "FAILED $(2) targets:$$failed"; fi; \
+	echo "$(2) targets: $$passed passed, $$nfailed failed"; \
 	[ -z "$$failed" ]
+endef
 
-test-rust:
+test: all
+	$(call run_targets,$(TEST_TARGETS),test)
+
+check: all
+	$(call run_targets,$(CHECK_TARGETS),check)
+
+# src/layout_check.rs runs bindgen, which needs libclang at test time.
+test-rust: ensure-deps
 	$(CARGO) test --release --lib
 
-demo: all
-	capi-tests/demo.sh
+test-rust-debug: ensure-deps
+	$(CARGO) test --lib
+
+ensure-deps:
+	@capi-tests/ensure-deps.sh
+
+test-map:
+	@capi-tests/check-map.sh
+
+# Our headers are copied to build/include by `make headers` once they exist
+# (used by mk/abi.mk and mk/upstream.mk).
+define refresh_headers
+	@if [ -f include/liburing.h ]; then $(MAKE) --no-print-directory headers pkgconfig >/dev/null; fi
+endef
 
 $(RUST_A): $(shell find src -name '*.rs') Cargo.toml build.rs
 	$(CARGO) build --release --quiet

@@ -1,4 +1,4 @@
-# C ABI tests: our own C programs (capi-tests/*.c) built against a liburing
+# C ABI tests (capi-tests/capi/): our own C programs built against a liburing
 # header and linked against build/lib/liburing.so.2, plus qemu-io as a real
 # binary-only consumer.
 #
@@ -11,8 +11,10 @@
 #
 # CAPI_NOPS sets the NOP count of nops.c (default 10 million).
 
-CAPI_DIR      := capi-tests
+CAPI_DIR      := capi-tests/capi
 CAPI_HEADERS  ?= ours
+# The one list of the programs (capi-tests/capi/<name>.c): make builds them
+# and passes the names to run-capi.sh.
 CAPI_PROGS    := setup submit register buffers misc nops
 CAPI_CC       ?= $(CC)
 CAPI_CFLAGS   ?= -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
@@ -54,8 +56,8 @@ capi-our-headers: headers
 
 # Upstream's header needs two files its configure script writes
 # (liburing/compat.h, liburing/io_uring_version.h): configure a private copy.
-$(CAPI_UPSTREAM)/.configured: $(CAPI_DIR)/fetch-upstream.sh
-	@up=$$($(CAPI_DIR)/fetch-upstream.sh) && \
+$(CAPI_UPSTREAM)/.configured: capi-tests/fetch-upstream.sh
+	@up=$$(capi-tests/fetch-upstream.sh) && \
 	rm -rf $(CAPI_UPSTREAM) && mkdir -p $(CAPI_UPSTREAM)/src && \
 	cp "$$up/configure" "$$up/Makefile.common" "$$up/liburing.spec" $(CAPI_UPSTREAM)/ && \
 	cp -R "$$up/src/include" $(CAPI_UPSTREAM)/src/ && \
@@ -70,19 +72,19 @@ $(CAPI_OUT)/%: $(CAPI_DIR)/%.c $(CAPI_DIR)/capi.h $(SO) $(FFI_SO) | $(CAPI_INC_D
 capi-build: $(CAPI_BINS)
 
 test-capi: capi-build
-	$(CAPI_DIR)/run-capi.sh $(CAPI_OUT) $(CAPI_LIBDIR)
+	$(CAPI_DIR)/run-capi.sh $(CAPI_OUT) $(CAPI_LIBDIR) $(CAPI_PROGS)
 
 # The same programs with the header in FFI form, against liburing-ffi.so.2.
 test-capi-ffi:
 	$(MAKE) --no-print-directory test-capi CAPI_HEADERS=ffi
 
 capi-valgrind: capi-build
-	CAPI_VALGRIND=1 $(CAPI_DIR)/run-capi.sh $(CAPI_OUT) $(CAPI_LIBDIR)
+	CAPI_VALGRIND=1 $(CAPI_DIR)/run-capi.sh $(CAPI_OUT) $(CAPI_LIBDIR) $(CAPI_PROGS)
 
 # In `make test`: the whole valgrind pass takes a few seconds (200k NOPs).
 test-capi-valgrind: capi-build
 	@if command -v valgrind >/dev/null; then \
-		CAPI_VALGRIND=1 $(CAPI_DIR)/run-capi.sh $(CAPI_OUT) $(CAPI_LIBDIR); \
+		CAPI_VALGRIND=1 $(CAPI_DIR)/run-capi.sh $(CAPI_OUT) $(CAPI_LIBDIR) $(CAPI_PROGS); \
 	else \
 		echo "SKIP test-capi-valgrind: valgrind is not installed"; \
 	fi
@@ -96,8 +98,8 @@ test-qemu: $(SO)
 # and the tests check that; upstream's no-libc build would crash there.
 CAPI_REF := target/capi-reference
 
-$(CAPI_REF)/.built: $(CAPI_DIR)/fetch-upstream.sh
-	@up=$$($(CAPI_DIR)/fetch-upstream.sh) && rm -rf $(CAPI_REF) && \
+$(CAPI_REF)/.built: capi-tests/fetch-upstream.sh
+	@up=$$(capi-tests/fetch-upstream.sh) && rm -rf $(CAPI_REF) && \
 	cp -R "$$up" $(CAPI_REF) && cd $(CAPI_REF) && \
 	./configure --use-libc > configure.out 2>&1 && \
 	env -u MAKEFLAGS -u MAKELEVEL $(MAKE) -C src > build.out 2>&1 && \
@@ -105,4 +107,4 @@ $(CAPI_REF)/.built: $(CAPI_DIR)/fetch-upstream.sh
 
 test-capi-reference: capi-build $(CAPI_REF)/.built
 	LD_LIBRARY_PATH=$(CURDIR)/$(CAPI_REF)/src \
-		$(CAPI_DIR)/run-capi.sh $(CAPI_OUT) $(CURDIR)/$(CAPI_REF)/src
+		$(CAPI_DIR)/run-capi.sh $(CAPI_OUT) $(CURDIR)/$(CAPI_REF)/src $(CAPI_PROGS)

@@ -1,29 +1,43 @@
-# liburing-ffi.so.2: the inline helpers as Rust exports.
+# FFI (capi-tests/ffi/): liburing-ffi.so.2, the inline helpers as Rust exports,
+# as other languages use it.
 #
-#   make test-ffi-diff                      C inline helpers vs Rust exports,
-#                                           byte for byte (capi-tests/diff/)
+#   make test-ffi-diff       C inline helpers vs Rust exports, byte for byte
+#                            (capi-tests/ffi/diff/)
 #   make test-ffi-diff FFI_DIFF_HEADER=upstream
-#                                           the C side from upstream 2.15's
-#                                           header instead of ours
-#   make test-ffi-symbols                   exported symbols of both .so
-#   make test-ffi-py                        Python ctypes smoke test
+#                            the C side from upstream 2.15's header instead of ours
+#   make test-ffi-symbols    exported symbols of both .so against the version
+#                            scripts (capi-tests/ffi/check-ffi-symbols.sh)
+#   make test-ffi-py         Python ctypes smoke test (capi-tests/ffi/python/smoke.py)
+#   make test-ffi-python     capi-tests/ffi/python/test_*.py against
+#                            build/lib/liburing-ffi.so.2: the founding bug
+#                            report's workflow from Python (ctypes, standard
+#                            library only): peek_batch workflow (over a million
+#                            NOPs, rings of 8 to 4096), workaround loop, CQE32,
+#                            CQ overflow, return-type traps, thread split,
+#                            docs/FFI.md's example, checked mode from Python
 #
 # FFI_DIFF_HEADER: ours, upstream, or auto (ours when include/liburing.h
 # exists). FFI_DIFF_ITERS: random argument sets per helper (default 3000).
+# FFI_TEST_SCALE scales the Python workloads of test-ffi-python (default 1).
 
-.PHONY: test-ffi-diff test-ffi-symbols test-ffi-py
+.PHONY: test-ffi-diff test-ffi-symbols test-ffi-py test-ffi-python
 
+FFI_DIR         := capi-tests/ffi
 FFI_DIFF_HEADER ?= auto
 FFI_DIFF_ITERS  ?= 3000
 PYTHON          ?= python3
+FFI_USERS_LIB   := $(CURDIR)/$(LIBOUT)/$(FFI_SONAME)
 
-TEST_TARGETS += test-ffi-diff test-ffi-symbols test-ffi-py
+TEST_TARGETS += test-ffi-diff test-ffi-symbols test-ffi-py test-ffi-python
 
 test-ffi-diff: lib
-	@FFI_DIFF_ITERS=$(FFI_DIFF_ITERS) CC=$(CC) capi-tests/diff/run.sh $(FFI_DIFF_HEADER)
+	@FFI_DIFF_ITERS=$(FFI_DIFF_ITERS) CC=$(CC) $(FFI_DIR)/diff/run.sh $(FFI_DIFF_HEADER)
 
 test-ffi-symbols: lib
-	@capi-tests/diff/check-ffi-symbols.sh
+	@$(FFI_DIR)/check-ffi-symbols.sh
 
 test-ffi-py: lib
-	@$(PYTHON) tests/ffi/smoke.py $(FFI_SO:.so.$(VERSION)=.so.$(MAJOR))
+	@$(PYTHON) $(FFI_DIR)/python/smoke.py $(FFI_SO:.so.$(VERSION)=.so.$(MAJOR))
+
+test-ffi-python: lib
+	LIBURING_FFI_LIB=$(FFI_USERS_LIB) $(PYTHON) -m unittest discover -s $(FFI_DIR)/python -p 'test_*.py' -v

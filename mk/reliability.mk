@@ -110,7 +110,7 @@ reliability-stress: lib $(RELIAB_HDRS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 sanitize: lib $(RELIAB_HDRS)
 	@$(reliab_env); d=$(RELIAB_OUT)/san; mkdir -p $$d; \
-	$(CC) $(RELIAB_CFLAGS) $(SAN_FLAGS) -I$$inc capi-tests/demo.c -o $$d/demo -L$(CURDIR)/$(LIBOUT) -luring; \
+	$(CC) $(RELIAB_CFLAGS) $(SAN_FLAGS) -I$$inc capi-tests/demo/demo.c -o $$d/demo -L$(CURDIR)/$(LIBOUT) -luring; \
 	$(CC) $(RELIAB_CFLAGS) $(SAN_FLAGS) -I$$inc $(RELIAB_SRC)/stress.c -o $$d/stress \
 		-L$(CURDIR)/$(LIBOUT) -luring -lpthread; \
 	$(CC) $(RELIAB_CFLAGS) $(SAN_FLAGS) -I$$inc $(RELIAB_SRC)/tour.c -o $$d/tour -L$(CURDIR)/$(LIBOUT) -luring; \
@@ -121,7 +121,7 @@ sanitize: lib $(RELIAB_HDRS)
 	echo "sanitize: demo, tour and stress clean under -fsanitize=address,undefined"; \
 	$(MAKE) --no-print-directory capi-build CAPI_OUT=$$d/capi \
 		CAPI_CFLAGS="$(CAPI_CFLAGS) $(SAN_FLAGS)" >/dev/null; \
-	CAPI_NOPS=1000000 $(CAPI_DIR)/run-capi.sh $$d/capi $(CURDIR)/$(LIBOUT) > $$d/capi.log 2>&1 || true; \
+	CAPI_NOPS=1000000 $(CAPI_DIR)/run-capi.sh $$d/capi $(CURDIR)/$(LIBOUT) $(CAPI_PROGS) > $$d/capi.log 2>&1 || true; \
 	if grep -E "ERROR: (Address|Leak)Sanitizer|runtime error" $$d/capi.log; then \
 		echo "sanitize: capi-tests: sanitizer errors (see $$d/capi.log)"; exit 1; fi; \
 	if grep "^FAIL" $$d/capi.log | grep -v "no mapping leaked"; then \
@@ -137,7 +137,7 @@ VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=d
 	--errors-for-leak-kinds=definite,indirect
 valgrind: lib $(RELIAB_HDRS)
 	@$(reliab_env); d=$(RELIAB_OUT)/vg; mkdir -p $$d; \
-	$(CC) -std=gnu11 -O1 -g -Wall -I$$inc capi-tests/demo.c -o $$d/demo -L$(CURDIR)/$(LIBOUT) -luring; \
+	$(CC) -std=gnu11 -O1 -g -Wall -I$$inc capi-tests/demo/demo.c -o $$d/demo -L$(CURDIR)/$(LIBOUT) -luring; \
 	$(CC) -std=gnu11 -O1 -g -Wall -I$$inc $(RELIAB_SRC)/stress.c -o $$d/stress \
 		-L$(CURDIR)/$(LIBOUT) -luring -lpthread; \
 	$(CC) -std=gnu11 -O1 -g -Wall -I$$inc $(RELIAB_SRC)/tour.c -o $$d/tour -L$(CURDIR)/$(LIBOUT) -luring; \

@@ -5,7 +5,7 @@
 //! sign or zero extension), and leaves every other byte alone: the SQE came
 //! from `io_uring_get_sqe`, which already cleared the fields that not every
 //! request sets. Helpers that OR into a field (`ioprio |= ...`) keep what was
-//! there. The differential test in `capi-tests/diff/` holds this to the byte
+//! there. The differential test in `capi-tests/ffi/diff/` holds this to the byte
 //! against the C header.
 //!
 //! Parameters keep liburing's C types (`c_int` vs `c_uint`, `u64`, raw

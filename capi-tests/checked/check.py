@@ -166,7 +166,7 @@ def correct_programs(build, libdir, top):
         for reap in ("peek", "wait", "foreach"):
             clean("benches/nop.c %s (%s form)" % (reap, form),
                   [os.path.join(build, "bench-nop-" + form), reap, "32", "300000"])
-    clean("capi-tests/nops.c (checked FFI form)", [os.path.join(build, "capi-nops-ffi")],
+    clean("capi-tests/capi/nops.c (checked FFI form)", [os.path.join(build, "capi-nops-ffi")],
           {"CAPI_NOPS": "2000000", "CAPI_LIBDIR": libdir})
     # Our C ABI tests as make capi-build builds them (plain form). misc.c and
     # submit.c call functions on an all-zero struct io_uring on purpose (to
@@ -179,7 +179,7 @@ def correct_programs(build, libdir, top):
         for prog in ("setup", "register", "buffers", "nops"):
             path = os.path.join(capi, prog)
             if os.path.exists(path):
-                clean("capi-tests/%s.c (%s)" % (prog, form), [path], {"CAPI_NOPS": "1000000", "CAPI_LIBDIR": libdir})
+                clean("capi-tests/capi/%s.c (%s)" % (prog, form), [path], {"CAPI_NOPS": "1000000", "CAPI_LIBDIR": libdir})
         for prog in ("misc", "submit"):
             path = os.path.join(capi, prog)
             if not os.path.exists(path):
@@ -188,10 +188,10 @@ def correct_programs(build, libdir, top):
             lines = lib_lines(p.stderr)
             others = [line for line in lines if not re.search(NEVER_SET_UP + r"; library-private marker 0x0", line)]
             if p.returncode != 0 or others or not lines:
-                fail("capi-tests/%s.c (%s) under LIBURING_CHECK=warn" % (prog, form),
+                fail("capi-tests/capi/%s.c (%s) under LIBURING_CHECK=warn" % (prog, form),
                      "rc %d, %d lines, unexpected: %s" % (p.returncode, len(lines), others))
             else:
-                ok("capi-tests/%s.c (%s) under LIBURING_CHECK=warn: passes; the %d lines are all its deliberate "
+                ok("capi-tests/capi/%s.c (%s) under LIBURING_CHECK=warn: passes; the %d lines are all its deliberate "
                    "calls on an all-zero struct io_uring" % (prog, form, len(lines)))
 
 

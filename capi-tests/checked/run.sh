@@ -7,7 +7,7 @@
 # also in the plain form linked statically with liburing.a):
 #   ffi    -DLIBURING_CHECKED (every helper a call), linked with liburing-ffi.so.2
 #   plain  the usual inline helpers, linked with liburing.so.2
-# plus our capi-tests/nops.c in the checked FFI form and benches/nop.c in both
+# plus our capi-tests/capi/nops.c in the checked FFI form and benches/nop.c in both
 # forms, then runs check.py: every misuse caught (SIGABRT and one line naming
 # the function and the problem; warn mode goes on), and correct programs
 # silent under LIBURING_CHECK=1.
@@ -36,7 +36,7 @@ for form in ffi plain; do
 	build clean "$here/clean.c" "$form"
 	build bench-nop "$top/benches/nop.c" "$form" -std=gnu11
 done
-build capi-nops "$top/capi-tests/nops.c" ffi -DCAPI_LIBDIR="\"$libdir\""
+build capi-nops "$top/capi-tests/capi/nops.c" ffi -DCAPI_LIBDIR="\"$libdir\""
 # Plain form linked statically with liburing.a: the mode must be read there
 # too (ELF constructor, or the first call), and the archive must link on its
 # own (no Rust panic machinery left to resolve).

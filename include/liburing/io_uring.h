@@ -7,8 +7,8 @@
  * of io_uring_register(2)) and the constants that go into them. Names,
  * values and layouts are those of the Linux uapi; the grouping and the
  * comments are this project's own. The Rust side (src/sys) mirrors every
- * item, and capi-tests/check-uapi.sh compares the two, and this header with
- * upstream's.
+ * item, and capi-tests/uapi/check-uapi.sh compares the two, and this
+ * header with upstream's.
  *
  * The include guard is the kernel's own, so whichever of this header and
  * <linux/io_uring.h> comes first in a translation unit is the one used.

@@ -9,7 +9,7 @@
 //! `sqe.ioprio` (`IORING_RECVSEND_*`, `IORING_ACCEPT_*`) and other 16-bit
 //! fields, `u64` for values stored in 64-bit fields (`IORING_OFF_*`,
 //! `IORING_MSG_*`, ...), `u32` for everything else. The values themselves are
-//! checked against our C header by `capi-tests/check-uapi.sh`.
+//! checked against our C header by `capi-tests/uapi/check-uapi.sh`.
 //!
 //! Files by concern: [`consts`](self) ring-level flags, `opcodes` the SQE
 //! opcodes and their per-opcode flags, `registration` io_uring_register(2),
@@ -31,7 +31,7 @@ pub(crate) use assert_layout;
 
 /// `assert_layout!` for the uapi structs of this module; in test builds it
 /// also records the layout as `<type>::ABI_LAYOUT` so that the unit tests can
-/// hand it to `capi-tests/check-uapi.sh` for comparison with the C header.
+/// hand it to `capi-tests/uapi/check-uapi.sh` for comparison with the C header.
 macro_rules! uapi_layout {
     ($ty:ident, $size:expr $(, $field:ident @ $off:expr)* $(,)?) => {
         assert_layout!($ty, $size $(, $field @ $off)*);

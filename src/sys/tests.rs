@@ -4,7 +4,7 @@
 //! them, so a failure here means a typo crept in. `uapi_tables_dump` checks
 //! the constant tables for duplicates and, when `UAPI_DUMP_DIR` is set, writes
 //! every constant and every struct layout of this module to that directory;
-//! `capi-tests/check-uapi.sh` compares those files with our C header.
+//! `capi-tests/uapi/check-uapi.sh` compares those files with our C header.
 
 use super::*;
 

@@ -34,7 +34,7 @@ def fail(msg):
 
 
 def find_ctypes_module():
-    """tests/ffi/uring_ctypes.py, wherever the tree keeps it."""
+    """capi-tests/ffi/python/uring_ctypes.py, wherever the tree keeps it."""
     out = subprocess.run(["git", "-C", TOP, "ls-files", "*uring_ctypes.py"], capture_output=True, text=True).stdout
     paths = [p for p in out.split() if p.endswith("/uring_ctypes.py")]
     if not paths:

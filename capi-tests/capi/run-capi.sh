@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Run the C ABI test programs built by mk/capi.mk.
 #
-#   run-capi.sh BINDIR LIBDIR
+#   run-capi.sh BINDIR LIBDIR PROG...
+#
+# PROG... are the program names; mk/capi.mk passes its CAPI_PROGS, the one
+# list of them.
 #
 # 1. Coverage: every function exported by LIBDIR/liburing.so.2 must be an
 #    imported symbol of at least one test program (so each one is called).
@@ -13,9 +16,12 @@
 # with a smaller NOP count for nops.
 set -u
 
-bindir=${1:?usage: run-capi.sh BINDIR LIBDIR}
-libdir=${2:?usage: run-capi.sh BINDIR LIBDIR}
-progs=(setup submit register buffers misc nops)
+usage="usage: run-capi.sh BINDIR LIBDIR PROG..."
+bindir=${1:?$usage}
+libdir=${2:?$usage}
+shift 2
+progs=("$@")
+[ ${#progs[@]} -gt 0 ] || { echo "run-capi: no programs named ($usage)"; exit 1; }
 lib="$libdir/liburing.so.2"
 status=0
 total_pass=0

@@ -8,7 +8,7 @@
 #     __kernel_timespec itself. A small program uses the members upstream's
 #     tests use through the anonymous unions (sqe->addr2, sqe->cmd_op, ...);
 #     it is compiled against upstream's headers too.
-#  2. They match upstream liburing 2.15's headers: capi-tests/uapi-dump.py
+#  2. They match upstream liburing 2.15's headers: capi-tests/uapi/uapi-dump.py
 #     inventories each header tree (every #define, enumerator, enum tag,
 #     struct and field) and writes a C program printing every value with its
 #     C type, every struct's size and alignment, and every field's offset,
@@ -25,7 +25,7 @@
 # (else capi-tests/fetch-upstream.sh finds or fetches upstream).
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 CC=${CC:-gcc}
 CXX=${CXX:-g++}
@@ -164,7 +164,7 @@ up_inc="$upstream/src/include"
     || bad "usage.c does not compile against upstream's headers (the test is wrong)"
 
 facts() { # tree, name
-    "$PYTHON" capi-tests/uapi-dump.py gen "$CC" "$1" $headers > "$out/$2.c"
+    "$PYTHON" capi-tests/uapi/uapi-dump.py gen "$CC" "$1" $headers > "$out/$2.c"
     "$CC" -std=gnu11 -I "$1" -o "$out/$2" "$out/$2.c"
     "$out/$2" | LC_ALL=C sort > "$out/$2.txt"
 }
@@ -190,7 +190,7 @@ if ! UAPI_DUMP_DIR="$out" "$CARGO" test --release --quiet --lib sys::tests::uapi
     sed 's/^/    /' "$out/cargo.log"
 elif [ ! -s "$out/rust-consts.txt" ] || [ ! -s "$out/rust-layout.txt" ]; then
     bad "the Rust test wrote no tables (was it filtered out?)"
-elif ! "$PYTHON" capi-tests/uapi-dump.py compare-rust "$out/ours.txt" \
+elif ! "$PYTHON" capi-tests/uapi/uapi-dump.py compare-rust "$out/ours.txt" \
         "$out/rust-consts.txt" "$out/rust-layout.txt"; then
     bad "Rust src/sys and include/liburing disagree"
 fi

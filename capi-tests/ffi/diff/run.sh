@@ -2,7 +2,7 @@
 # Differential test of liburing-ffi.so.2 (Rust) against the C inline helpers
 # of a liburing.h, in one process: see ffi_diff.c for what is compared.
 #
-# usage: capi-tests/diff/run.sh [ours|upstream|auto]
+# usage: capi-tests/ffi/diff/run.sh [ours|upstream|auto]
 #   ours      the C side is our include/liburing.h
 #   upstream  the C side is upstream liburing 2.15's header (fetched and
 #             configured by this script; the reference itself)
@@ -19,8 +19,8 @@
 # private by a leading or trailing underscore.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-here="$top/capi-tests/diff"
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+here="$top/capi-tests/ffi/diff"
 mode=${1:-auto}
 iters=${FFI_DIFF_ITERS:-3000}
 cc=${CC:-cc}

@@ -3,13 +3,13 @@
 #  1. a C program built against our header and library copies a file with io_uring;
 #  2. Debian's qemu-io, built against Debian's liburing, runs on ours (LD_LIBRARY_PATH).
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 lib="$top/build/lib"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "== 1. our header + our library: an io_uring file copy"
-cc -std=gnu11 -Wall -Wextra -Werror -I"$top/build/include" "$top/capi-tests/demo.c" \
+cc -std=gnu11 -Wall -Wextra -Werror -I"$top/build/include" "$top/capi-tests/demo/demo.c" \
 	-o "$work/demo" -L"$lib" -luring
 head -c $((8 * 1024 * 1024 + 12345)) /dev/urandom > "$work/src"
 LD_LIBRARY_PATH="$lib" "$work/demo" "$work/src" "$work/dst"

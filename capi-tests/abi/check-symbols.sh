@@ -14,7 +14,7 @@
 # parsing mistake here cannot hide a difference.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 libdir=${LIBDIR:-$top/build/lib}
 facts=${ABI_FACTS:-/work/shared/abi}
 up=$("$top/capi-tests/fetch-upstream.sh") || { echo "check-symbols: no upstream tree" >&2; exit 2; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Inventory of the io_uring uapi headers, for capi-tests/check-uapi.sh.
+"""Inventory of the io_uring uapi headers, for capi-tests/uapi/check-uapi.sh.
 
   uapi-dump.py gen  CC INCDIR HEADER...   > dump.c
       Reads the given headers (paths relative to INCDIR, e.g.

@@ -7,7 +7,7 @@ check it, mark it seen, tear down. Every call goes to a real symbol of
 liburing-ffi.so.2. Also checks the return-type conventions that FFI users
 trip over (io_uring_peek_batch_cqe returns an unsigned count, not -errno).
 
-usage: tests/ffi/smoke.py [path/to/liburing-ffi.so.2]
+usage: capi-tests/ffi/python/smoke.py [path/to/liburing-ffi.so.2]
 """
 
 import ctypes
@@ -16,7 +16,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_LIB = os.path.join(HERE, "..", "..", "build", "lib", "liburing-ffi.so.2")
+DEFAULT_LIB = os.path.join(HERE, "..", "..", "..", "build", "lib", "liburing-ffi.so.2")
 
 IORING_OP_NOP = 0
 SIZEOF_IO_URING = 216  # struct io_uring, fixed by the ABI

@@ -19,7 +19,7 @@ from ctypes import (POINTER, Structure, c_bool, c_int, c_int32, c_int64, c_size_
                     c_uint32, c_uint64, c_void_p)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_LIB = os.path.normpath(os.path.join(HERE, "..", "..", "build", "lib", "liburing-ffi.so.2"))
+DEFAULT_LIB = os.path.normpath(os.path.join(HERE, "..", "..", "..", "build", "lib", "liburing-ffi.so.2"))
 
 # Kernel uapi constants the tests use.
 IORING_SETUP_CQSIZE = 1 << 3
@@ -183,7 +183,7 @@ cqe_p = POINTER(IoUringCqe)
 # the header says, so `unsigned` cannot become c_int or the other way; an
 # array parameter is guarded at call time (see ArrayGuard), so one pointer
 # cannot be passed where `count` pointers are written.
-REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
+REPO = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 DEFAULT_API_JSON = os.path.join(REPO, "docs", "api", "api.json")
 
 _SCALARS = {

@@ -10,8 +10,8 @@ import unittest
 import uring_ctypes as u
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DOC = os.path.join(HERE, "..", "..", "docs", "FFI.md")
-MARKER = "<!-- tests/ffi/test_doc_example.py extracts the next python block and runs it -->"
+DOC = os.path.join(HERE, "..", "..", "..", "docs", "FFI.md")
+MARKER = "<!-- capi-tests/ffi/python/test_doc_example.py extracts the next python block and runs it -->"
 
 
 def extract_example():

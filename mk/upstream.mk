@@ -1,0 +1,27 @@
+# Upstream's test suite (capi-tests/upstream/): liburing 2.15's own tests in
+# three modes, and the COMPATIBILITY.md table built from them.
+#
+#   make test-upstream       upstream's tests; MODES="abi source ffi",
+#                            TESTS="nop.t cq-full.t", JOBS=2, TIMEOUT=60
+#   make compat-results      copy the last run's per-mode results into
+#                            capi-tests/upstream/results/ (committed)
+#   make compat-doc          regenerate COMPATIBILITY.md
+#   make test-compat-doc     fail when COMPATIBILITY.md is stale
+
+.PHONY: test-upstream compat-results compat-doc test-compat-doc
+
+TEST_TARGETS += test-upstream test-compat-doc
+
+test-upstream: lib
+	$(refresh_headers)
+	@MODES="$(or $(MODES),abi source ffi)" TESTS="$(TESTS)" JOBS="$(or $(JOBS),2)" \
+		TIMEOUT="$(or $(TIMEOUT),60)" capi-tests/upstream/run.sh
+
+compat-results:
+	@capi-tests/upstream/compat-doc.py --save-results
+
+compat-doc: lib
+	@capi-tests/upstream/compat-doc.py --write COMPATIBILITY.md
+
+test-compat-doc: lib
+	@capi-tests/upstream/compat-doc.py --check COMPATIBILITY.md
