@@ -20,7 +20,7 @@ TEST_TARGETS += test-symbols test-layout test-upstream test-compat-doc
 ensure-deps:
 	@capi-tests/ensure-deps.sh
 
-# src/layout_check.rs runs bindgen, which needs libclang at test time.
+# src/tests/layout_check.rs runs bindgen, which needs libclang at test time.
 test-rust: ensure-deps
 
 test-symbols: lib
