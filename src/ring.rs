@@ -531,23 +531,14 @@ pub unsafe fn initialize_sqe(sqe: *mut io_uring_sqe) {
 #[cfg(test)]
 mod reliability_regressions {
     use super::*;
+    use crate::tests::sim::{SimRing, W_HEAD};
 
-    /// A mixed-SQE ring of `entries` slots in plain memory, with the kernel's
-    /// SQ head at `khead` and the application's tail at `tail`.
-    fn mixed_ring(entries: u32, khead: u32, tail: u32) -> (io_uring, Box<[u32; 4]>, Vec<io_uring_sqe>) {
-        let mut words = Box::new([khead, tail, 0, 0]);
-        let mut sqes = vec![io_uring_sqe::default(); entries as usize];
-        let mut ring = io_uring::zeroed();
-        ring.flags = IORING_SETUP_SQE_MIXED;
-        ring.sq.khead = &mut words[0];
-        ring.sq.ktail = &mut words[1];
-        ring.sq.kflags = &mut words[2];
-        ring.sq.sqes = sqes.as_mut_ptr();
-        ring.sq.sqe_head = tail;
-        ring.sq.sqe_tail = tail;
-        ring.sq.ring_mask = entries - 1;
-        ring.sq.ring_entries = entries;
-        (ring, words, sqes)
+    /// A mixed-SQE ring of `entries` slots, with the kernel's SQ head at
+    /// `khead` and the application's tail at `tail`.
+    fn mixed_ring(entries: u32, khead: u32, tail: u32) -> SimRing {
+        let sim = SimRing::new(entries, 1, IORING_SETUP_SQE_MIXED, 0, tail, 0, false);
+        sim.set_sq_word(W_HEAD, khead);
+        sim
     }
 
     /// Found by fuzz/fuzz_targets/ring_corrupt.rs: with the tail on the last
@@ -557,11 +548,11 @@ mod reliability_regressions {
     #[test]
     fn get_sqe128_never_returns_an_sqe_running_past_the_array() {
         for (entries, khead, tail) in [(256, 0, u32::MAX), (2, 3, 1), (8, 9, 7), (1, 2, 0)] {
-            let (mut ring, _words, sqes) = mixed_ring(entries, khead, tail);
-            let sqe = ring.get_sqe128();
+            let mut sim = mixed_ring(entries, khead, tail);
+            let sqe = sim.ring.get_sqe128();
             if !sqe.is_null() {
-                let start = sqes.as_ptr() as usize;
-                let end = start + sqes.len() * size_of::<io_uring_sqe>();
+                let start = sim.sqes().as_ptr() as usize;
+                let end = start + size_of_val(sim.sqes());
                 let p = sqe as usize;
                 assert!(
                     p >= start && p + 2 * size_of::<io_uring_sqe>() <= end,

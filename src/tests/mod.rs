@@ -8,3 +8,4 @@ mod header_check;
 mod layout_check;
 #[cfg(test)]
 mod ring_sim;
+pub mod sim;
