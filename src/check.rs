@@ -146,10 +146,17 @@ static READ_MODE_AT_LOAD: extern "C" fn() = read_mode_at_load;
 /// named `crate::check` hook, which checks around it, when [`slow_path`]
 /// says so (a NULL ring, or checks on):
 ///
-/// `hooked!(advancing(ring, nr, "io_uring_cq_advance"), (ring: *mut io_uring, nr: c_uint) -> (), { ... })`
+/// ```text
+/// check::hooked!(advancing(ring, nr), (
+///     ring: *mut io_uring,
+///     nr: c_uint,
+/// ) -> (), { ... })
+/// ```
 ///
-/// The first hook argument is the ring; the parameter list repeats the
-/// export's. The body becomes an inline function of those parameters; the
+/// The first hook argument is the ring; the hook gets the export's name
+/// after it (derived from the enclosing function, as `ring_or!` does), then
+/// the other arguments. The parameter list repeats the export's, one
+/// parameter per line when there are several. The body becomes an inline function of those parameters; the
 /// checked path is a separate cold function that the export reaches with a
 /// tail call, so the fast path needs no stack frame for it. The hooks are
 /// inlined there around the body and do their checking in out-of-line
@@ -164,10 +171,12 @@ macro_rules! hooked {
         #[cold]
         #[inline(never)]
         unsafe fn checked($($p: $t),*) -> $ret {
+            fn __here() {}
+            let func = $crate::check::export_name(core::any::type_name_of_val(&__here));
             // SAFETY: a hook takes the export's own arguments and checks
             // them before it reads through them; the body uses them as the
             // export does on the fast path.
-            unsafe { $crate::check::$hook($ring, $($arg,)* || body($($p),*)) }
+            unsafe { $crate::check::$hook($ring, func, $($arg,)* || body($($p),*)) }
         }
 
         if $crate::check::slow_path($ring) {
@@ -644,7 +653,7 @@ fn check_advance(ring: *const io_uring, nr: u32, func: &str) {
 
 /// `io_uring_cq_advance` and the buffer-ring forms that advance the CQ.
 #[inline(always)]
-pub unsafe fn advancing(ring: *mut io_uring, nr: u32, func: &str, body: impl FnOnce()) {
+pub unsafe fn advancing(ring: *mut io_uring, func: &str, nr: u32, body: impl FnOnce()) {
     around(ring, advance_entry(ring, nr, func).claim, body)
 }
 
@@ -705,7 +714,7 @@ fn cqe_in_ring(ring: *const io_uring, cqe: *const io_uring_cqe, func: &str) -> b
 /// `io_uring_cqe_seen`: the CQE must be one of this ring's, and marking it
 /// seen must not pass the kernel's tail.
 #[inline(always)]
-pub unsafe fn seeing(ring: *mut io_uring, cqe: *const io_uring_cqe, func: &str, body: impl FnOnce()) {
+pub unsafe fn seeing(ring: *mut io_uring, func: &str, cqe: *const io_uring_cqe, body: impl FnOnce()) {
     around(ring, seen_entry(ring, cqe, func).claim, body)
 }
 
@@ -725,9 +734,9 @@ fn seen_entry(ring: *mut io_uring, cqe: *const io_uring_cqe, func: &str) -> Entr
 #[inline(always)]
 pub unsafe fn peeking_batch<R>(
     ring: *mut io_uring,
+    func: &str,
     cqes: *mut *mut io_uring_cqe,
     count: u32,
-    func: &str,
     body: impl FnOnce() -> R,
 ) -> R {
     around(ring, peek_batch_entry(ring, cqes, count, func).claim, body)

@@ -242,7 +242,7 @@ pub unsafe extern "C" fn io_uring_cqe_nr(cqe: *const io_uring_cqe) -> c_uint {
 /// Returned by value, as liburing does; a NULL ring gives an empty iterator.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_iter_init(ring: *const io_uring) -> io_uring_cqe_iter {
-    check::hooked!(ring_call(ring, "io_uring_cqe_iter_init"), (ring: *const io_uring) -> io_uring_cqe_iter, {
+    check::hooked!(ring_call(ring), (ring: *const io_uring) -> io_uring_cqe_iter, {
         // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
         match unsafe { ring.as_ref() } {
             Some(ring) => io_uring_cqe_iter::new(ring),
@@ -280,7 +280,10 @@ pub unsafe extern "C" fn io_uring_cqe_iter_next(iter: *mut io_uring_cqe_iter, cq
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_advance(ring: *mut io_uring, nr: c_uint) {
-    check::hooked!(advancing(ring, nr, "io_uring_cq_advance"), (ring: *mut io_uring, nr: c_uint) -> (), {
+    check::hooked!(advancing(ring, nr), (
+        ring: *mut io_uring,
+        nr: c_uint,
+    ) -> (), {
         // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
         if let Some(ring) = unsafe { ring.as_mut() } {
             ring.cq_advance(nr);
@@ -290,7 +293,10 @@ pub unsafe extern "C" fn io_uring_cq_advance(ring: *mut io_uring, nr: c_uint) {
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uring_cqe) {
-    check::hooked!(seeing(ring, cqe, "io_uring_cqe_seen"), (ring: *mut io_uring, cqe: *mut io_uring_cqe) -> (), {
+    check::hooked!(seeing(ring, cqe), (
+        ring: *mut io_uring,
+        cqe: *mut io_uring_cqe,
+    ) -> (), {
         // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
         let Some(ring) = (unsafe { ring.as_mut() }) else {
             return;
@@ -304,7 +310,7 @@ pub unsafe extern "C" fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uri
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_ready(ring: *const io_uring) -> c_uint {
-    check::hooked!(ring_call(ring, "io_uring_cq_ready"), (ring: *const io_uring) -> c_uint, {
+    check::hooked!(ring_call(ring), (ring: *const io_uring) -> c_uint, {
         // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
         match unsafe { ring.as_ref() } {
             Some(ring) => ring.cq_ready(),
@@ -315,7 +321,7 @@ pub unsafe extern "C" fn io_uring_cq_ready(ring: *const io_uring) -> c_uint {
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_has_overflow(ring: *const io_uring) -> bool {
-    check::hooked!(ring_call(ring, "io_uring_cq_has_overflow"), (ring: *const io_uring) -> bool, {
+    check::hooked!(ring_call(ring), (ring: *const io_uring) -> bool, {
         // SAFETY: as above.
         match unsafe { ring.as_ref() } {
             Some(ring) => ring.cq_has_overflow(),
@@ -326,7 +332,7 @@ pub unsafe extern "C" fn io_uring_cq_has_overflow(ring: *const io_uring) -> bool
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_eventfd_enabled(ring: *const io_uring) -> bool {
-    check::hooked!(ring_call(ring, "io_uring_cq_eventfd_enabled"), (ring: *const io_uring) -> bool, {
+    check::hooked!(ring_call(ring), (ring: *const io_uring) -> bool, {
         // SAFETY: as above.
         match unsafe { ring.as_ref() } {
             Some(ring) => ring.cq_eventfd_enabled(),
@@ -348,7 +354,11 @@ pub unsafe extern "C" fn __io_uring_peek_cqe(
     cqe_ptr: *mut *mut io_uring_cqe,
     nr_available: *mut c_uint,
 ) -> c_int {
-    check::hooked!(consuming(ring, "__io_uring_peek_cqe"), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe, nr_available: *mut c_uint) -> c_int, {
+    check::hooked!(consuming(ring), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+        nr_available: *mut c_uint,
+    ) -> c_int, {
         let ring = ring_or_unchecked!(ring, NULL_RING);
         let (found, available) = ring.peek_cqe();
         let (err, cqe) = match found {
@@ -390,7 +400,11 @@ pub unsafe extern "C" fn io_uring_wait_cqe_nr(
     cqe_ptr: *mut *mut io_uring_cqe,
     wait_nr: c_uint,
 ) -> c_int {
-    check::hooked!(waiting(ring, "io_uring_wait_cqe_nr"), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe, wait_nr: c_uint) -> c_int, {
+    check::hooked!(waiting(ring), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+        wait_nr: c_uint,
+    ) -> c_int, {
         // SAFETY: the arguments are passed on unchanged.
         unsafe { super::queue::get_cqe_unchecked(ring, cqe_ptr, 0, wait_nr, ptr::null_mut()) }
     })
@@ -400,7 +414,10 @@ pub unsafe extern "C" fn io_uring_wait_cqe_nr(
 /// empty and the kernel has nothing it could flush into it.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
-    check::hooked!(consuming(ring, "io_uring_peek_cqe"), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int, {
+    check::hooked!(consuming(ring), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+    ) -> c_int, {
         let r = ring_or_unchecked!(ring, NULL_RING);
         let (found, _) = r.peek_cqe();
         if let Ok(cqe) = found {
@@ -425,7 +442,10 @@ pub unsafe extern "C" fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *m
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_wait_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
-    check::hooked!(waiting(ring, "io_uring_wait_cqe"), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int, {
+    check::hooked!(waiting(ring), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+    ) -> c_int, {
         let r = ring_or_unchecked!(ring, NULL_RING);
         let found = peek_found(r);
         // SAFETY: out pointer from C, checked for NULL inside.
@@ -442,14 +462,14 @@ pub unsafe extern "C" fn io_uring_wait_cqe(ring: *mut io_uring, cqe_ptr: *mut *m
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_sqe128(ring: *mut io_uring) -> *mut io_uring_sqe {
-    check::hooked!(getting_sqe(ring, "io_uring_get_sqe128"), (ring: *mut io_uring) -> *mut io_uring_sqe, {
+    check::hooked!(getting_sqe(ring), (ring: *mut io_uring) -> *mut io_uring_sqe, {
         ring_or_unchecked!(ring, ptr::null_mut()).get_sqe128()
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_ready(ring: *const io_uring) -> c_uint {
-    check::hooked!(ring_call(ring, "io_uring_sq_ready"), (ring: *const io_uring) -> c_uint, {
+    check::hooked!(ring_call(ring), (ring: *const io_uring) -> c_uint, {
         // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
         match unsafe { ring.as_ref() } {
             Some(ring) => ring.sq_ready(),
@@ -460,7 +480,7 @@ pub unsafe extern "C" fn io_uring_sq_ready(ring: *const io_uring) -> c_uint {
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_space_left(ring: *const io_uring) -> c_uint {
-    check::hooked!(ring_call(ring, "io_uring_sq_space_left"), (ring: *const io_uring) -> c_uint, {
+    check::hooked!(ring_call(ring), (ring: *const io_uring) -> c_uint, {
         // SAFETY: as above.
         match unsafe { ring.as_ref() } {
             Some(ring) => ring.sq_space_left(),
@@ -543,7 +563,12 @@ pub unsafe extern "C" fn __io_uring_buf_ring_cq_advance(
     cq_count: c_int,
     buf_count: c_int,
 ) {
-    check::hooked!(advancing(ring, cq_count as u32, "__io_uring_buf_ring_cq_advance"), (ring: *mut io_uring, br: *mut io_uring_buf_ring, cq_count: c_int, buf_count: c_int) -> (), {
+    check::hooked!(advancing(ring, cq_count as u32), (
+        ring: *mut io_uring,
+        br: *mut io_uring_buf_ring,
+        cq_count: c_int,
+        buf_count: c_int,
+    ) -> (), {
         // SAFETY: the arguments are passed on unchanged.
         unsafe { buf_ring_cq_advance_unchecked(ring, br, cq_count, buf_count) }
     })
@@ -568,7 +593,11 @@ unsafe fn buf_ring_cq_advance_unchecked(
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_cq_advance(ring: *mut io_uring, br: *mut io_uring_buf_ring, count: c_int) {
-    check::hooked!(advancing(ring, count as u32, "io_uring_buf_ring_cq_advance"), (ring: *mut io_uring, br: *mut io_uring_buf_ring, count: c_int) -> (), {
+    check::hooked!(advancing(ring, count as u32), (
+        ring: *mut io_uring,
+        br: *mut io_uring_buf_ring,
+        count: c_int,
+    ) -> (), {
         // SAFETY: the arguments are passed on unchanged.
         unsafe { buf_ring_cq_advance_unchecked(ring, br, count, count) }
     })

@@ -88,7 +88,7 @@ pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params,
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_exit(ring: *mut io_uring) {
-    check::hooked!(exiting(ring, "io_uring_queue_exit"), (ring: *mut io_uring) -> (), {
+    check::hooked!(exiting(ring), (ring: *mut io_uring) -> (), {
         // SAFETY: a non-NULL ring pointer from C is the caller's ring.
         let Some(ring) = (unsafe { ring.as_mut() }) else { return };
         // SAFETY: the ring was set up by this library (or is all zero).

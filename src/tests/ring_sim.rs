@@ -3,11 +3,11 @@
 //! moving the SQ head, setting flags). Exercised through the exported C
 //! functions, so these also test the C ABI layer.
 
-use core::ffi::c_uint;
+use core::ffi::{c_uint, c_void};
 use core::ptr;
 
-use crate::cq_iter::io_uring_cqe_iter;
 use super::sim::{SimRing, W_FLAGS, W_HEAD, W_TAIL};
+use crate::cq_iter::io_uring_cqe_iter;
 use crate::ring::io_uring;
 use crate::sys::*;
 
@@ -53,7 +53,7 @@ wrap! {
     io_uring_sq_space_left(r: *const io_uring) -> c_uint;
     io_uring_sqring_wait(r: *mut io_uring) -> i32;
     io_uring_buf_ring_init(br: *mut io_uring_buf_ring) -> ();
-    io_uring_buf_ring_add(br: *mut io_uring_buf_ring, a: *mut core::ffi::c_void, l: c_uint, b: u16, m: i32, o: i32) -> ();
+    io_uring_buf_ring_add(br: *mut io_uring_buf_ring, a: *mut c_void, l: c_uint, b: u16, m: i32, o: i32) -> ();
     io_uring_buf_ring_advance(br: *mut io_uring_buf_ring, n: i32) -> ();
     io_uring_buf_ring_cq_advance(r: *mut io_uring, br: *mut io_uring_buf_ring, n: i32) -> ();
     __io_uring_buf_ring_cq_advance(r: *mut io_uring, br: *mut io_uring_buf_ring, c: i32, b: i32) -> ();
