@@ -147,6 +147,35 @@ pub fn get_cqe_sigmask(
     get_cqe(ring, &mut data)
 }
 
+/// `io_uring_peek_cqe`: a ready CQE; `-EAGAIN` without entering the kernel
+/// when the CQ is empty and the kernel holds nothing it could flush into it
+/// (no IOPOLL, no overflowed CQEs, no task work); otherwise what one
+/// non-blocking [`get_cqe`] finds.
+#[inline(always)]
+pub fn peek_cqe(ring: &mut io_uring) -> (c_int, *mut io_uring_cqe) {
+    if let (Ok(cqe), _) = ring.peek_cqe() {
+        if !cqe.is_null() {
+            return (0, cqe);
+        }
+        if ring.flags & IORING_SETUP_IOPOLL == 0 && !ring.cq_needs_flush() {
+            return (-libc::EAGAIN, ptr::null_mut());
+        }
+    }
+    get_cqe_sigmask(ring, 0, 0, ptr::null_mut())
+}
+
+/// `io_uring_wait_cqe`: a ready CQE at once, or what [`get_cqe`] waiting
+/// for one finds.
+#[inline(always)]
+pub fn wait_cqe(ring: &mut io_uring) -> (c_int, *mut io_uring_cqe) {
+    if let (Ok(cqe), _) = ring.peek_cqe() {
+        if !cqe.is_null() {
+            return (0, cqe);
+        }
+    }
+    get_cqe_sigmask(ring, 0, 1, ptr::null_mut())
+}
+
 /// Waits with `IORING_ENTER_EXT_ARG`: timeout, min-wait and sigmask passed
 /// to the kernel, no internal timeout SQE.
 pub fn wait_cqes_ext(

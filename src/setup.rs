@@ -477,6 +477,20 @@ pub fn memory_size(entries: u32, p: &io_uring_params) -> Result<usize> {
     Ok(align_up(cq_size, page) + sq_size)
 }
 
+/// Whether rings of `entries` entries need locked memory: not on kernels
+/// that account ring memory to the cgroup (those with native workers), which
+/// a short-lived ring of that size tells.
+pub fn needs_mlock(entries: u32) -> bool {
+    let mut ring = io_uring::zeroed();
+    let mut p = io_uring_params::default();
+    // SAFETY: no application memory is involved.
+    if unsafe { queue_init_params(entries, &mut ring, &mut p, ptr::null_mut(), 0) }.is_ok() {
+        // SAFETY: set up just above.
+        unsafe { queue_exit(&mut ring) };
+    }
+    p.features & IORING_FEAT_NATIVE_WORKERS == 0
+}
+
 /// `io_uring_ring_dontfork`: keeps the ring mappings out of forked children.
 ///
 /// # Safety

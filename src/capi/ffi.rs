@@ -15,6 +15,7 @@
 use core::ffi::{c_char, c_int, c_uint, c_void};
 use core::ptr;
 
+use super::queue::deliver;
 use super::{ring_or, ring_or_unchecked, NULL_RING};
 use crate::check;
 use crate::cq_iter::{self, io_uring_cqe_iter};
@@ -377,23 +378,6 @@ pub unsafe extern "C" fn __io_uring_peek_cqe(
     })
 }
 
-/// The CQE `__io_uring_peek_cqe` found, if it succeeded and found one.
-#[inline(always)]
-fn peek_found(ring: &mut io_uring) -> Option<*mut io_uring_cqe> {
-    match ring.peek_cqe().0 {
-        Ok(cqe) if !cqe.is_null() => Some(cqe),
-        _ => None,
-    }
-}
-
-#[inline(always)]
-unsafe fn store_cqe(cqe_ptr: *mut *mut io_uring_cqe, cqe: *mut io_uring_cqe) {
-    if !cqe_ptr.is_null() {
-        // SAFETY: non-NULL out pointer from C.
-        unsafe { *cqe_ptr = cqe };
-    }
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_wait_cqe_nr(
     ring: *mut io_uring,
@@ -410,33 +394,13 @@ pub unsafe extern "C" fn io_uring_wait_cqe_nr(
     })
 }
 
-/// A ready CQE, or `-EAGAIN` without entering the kernel when the CQ is
-/// empty and the kernel has nothing it could flush into it.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
     check::hooked!(consuming(ring), (
         ring: *mut io_uring,
         cqe_ptr: *mut *mut io_uring_cqe,
     ) -> c_int, {
-        let r = ring_or_unchecked!(ring, NULL_RING);
-        let (found, _) = r.peek_cqe();
-        if let Ok(cqe) = found {
-            // SAFETY: out pointer from C, checked for NULL inside.
-            unsafe { store_cqe(cqe_ptr, cqe) };
-            if !cqe.is_null() {
-                return 0;
-            }
-            if r.flags & IORING_SETUP_IOPOLL == 0
-                && r.load_sq_flags() & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN) == 0
-            {
-                return -libc::EAGAIN;
-            }
-        } else {
-            // SAFETY: as above.
-            unsafe { store_cqe(cqe_ptr, ptr::null_mut()) };
-        }
-        // SAFETY: ring is non-NULL; cqe_ptr is passed on unchanged.
-        unsafe { super::queue::get_cqe_unchecked(ring, cqe_ptr, 0, 0, ptr::null_mut()) }
+        deliver(crate::complete::peek_cqe(ring_or_unchecked!(ring, NULL_RING)), cqe_ptr)
     })
 }
 
@@ -446,15 +410,7 @@ pub unsafe extern "C" fn io_uring_wait_cqe(ring: *mut io_uring, cqe_ptr: *mut *m
         ring: *mut io_uring,
         cqe_ptr: *mut *mut io_uring_cqe,
     ) -> c_int, {
-        let r = ring_or_unchecked!(ring, NULL_RING);
-        let found = peek_found(r);
-        // SAFETY: out pointer from C, checked for NULL inside.
-        unsafe { store_cqe(cqe_ptr, found.unwrap_or(ptr::null_mut())) };
-        if found.is_some() {
-            return 0;
-        }
-        // SAFETY: ring is non-NULL; cqe_ptr is passed on unchanged.
-        unsafe { super::queue::get_cqe_unchecked(ring, cqe_ptr, 0, 1, ptr::null_mut()) }
+        deliver(crate::complete::wait_cqe(ring_or_unchecked!(ring, NULL_RING)), cqe_ptr)
     })
 }
 
@@ -492,11 +448,7 @@ pub unsafe extern "C" fn io_uring_sq_space_left(ring: *const io_uring) -> c_uint
 /// With SQPOLL and a full SQ, waits until the SQ thread frees a slot.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sqring_wait(ring: *mut io_uring) -> c_int {
-    let r = ring_or!(ring, NULL_RING);
-    if r.flags & IORING_SETUP_SQPOLL == 0 || r.sq_space_left() != 0 {
-        return 0;
-    }
-    crate::submit::sqring_wait(r)
+    crate::submit::sqring_wait(ring_or!(ring, NULL_RING))
 }
 
 // ---- probe ----
@@ -506,16 +458,8 @@ pub unsafe extern "C" fn io_uring_opcode_supported(p: *const io_uring_probe, op:
     if p.is_null() {
         return 0;
     }
-    // SAFETY: a non-NULL probe from C was filled by io_uring_get_probe*,
-    // which allocates room for every op up to last_op.
-    let last_op = unsafe { (*p).last_op };
-    if op < 0 || op > last_op as c_int {
-        return 0;
-    }
-    // SAFETY: op <= last_op, within the ops[] array that follows the header
-    // (addressed through the raw pointer, which covers the whole allocation).
-    let flags = unsafe { (*ptr::addr_of!((*p).ops).cast::<io_uring_probe_op>().add(op as usize)).flags };
-    (flags & IO_URING_OP_SUPPORTED != 0) as c_int
+    // SAFETY: a non-NULL probe from C was filled by io_uring_get_probe*.
+    unsafe { crate::probe::opcode_supported(p, op) as c_int }
 }
 
 // ---- provided-buffer rings ----

@@ -12,7 +12,7 @@ use crate::sys::*;
 /// Stores a found CQE for the caller (if it gave somewhere to store it) and
 /// returns the status.
 #[inline(always)]
-fn deliver(found: (c_int, *mut io_uring_cqe), cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
+pub(super) fn deliver(found: (c_int, *mut io_uring_cqe), cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
     if !cqe_ptr.is_null() {
         // SAFETY: a non-NULL out pointer from C is writable.
         unsafe { *cqe_ptr = found.1 };
@@ -247,5 +247,5 @@ pub unsafe extern "C" fn io_uring_get_events(ring: *mut io_uring) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn __io_uring_sqring_wait(ring: *mut io_uring) -> c_int {
-    crate::submit::sqring_wait(ring_or!(ring, NULL_RING))
+    crate::submit::enter_sq_wait(ring_or!(ring, NULL_RING))
 }

@@ -129,16 +129,7 @@ pub extern "C" fn io_uring_memory_size(entries: c_uint, flags: c_uint) -> libc::
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_mlock_size_params(entries: c_uint, p: *mut io_uring_params) -> libc::ssize_t {
-    // Kernels that account ring memory to the cgroup (those with native
-    // workers) need no locked memory; probe with a real ring to find out.
-    let mut ring = io_uring::zeroed();
-    let mut lp = io_uring_params::default();
-    // SAFETY: no application memory is involved.
-    if unsafe { crate::setup::queue_init_params(entries, &mut ring, &mut lp, ptr::null_mut(), 0) }.is_ok() {
-        // SAFETY: set up just above.
-        unsafe { crate::setup::queue_exit(&mut ring) };
-    }
-    if lp.features & IORING_FEAT_NATIVE_WORKERS != 0 {
+    if !crate::setup::needs_mlock(entries) {
         return 0;
     }
     // SAFETY: forwarded.
