@@ -23,6 +23,7 @@ pub mod check;
 pub mod complete;
 pub mod cq_iter;
 pub mod errno;
+pub mod os;
 pub mod prep;
 pub mod probe;
 pub mod recvmsg;
@@ -31,7 +32,6 @@ pub mod ring;
 pub mod setup;
 pub mod submit;
 pub mod sys;
-pub mod syscalls;
 #[cfg(any(test, fuzzing))]
 pub mod tests;
 pub mod version;

@@ -50,7 +50,7 @@ pub fn probe() -> *mut io_uring_probe {
     let mut ring = io_uring::zeroed();
     let mut p = io_uring_params::default();
     // SAFETY: no application memory is involved.
-    if unsafe { crate::setup::queue_init_params(2, &mut ring, &mut p, ptr::null_mut(), 0) }.is_err() {
+    if unsafe { crate::setup::queue_init_params(2, &mut ring, &mut p, ptr::null_mut(), 0) }.0 < 0 {
         return ptr::null_mut();
     }
     let probe = probe_ring(&ring);

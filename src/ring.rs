@@ -363,30 +363,30 @@ impl io_uring {
         self.int_flags & INT_FLAG_CQ_ENTER != 0 || self.cq_needs_flush()
     }
 
-    /// Looks at the CQ head: returns the first CQE to show the caller (or
-    /// NULL), and how many slots were available. Steps over skip entries of
-    /// mixed rings and consumes the library's internal timeout CQEs; an
-    /// internal timeout that failed returns its error.
+    /// Looks at the CQ head: returns 0 and the first CQE to show the caller
+    /// (or NULL), and how many slots were available. Steps over skip entries
+    /// of mixed rings and consumes the library's internal timeout CQEs; an
+    /// internal timeout that failed returns its `-errno` (and NULL).
     #[inline(always)]
-    pub fn peek_cqe(&mut self) -> (Result<*mut io_uring_cqe, c_int>, u32) {
+    pub fn peek_cqe(&mut self) -> (c_int, *mut io_uring_cqe, u32) {
         loop {
             let tail = self.load_cq_tail();
             let head = self.load_cq_head();
             let available = tail.wrapping_sub(head);
             if available == 0 {
-                return (Ok(ptr::null_mut()), 0);
+                return (0, ptr::null_mut(), 0);
             }
             let cqe = self.cqe_at(head);
             // SAFETY: cqe is below the acquired tail, so the kernel wrote it.
             let (flags, user_data, res) = unsafe { ((*cqe).flags, (*cqe).user_data, (*cqe).res) };
             if flags & IORING_CQE_F_SKIP == 0 {
                 if self.features & IORING_FEAT_EXT_ARG != 0 || user_data != LIBURING_UDATA_TIMEOUT {
-                    return (Ok(cqe), available);
+                    return (0, cqe, available);
                 }
                 // An internal timeout: consume it; a failure is reported.
                 self.cq_advance(cqe_slots(flags));
                 if res < 0 {
-                    return (Err(res), available);
+                    return (res, ptr::null_mut(), available);
                 }
                 continue;
             }

@@ -361,11 +361,7 @@ pub unsafe extern "C" fn __io_uring_peek_cqe(
         nr_available: *mut c_uint,
     ) -> c_int, {
         let ring = ring_or_unchecked!(ring, NULL_RING);
-        let (found, available) = ring.peek_cqe();
-        let (err, cqe) = match found {
-            Ok(cqe) => (0, cqe),
-            Err(e) => (e, ptr::null_mut()),
-        };
+        let (err, cqe, available) = ring.peek_cqe();
         if !cqe_ptr.is_null() {
             // SAFETY: non-NULL out pointer from C.
             unsafe { *cqe_ptr = cqe };
