@@ -69,6 +69,11 @@ fn export_names_from_type_names() {
         export_name("uring::capi::queue::__io_uring_get_cqe::__here"),
         "__io_uring_get_cqe"
     );
+    // hooked! declares its function item inside the export's cold `checked`.
+    assert_eq!(
+        export_name("uring::capi::ffi::__io_uring_buf_ring_cq_advance::checked::__here"),
+        "__io_uring_buf_ring_cq_advance"
+    );
     fn __here() {}
     assert!(core::any::type_name_of_val(&__here).ends_with("::__here"));
 }
