@@ -57,7 +57,7 @@ test: all
 check: all
 	$(call run_targets,$(CHECK_TARGETS),check)
 
-# src/layout_check.rs runs bindgen, which needs libclang at test time.
+# src/tests/layout_check.rs runs bindgen, which needs libclang at test time.
 test-rust: ensure-deps
 	$(CARGO) test --release --lib
 

@@ -3,7 +3,7 @@
 # ones with apt-get (Debian). Other targets may call it; it is quiet when
 # nothing is missing.
 #
-#   libclang   bindgen (a dev-dependency: src/layout_check.rs) loads it
+#   libclang   bindgen (a dev-dependency: src/tests/layout_check.rs) loads it
 #   python3, bc, timeout, nm, readelf, gcc, g++, make   the test scripts
 set -uo pipefail
 

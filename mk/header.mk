@@ -2,7 +2,7 @@
 # the reference liburing 2.15 header and against upstream's examples and
 # tests; see capi-tests/header/check-header.sh for what each part proves.
 # The generated include/liburing/liburing-api.h is checked by the Rust unit
-# test src/header_check.rs (part of test-rust); `make headers-update`
+# test src/tests/header_check.rs (part of test-rust); `make headers-update`
 # regenerates it after a change to the C ABI in src/capi/ or src/ring.rs.
 
 .PHONY: test-header test-header-quick headers-update

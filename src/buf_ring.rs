@@ -14,12 +14,13 @@ fn ring_bytes(entries: u32) -> usize {
 }
 
 /// Maps memory for a buffer ring of `entries` slots, registers it as group
-/// `bgid` and resets its tail. On failure returns the `-errno`.
-pub fn setup_buf_ring(ring: &io_uring, entries: u32, bgid: c_int, flags: u32) -> Result<*mut io_uring_buf_ring, c_int> {
+/// `bgid` and resets its tail. Returns 0 and the ring, or the `-errno` and
+/// NULL.
+pub fn setup_buf_ring(ring: &io_uring, entries: u32, bgid: c_int, flags: u32) -> (c_int, *mut io_uring_buf_ring) {
     let len = ring_bytes(entries);
     // SAFETY: a fresh private anonymous mapping.
-    let br = match unsafe {
-        crate::syscalls::mmap(
+    let (ret, mem) = unsafe {
+        crate::os::mmap(
             ptr::null_mut(),
             len,
             libc::PROT_READ | libc::PROT_WRITE,
@@ -27,10 +28,11 @@ pub fn setup_buf_ring(ring: &io_uring, entries: u32, bgid: c_int, flags: u32) ->
             -1,
             0,
         )
-    } {
-        Ok(p) => p.cast::<io_uring_buf_ring>(),
-        Err(e) => return Err(e.neg()),
     };
+    if ret < 0 {
+        return (ret, ptr::null_mut());
+    }
+    let br = mem.cast::<io_uring_buf_ring>();
     let mut reg = io_uring_buf_reg {
         ring_addr: br as u64,
         ring_entries: entries,
@@ -40,12 +42,12 @@ pub fn setup_buf_ring(ring: &io_uring, entries: u32, bgid: c_int, flags: u32) ->
     let ret = crate::register::register_buf_ring(ring, &mut reg, flags);
     if ret != 0 {
         // SAFETY: mapped above and not registered.
-        unsafe { crate::syscalls::munmap(br.cast(), len) };
-        return Err(ret);
+        unsafe { crate::os::munmap(br.cast(), len) };
+        return (ret, ptr::null_mut());
     }
     // SAFETY: br is our mapping.
     unsafe { buf_ring_init(br) };
-    Ok(br)
+    (0, br)
 }
 
 /// Unregisters group `bgid` and unmaps its ring.
@@ -58,7 +60,7 @@ pub unsafe fn free_buf_ring(ring: &io_uring, br: *mut io_uring_buf_ring, entries
         return ret;
     }
     // SAFETY: guaranteed by the caller.
-    unsafe { crate::syscalls::munmap(br.cast(), ring_bytes(entries)) };
+    unsafe { crate::os::munmap(br.cast(), ring_bytes(entries)) };
     0
 }
 
@@ -142,10 +144,10 @@ pub unsafe fn buf_ring_cq_advance(ring: &mut io_uring, br: *mut io_uring_buf_rin
 /// `br` must point to a buffer ring.
 #[inline(always)]
 pub unsafe fn buf_ring_available(ring: &io_uring, br: *mut io_uring_buf_ring, bgid: u16) -> c_int {
-    let head = match crate::register::buf_ring_head(ring, bgid as c_int) {
-        Ok(head) => head,
-        Err(e) => return e,
-    };
+    let (ret, head) = crate::register::buf_ring_head(ring, bgid as c_int);
+    if ret != 0 {
+        return ret;
+    }
     // SAFETY: guaranteed by the caller; the application owns the tail.
     let tail = unsafe { ptr::addr_of!((*br).tail).read() };
     tail.wrapping_sub(head) as c_int

@@ -4,7 +4,6 @@
 use core::ffi::{c_int, c_void};
 use core::ptr;
 
-use crate::errno::{Errno, Result};
 use crate::ring::io_uring;
 use crate::sys::*;
 
@@ -52,17 +51,15 @@ unsafe fn get_cqe_raw(ring_ptr: *mut io_uring, data: &mut GetCqe) -> (c_int, *mu
         let ring = unsafe { &mut *ring_ptr };
         let mut need_enter = false;
         let mut flags = ring.enter_flags();
-        let (peeked, nr_available) = ring.peek_cqe();
-        cqe = match peeked {
-            Ok(c) => c,
-            Err(e) => {
-                if err == 0 {
-                    err = e;
-                }
-                cqe = ptr::null_mut();
-                break;
+        let (status, peeked, nr_available) = ring.peek_cqe();
+        if status < 0 {
+            if err == 0 {
+                err = status;
             }
-        };
+            cqe = ptr::null_mut();
+            break;
+        }
+        cqe = peeked;
         if data.wait_nr > nr_available {
             flags |= IORING_ENTER_GETEVENTS | data.get_flags;
             need_enter = true;
@@ -147,6 +144,35 @@ pub fn get_cqe_sigmask(
     get_cqe(ring, &mut data)
 }
 
+/// `io_uring_peek_cqe`: a ready CQE; `-EAGAIN` without entering the kernel
+/// when the CQ is empty and the kernel holds nothing it could flush into it
+/// (no IOPOLL, no overflowed CQEs, no task work); otherwise what one
+/// non-blocking [`get_cqe`] finds.
+#[inline(always)]
+pub fn peek_cqe(ring: &mut io_uring) -> (c_int, *mut io_uring_cqe) {
+    if let (0, cqe, _) = ring.peek_cqe() {
+        if !cqe.is_null() {
+            return (0, cqe);
+        }
+        if ring.flags & IORING_SETUP_IOPOLL == 0 && !ring.cq_needs_flush() {
+            return (-libc::EAGAIN, ptr::null_mut());
+        }
+    }
+    get_cqe_sigmask(ring, 0, 0, ptr::null_mut())
+}
+
+/// `io_uring_wait_cqe`: a ready CQE at once, or what [`get_cqe`] waiting
+/// for one finds.
+#[inline(always)]
+pub fn wait_cqe(ring: &mut io_uring) -> (c_int, *mut io_uring_cqe) {
+    if let (0, cqe, _) = ring.peek_cqe() {
+        if !cqe.is_null() {
+            return (0, cqe);
+        }
+    }
+    get_cqe_sigmask(ring, 0, 1, ptr::null_mut())
+}
+
 /// Waits with `IORING_ENTER_EXT_ARG`: timeout, min-wait and sigmask passed
 /// to the kernel, no internal timeout SQE.
 pub fn wait_cqes_ext(
@@ -176,14 +202,17 @@ pub fn wait_cqes_ext(
 
 /// On kernels without `IORING_FEAT_EXT_ARG`: queues a timeout SQE with
 /// `LIBURING_UDATA_TIMEOUT` (submitting first if the SQ is full) and returns
-/// the number of SQEs now pending.
-pub fn submit_internal_timeout(ring: &mut io_uring, wait_nr: u32, ts: *mut __kernel_timespec) -> Result<u32> {
+/// 0 and the number of SQEs now pending, or the `-errno` (and 0).
+pub fn submit_internal_timeout(ring: &mut io_uring, wait_nr: u32, ts: *mut __kernel_timespec) -> (c_int, u32) {
     let mut sqe = ring.get_sqe();
     if sqe.is_null() {
-        Errno::check(crate::submit::submit(ring, 0, false))?;
+        let ret = crate::submit::submit(ring, 0, false);
+        if ret < 0 {
+            return (ret, 0);
+        }
         sqe = ring.get_sqe();
         if sqe.is_null() {
-            return Err(Errno::EAGAIN);
+            return (-libc::EAGAIN, 0);
         }
     }
     // SAFETY: sqe is a fresh slot of this ring.
@@ -191,7 +220,7 @@ pub fn submit_internal_timeout(ring: &mut io_uring, wait_nr: u32, ts: *mut __ker
         crate::prep::prep_timeout(&mut *sqe, ts, wait_nr, 0);
         (*sqe).user_data = LIBURING_UDATA_TIMEOUT;
     }
-    Ok(ring.flush_sq())
+    (0, ring.flush_sq())
 }
 
 /// `io_uring_wait_cqes`.
@@ -206,10 +235,11 @@ pub fn wait_cqes(
         if ring.features & IORING_FEAT_EXT_ARG != 0 {
             return wait_cqes_ext(ring, 0, wait_nr, ts, 0, sigmask);
         }
-        match submit_internal_timeout(ring, wait_nr, ts) {
-            Ok(n) => to_submit = n,
-            Err(e) => return (e.neg(), ptr::null_mut()),
+        let (ret, n) = submit_internal_timeout(ring, wait_nr, ts);
+        if ret < 0 {
+            return (ret, ptr::null_mut());
         }
+        to_submit = n;
     }
     get_cqe_sigmask(ring, to_submit, wait_nr, sigmask)
 }
@@ -227,10 +257,11 @@ pub fn submit_and_wait_timeout(
             let submit = ring.flush_sq();
             return wait_cqes_ext(ring, submit, wait_nr, ts, min_wait_usec, sigmask);
         }
-        match submit_internal_timeout(ring, wait_nr, ts) {
-            Ok(n) => n,
-            Err(e) => return (e.neg(), ptr::null_mut()),
+        let (ret, n) = submit_internal_timeout(ring, wait_nr, ts);
+        if ret < 0 {
+            return (ret, ptr::null_mut());
         }
+        n
     } else {
         ring.flush_sq()
     };

@@ -1,59 +1,24 @@
-//! Error values inside the library: a positive errno, turned into liburing's
-//! `-errno` convention only at the C ABI.
+//! The library's one error convention, liburing's own: a call that can fail
+//! returns a `c_int` that is `-errno` on failure (`-libc::EINVAL`) and 0, or
+//! a count, on success. It is what `io_uring_enter` and `io_uring_register`
+//! return and what the C ABI hands back, so the submit and complete paths
+//! pass a system call's result through untouched and the C layer (`capi/`)
+//! returns it as it is.
+//!
+//! A call that also has a value to give back returns `(status, value)`, the
+//! status first, as above; the value means something only when the status
+//! is not negative (then it is the NULL pointer or 0). Examples:
+//! `ring::io_uring::peek_cqe`, `complete::get_cqe`, `setup::memory_size`.
+//!
+//! libc calls that report through `errno` are wrapped in `crate::os`, which
+//! turns `errno` into the same `-errno` with [`last_errno`]. No function
+//! returns a `Result` carrying an error code, and no type holds a positive
+//! errno.
 
 use core::ffi::c_int;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Errno(pub c_int);
-
-impl Errno {
-    pub const EPERM: Errno = Errno(libc::EPERM);
-    pub const EINTR: Errno = Errno(libc::EINTR);
-    pub const EBADF: Errno = Errno(libc::EBADF);
-    pub const EAGAIN: Errno = Errno(libc::EAGAIN);
-    pub const ENOMEM: Errno = Errno(libc::ENOMEM);
-    pub const EFAULT: Errno = Errno(libc::EFAULT);
-    pub const EINVAL: Errno = Errno(libc::EINVAL);
-    pub const ENOSPC: Errno = Errno(libc::ENOSPC);
-    pub const ETIME: Errno = Errno(libc::ETIME);
-    pub const EOPNOTSUPP: Errno = Errno(libc::EOPNOTSUPP);
-    pub const EOVERFLOW: Errno = Errno(libc::EOVERFLOW);
-    pub const ENOENT: Errno = Errno(libc::ENOENT);
-
-    /// From a kernel-style return: negative values are `-errno`.
-    #[inline(always)]
-    pub fn check(ret: c_int) -> Result<c_int> {
-        if ret < 0 {
-            Err(Errno(-ret))
-        } else {
-            Ok(ret)
-        }
-    }
-
-    /// liburing's convention: `-errno`.
-    #[allow(clippy::should_implement_trait)]
-    #[inline(always)]
-    pub fn neg(self) -> c_int {
-        -self.0
-    }
-}
-
-pub type Result<T> = core::result::Result<T, Errno>;
-
-/// `Ok(n)` as `n`, `Err(e)` as `-e`: liburing's return convention.
-#[inline(always)]
-pub fn to_c(r: Result<c_int>) -> c_int {
-    match r {
-        Ok(v) => v,
-        Err(e) => e.neg(),
-    }
-}
-
-/// `Ok(())` as 0, `Err(e)` as `-e`.
-#[inline(always)]
-pub fn to_c0(r: Result<()>) -> c_int {
-    match r {
-        Ok(()) => 0,
-        Err(e) => e.neg(),
-    }
+/// This thread's `errno` after a failed libc call, as `-errno`.
+pub fn last_errno() -> c_int {
+    // SAFETY: __errno_location always returns this thread's errno.
+    -unsafe { *libc::__errno_location() }
 }

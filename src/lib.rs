@@ -23,23 +23,18 @@ pub mod check;
 pub mod complete;
 pub mod cq_iter;
 pub mod errno;
-#[cfg(test)]
-mod header_check;
+pub mod os;
 pub mod prep;
 pub mod probe;
 pub mod recvmsg;
 pub mod register;
 pub mod ring;
-#[cfg(test)]
-mod ring_sim_tests;
 pub mod setup;
 pub mod submit;
 pub mod sys;
-pub mod syscalls;
+#[cfg(any(test, fuzzing))]
+pub mod tests;
 pub mod version;
-
-#[cfg(test)]
-mod layout_check;
 
 #[cfg(not(any(test, fuzzing)))]
 #[panic_handler]

@@ -1,5 +1,6 @@
 //! Probing which opcodes the kernel supports.
 
+use core::ffi::c_int;
 use core::mem::size_of;
 use core::ptr;
 
@@ -26,12 +27,30 @@ pub fn probe_ring(ring: &io_uring) -> *mut io_uring_probe {
     ptr::null_mut()
 }
 
+/// Whether probe `p` reports opcode `op` as supported; false for an opcode
+/// outside `0..=last_op`.
+///
+/// # Safety
+/// `p` must point to a probe with room for every op up to its `last_op`, as
+/// `io_uring_get_probe*` allocate them.
+pub unsafe fn opcode_supported(p: *const io_uring_probe, op: c_int) -> bool {
+    // SAFETY: guaranteed by the caller.
+    let last_op = unsafe { (*p).last_op };
+    if op < 0 || op > last_op as c_int {
+        return false;
+    }
+    // SAFETY: op <= last_op, within the ops[] array that follows the header
+    // (addressed through the raw pointer, which covers the whole allocation).
+    let flags = unsafe { (*ptr::addr_of!((*p).ops).cast::<io_uring_probe_op>().add(op as usize)).flags };
+    flags & IO_URING_OP_SUPPORTED != 0
+}
+
 /// A probe from a short-lived ring of two entries.
 pub fn probe() -> *mut io_uring_probe {
     let mut ring = io_uring::zeroed();
     let mut p = io_uring_params::default();
     // SAFETY: no application memory is involved.
-    if unsafe { crate::setup::queue_init_params(2, &mut ring, &mut p, ptr::null_mut(), 0) }.is_err() {
+    if unsafe { crate::setup::queue_init_params(2, &mut ring, &mut p, ptr::null_mut(), 0) }.0 < 0 {
         return ptr::null_mut();
     }
     let probe = probe_ring(&ring);

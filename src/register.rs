@@ -292,7 +292,7 @@ pub fn close_ring_fd(ring: &mut io_uring) -> c_int {
     if ring.ring_fd == -1 {
         return -libc::EBADF;
     }
-    let _ = crate::syscalls::close(ring.ring_fd);
+    let _ = crate::os::close(ring.ring_fd);
     ring.ring_fd = -1;
     1
 }
@@ -310,8 +310,9 @@ pub fn unregister_buf_ring(ring: &io_uring, bgid: c_int) -> c_int {
     do_register(ring, IORING_UNREGISTER_PBUF_RING, arg(&reg), 1)
 }
 
-/// The kernel's head of buffer group `bgid`.
-pub fn buf_ring_head(ring: &io_uring, bgid: c_int) -> Result<u16, c_int> {
+/// The kernel's head of buffer group `bgid`: 0 and the head, or the
+/// `-errno` of asking for it (and 0).
+pub fn buf_ring_head(ring: &io_uring, bgid: c_int) -> (c_int, u16) {
     let mut status = io_uring_buf_status {
         buf_group: bgid as u32,
         ..Default::default()
@@ -323,9 +324,9 @@ pub fn buf_ring_head(ring: &io_uring, bgid: c_int) -> Result<u16, c_int> {
         1,
     );
     if ret != 0 {
-        return Err(ret);
+        return (ret, 0);
     }
-    Ok(status.head as u16)
+    (0, status.head as u16)
 }
 
 pub fn register_sync_cancel(ring: &io_uring, reg: *mut io_uring_sync_cancel_reg) -> c_int {
@@ -444,13 +445,14 @@ fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> c_int {
     }
     let mut fresh = io_uring::zeroed();
     // SAFETY: p was filled by the kernel for this ring fd.
-    if let Err(e) = unsafe { crate::setup::mmap_rings(ring.ring_fd, p, &mut fresh.sq, &mut fresh.cq) } {
-        return e.neg();
+    let ret = unsafe { crate::setup::mmap_rings(ring.ring_fd, p, &mut fresh.sq, &mut fresh.cq) };
+    if ret < 0 {
+        return ret;
     }
     let (head, tail) = (ring.sq.sqe_head, ring.sq.sqe_tail);
     // SAFETY: the old mappings are ours and replaced below.
     unsafe {
-        crate::syscalls::munmap(ring.sq.sqes.cast(), ring.sq.sqes_sz as usize);
+        crate::os::munmap(ring.sq.sqes.cast(), ring.sq.sqes_sz as usize);
         crate::setup::unmap_rings(&mut ring.sq, &mut ring.cq);
     }
     ring.sq = fresh.sq;

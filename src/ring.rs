@@ -363,30 +363,30 @@ impl io_uring {
         self.int_flags & INT_FLAG_CQ_ENTER != 0 || self.cq_needs_flush()
     }
 
-    /// Looks at the CQ head: returns the first CQE to show the caller (or
-    /// NULL), and how many slots were available. Steps over skip entries of
-    /// mixed rings and consumes the library's internal timeout CQEs; an
-    /// internal timeout that failed returns its error.
+    /// Looks at the CQ head: returns 0 and the first CQE to show the caller
+    /// (or NULL), and how many slots were available. Steps over skip entries
+    /// of mixed rings and consumes the library's internal timeout CQEs; an
+    /// internal timeout that failed returns its `-errno` (and NULL).
     #[inline(always)]
-    pub fn peek_cqe(&mut self) -> (Result<*mut io_uring_cqe, c_int>, u32) {
+    pub fn peek_cqe(&mut self) -> (c_int, *mut io_uring_cqe, u32) {
         loop {
             let tail = self.load_cq_tail();
             let head = self.load_cq_head();
             let available = tail.wrapping_sub(head);
             if available == 0 {
-                return (Ok(ptr::null_mut()), 0);
+                return (0, ptr::null_mut(), 0);
             }
             let cqe = self.cqe_at(head);
             // SAFETY: cqe is below the acquired tail, so the kernel wrote it.
             let (flags, user_data, res) = unsafe { ((*cqe).flags, (*cqe).user_data, (*cqe).res) };
             if flags & IORING_CQE_F_SKIP == 0 {
                 if self.features & IORING_FEAT_EXT_ARG != 0 || user_data != LIBURING_UDATA_TIMEOUT {
-                    return (Ok(cqe), available);
+                    return (0, cqe, available);
                 }
                 // An internal timeout: consume it; a failure is reported.
                 self.cq_advance(cqe_slots(flags));
                 if res < 0 {
-                    return (Err(res), available);
+                    return (res, ptr::null_mut(), available);
                 }
                 continue;
             }
@@ -531,23 +531,14 @@ pub unsafe fn initialize_sqe(sqe: *mut io_uring_sqe) {
 #[cfg(test)]
 mod reliability_regressions {
     use super::*;
+    use crate::tests::sim::{SimRing, W_HEAD};
 
-    /// A mixed-SQE ring of `entries` slots in plain memory, with the kernel's
-    /// SQ head at `khead` and the application's tail at `tail`.
-    fn mixed_ring(entries: u32, khead: u32, tail: u32) -> (io_uring, Box<[u32; 4]>, Vec<io_uring_sqe>) {
-        let mut words = Box::new([khead, tail, 0, 0]);
-        let mut sqes = vec![io_uring_sqe::default(); entries as usize];
-        let mut ring = io_uring::zeroed();
-        ring.flags = IORING_SETUP_SQE_MIXED;
-        ring.sq.khead = &mut words[0];
-        ring.sq.ktail = &mut words[1];
-        ring.sq.kflags = &mut words[2];
-        ring.sq.sqes = sqes.as_mut_ptr();
-        ring.sq.sqe_head = tail;
-        ring.sq.sqe_tail = tail;
-        ring.sq.ring_mask = entries - 1;
-        ring.sq.ring_entries = entries;
-        (ring, words, sqes)
+    /// A mixed-SQE ring of `entries` slots, with the kernel's SQ head at
+    /// `khead` and the application's tail at `tail`.
+    fn mixed_ring(entries: u32, khead: u32, tail: u32) -> SimRing {
+        let sim = SimRing::new(entries, 1, IORING_SETUP_SQE_MIXED, 0, tail, 0, false);
+        sim.set_sq_word(W_HEAD, khead);
+        sim
     }
 
     /// Found by fuzz/fuzz_targets/ring_corrupt.rs: with the tail on the last
@@ -557,11 +548,11 @@ mod reliability_regressions {
     #[test]
     fn get_sqe128_never_returns_an_sqe_running_past_the_array() {
         for (entries, khead, tail) in [(256, 0, u32::MAX), (2, 3, 1), (8, 9, 7), (1, 2, 0)] {
-            let (mut ring, _words, sqes) = mixed_ring(entries, khead, tail);
-            let sqe = ring.get_sqe128();
+            let mut sim = mixed_ring(entries, khead, tail);
+            let sqe = sim.ring.get_sqe128();
             if !sqe.is_null() {
-                let start = sqes.as_ptr() as usize;
-                let end = start + sqes.len() * size_of::<io_uring_sqe>();
+                let start = sim.sqes().as_ptr() as usize;
+                let end = start + size_of_val(sim.sqes());
                 let p = sqe as usize;
                 assert!(
                     p >= start && p + 2 * size_of::<io_uring_sqe>() <= end,

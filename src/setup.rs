@@ -5,50 +5,50 @@ use core::ffi::{c_int, c_void};
 use core::ptr;
 use core::sync::atomic::AtomicU32;
 
-use crate::errno::{Errno, Result};
+use crate::os;
 use crate::ring::*;
 use crate::sys::*;
-use crate::syscalls as os;
 
 /// The first power of two not below `n` (n >= 1).
 fn roundup_pow2(n: u32) -> u32 {
     n.next_power_of_two()
 }
 
-/// SQ and CQ sizes the kernel will pick for `entries` and `p`'s flags, or
-/// `-EINVAL` for sizes it would refuse.
-pub fn sq_cq_entries(entries: u32, p: &io_uring_params) -> Result<(u32, u32)> {
+/// SQ and CQ sizes the kernel will pick for `entries` and `p`'s flags: 0
+/// and the sizes, or `-EINVAL` (and zeros) for sizes it would refuse.
+pub fn sq_cq_entries(entries: u32, p: &io_uring_params) -> (c_int, u32, u32) {
+    const REFUSED: (c_int, u32, u32) = (-libc::EINVAL, 0, 0);
     if entries == 0 {
-        return Err(Errno::EINVAL);
+        return REFUSED;
     }
     let mut sq = entries;
     if sq > KERN_MAX_ENTRIES {
         if p.flags & IORING_SETUP_CLAMP == 0 {
-            return Err(Errno::EINVAL);
+            return REFUSED;
         }
         sq = KERN_MAX_ENTRIES;
     }
     let sq = roundup_pow2(sq);
     let cq = if p.flags & IORING_SETUP_CQSIZE != 0 {
         if p.cq_entries == 0 {
-            return Err(Errno::EINVAL);
+            return REFUSED;
         }
         let mut cq = p.cq_entries;
         if cq > KERN_MAX_CQ_ENTRIES {
             if p.flags & IORING_SETUP_CLAMP == 0 {
-                return Err(Errno::EINVAL);
+                return REFUSED;
             }
             cq = KERN_MAX_CQ_ENTRIES;
         }
         let cq = roundup_pow2(cq);
         if cq < sq {
-            return Err(Errno::EINVAL);
+            return REFUSED;
         }
         cq
     } else {
         2 * sq
     };
-    Ok((sq, cq))
+    (0, sq, cq)
 }
 
 /// Bytes of SQE array for `entries` SQ entries.
@@ -134,11 +134,12 @@ pub unsafe fn setup_ring_pointers(p: &io_uring_params, sq: &mut io_uring_sq, cq:
     }
 }
 
-/// Maps the rings of ring fd `fd` as the kernel described them in `p`.
+/// Maps the rings of ring fd `fd` as the kernel described them in `p`: 0 or
+/// `-errno`.
 ///
 /// # Safety
 /// `p` must be what `io_uring_setup` returned for `fd`.
-pub unsafe fn mmap_rings(fd: c_int, p: &io_uring_params, sq: &mut io_uring_sq, cq: &mut io_uring_cq) -> Result<()> {
+pub unsafe fn mmap_rings(fd: c_int, p: &io_uring_params, sq: &mut io_uring_sq, cq: &mut io_uring_cq) -> c_int {
     sq.ring_sz = p.sq_off.array as usize + p.sq_entries as usize * size_of::<u32>();
     cq.ring_sz = p.cq_off.cqes as usize + cqes_bytes(p.flags, p.cq_entries);
     if p.features & IORING_FEAT_SINGLE_MMAP != 0 {
@@ -148,60 +149,67 @@ pub unsafe fn mmap_rings(fd: c_int, p: &io_uring_params, sq: &mut io_uring_sq, c
     let prot = libc::PROT_READ | libc::PROT_WRITE;
     let map = libc::MAP_SHARED | libc::MAP_POPULATE;
     // SAFETY: mapping a fresh region of the ring fd.
-    sq.ring_ptr = unsafe { os::mmap(ptr::null_mut(), sq.ring_sz, prot, map, fd, IORING_OFF_SQ_RING as i64) }?;
+    let (ret, mem) = unsafe { os::mmap(ptr::null_mut(), sq.ring_sz, prot, map, fd, IORING_OFF_SQ_RING as i64) };
+    if ret < 0 {
+        return ret;
+    }
+    sq.ring_ptr = mem;
     if p.features & IORING_FEAT_SINGLE_MMAP != 0 {
         cq.ring_ptr = sq.ring_ptr;
     } else {
         // SAFETY: as above.
-        match unsafe { os::mmap(ptr::null_mut(), cq.ring_sz, prot, map, fd, IORING_OFF_CQ_RING as i64) } {
-            Ok(p) => cq.ring_ptr = p,
-            Err(e) => {
-                cq.ring_ptr = ptr::null_mut();
-                // SAFETY: sq.ring_ptr was mapped above.
-                unsafe { unmap_rings(sq, cq) };
-                return Err(e);
-            }
+        let (ret, mem) = unsafe { os::mmap(ptr::null_mut(), cq.ring_sz, prot, map, fd, IORING_OFF_CQ_RING as i64) };
+        if ret < 0 {
+            cq.ring_ptr = ptr::null_mut();
+            // SAFETY: sq.ring_ptr was mapped above.
+            unsafe { unmap_rings(sq, cq) };
+            return ret;
         }
+        cq.ring_ptr = mem;
     }
     let sqes_sz = sqes_bytes(p.flags, p.sq_entries);
     let Ok(sqes_sz32) = u32::try_from(sqes_sz) else {
         // SAFETY: both ring mappings are ours.
         unsafe { unmap_rings(sq, cq) };
-        return Err(Errno::EINVAL);
+        return -libc::EINVAL;
     };
     sq.sqes_sz = sqes_sz32;
     // SAFETY: as above.
-    match unsafe { os::mmap(ptr::null_mut(), sqes_sz, prot, map, fd, IORING_OFF_SQES as i64) } {
-        Ok(p) => sq.sqes = p.cast(),
-        Err(e) => {
-            // SAFETY: both ring mappings are ours.
-            unsafe { unmap_rings(sq, cq) };
-            return Err(e);
-        }
+    let (ret, mem) = unsafe { os::mmap(ptr::null_mut(), sqes_sz, prot, map, fd, IORING_OFF_SQES as i64) };
+    if ret < 0 {
+        // SAFETY: both ring mappings are ours.
+        unsafe { unmap_rings(sq, cq) };
+        return ret;
     }
+    sq.sqes = mem.cast();
     // SAFETY: the mappings are laid out as p says.
     unsafe { setup_ring_pointers(p, sq, cq) };
-    Ok(())
+    0
 }
 
-/// `io_uring_queue_mmap`: fills `ring` for an existing ring fd.
+/// `io_uring_queue_mmap`: fills `ring` for an existing ring fd; 0 or
+/// `-errno`.
 ///
 /// # Safety
 /// `p` must be what `io_uring_setup` returned for `fd`.
-pub unsafe fn queue_mmap(fd: c_int, p: &io_uring_params, ring: &mut io_uring) -> Result<()> {
+pub unsafe fn queue_mmap(fd: c_int, p: &io_uring_params, ring: &mut io_uring) -> c_int {
     *ring = io_uring::zeroed();
     // SAFETY: forwarded contract.
-    unsafe { mmap_rings(fd, p, &mut ring.sq, &mut ring.cq) }?;
+    let ret = unsafe { mmap_rings(fd, p, &mut ring.sq, &mut ring.cq) };
+    if ret < 0 {
+        return ret;
+    }
     ring.flags = p.flags;
     ring.features = p.features;
     ring.ring_fd = fd;
     ring.enter_ring_fd = fd;
-    Ok(())
+    0
 }
 
 /// For `IORING_SETUP_NO_MMAP`: places the SQE array and the rings in `buf`
 /// (application memory) or in fresh anonymous (huge page) mappings, and
-/// tells the kernel where through `p`. Returns the bytes used.
+/// tells the kernel where through `p`. Returns 0 and the bytes used, or
+/// `-errno` (and 0).
 fn alloc_no_mmap(
     entries: u32,
     p: &mut io_uring_params,
@@ -209,9 +217,12 @@ fn alloc_no_mmap(
     cq: &mut io_uring_cq,
     buf: *mut c_void,
     mut buf_size: usize,
-) -> Result<usize> {
+) -> (c_int, usize) {
     let page = page_size();
-    let (sq_entries, cq_entries) = sq_cq_entries(entries, p)?;
+    let (ret, sq_entries, cq_entries) = sq_cq_entries(entries, p);
+    if ret < 0 {
+        return (ret, 0);
+    }
     let sqes_mem = align_up(sqes_bytes(p.flags, sq_entries), page);
     let mut ring_mem = KRING_HEADER_BYTES + cqes_bytes(p.flags, cq_entries);
     if p.flags & IORING_SETUP_NO_SQARRAY == 0 {
@@ -219,14 +230,14 @@ fn alloc_no_mmap(
     }
     let mem_used = align_up(sqes_mem + ring_mem, page);
     if buf.is_null() && (sqes_mem > HUGE_PAGE_BYTES || ring_mem > HUGE_PAGE_BYTES) {
-        return Err(Errno::ENOMEM);
+        return (-libc::ENOMEM, 0);
     }
     let prot = libc::PROT_READ | libc::PROT_WRITE;
     let anon = libc::MAP_SHARED | libc::MAP_ANONYMOUS;
     let mut sqes_map_size = 0;
     let base = if !buf.is_null() {
         if mem_used > buf_size {
-            return Err(Errno::ENOMEM);
+            return (-libc::ENOMEM, 0);
         }
         buf
     } else {
@@ -239,7 +250,11 @@ fn alloc_no_mmap(
         };
         sqes_map_size = buf_size;
         // SAFETY: a fresh anonymous mapping.
-        unsafe { os::mmap(ptr::null_mut(), buf_size, prot, anon | huge, -1, 0) }?
+        let (ret, mem) = unsafe { os::mmap(ptr::null_mut(), buf_size, prot, anon | huge, -1, 0) };
+        if ret < 0 {
+            return (ret, 0);
+        }
+        mem
     };
     sq.sqes = base.cast();
     sq.sqes_sz = sqes_map_size as u32;
@@ -256,29 +271,26 @@ fn alloc_no_mmap(
             (HUGE_PAGE_BYTES, libc::MAP_HUGETLB | MAP_HUGE_2MB)
         };
         // SAFETY: a fresh anonymous mapping.
-        match unsafe { os::mmap(ptr::null_mut(), size, prot, anon | huge, -1, 0) } {
-            Ok(r) => {
-                sq.ring_ptr = r;
-                sq.ring_sz = size;
-                cq.ring_sz = 0;
+        let (ret, mem) = unsafe { os::mmap(ptr::null_mut(), size, prot, anon | huge, -1, 0) };
+        if ret < 0 {
+            if sqes_map_size != 0 {
+                // SAFETY: mapped above.
+                unsafe { os::munmap(base, sqes_map_size) };
             }
-            Err(e) => {
-                if sqes_map_size != 0 {
-                    // SAFETY: mapped above.
-                    unsafe { os::munmap(base, sqes_map_size) };
-                }
-                return Err(e);
-            }
+            return (ret, 0);
         }
+        sq.ring_ptr = mem;
+        sq.ring_sz = size;
+        cq.ring_sz = 0;
     }
     cq.ring_ptr = sq.ring_ptr;
     p.sq_off.user_addr = sq.sqes as u64;
     p.cq_off.user_addr = sq.ring_ptr as u64;
-    Ok(mem_used)
+    (0, mem_used)
 }
 
 /// Sets up a ring with exactly the flags in `p` (no NO_SQARRAY fallback).
-/// Returns the bytes of `buf` used (0 unless NO_MMAP).
+/// Returns 0 and the bytes of `buf` used (0 unless NO_MMAP), or `-errno`.
 ///
 /// # Safety
 /// `buf` must be NULL or `buf_size` bytes of writable memory that outlives the ring.
@@ -288,14 +300,18 @@ pub unsafe fn queue_init_exact(
     p: &mut io_uring_params,
     buf: *mut c_void,
     buf_size: usize,
-) -> Result<usize> {
+) -> (c_int, usize) {
     *ring = io_uring::zeroed();
     if p.flags & IORING_SETUP_REGISTERED_FD_ONLY != 0 && p.flags & IORING_SETUP_NO_MMAP == 0 {
-        return Err(Errno::EINVAL);
+        return (-libc::EINVAL, 0);
     }
     let mut used = 0;
     if p.flags & IORING_SETUP_NO_MMAP != 0 {
-        used = alloc_no_mmap(entries, p, &mut ring.sq, &mut ring.cq, buf, buf_size)?;
+        let ret;
+        (ret, used) = alloc_no_mmap(entries, p, &mut ring.sq, &mut ring.cq, buf, buf_size);
+        if ret < 0 {
+            return (ret, 0);
+        }
         if !buf.is_null() {
             ring.int_flags |= INT_FLAG_APP_MEM;
         }
@@ -311,15 +327,16 @@ pub unsafe fn queue_init_exact(
             }
         }
         *ring = io_uring::zeroed();
-        return Err(Errno(-fd));
+        return (fd, 0);
     }
     if p.flags & IORING_SETUP_NO_MMAP == 0 {
         // SAFETY: p was just filled by io_uring_setup for fd.
-        if let Err(e) = unsafe { queue_mmap(fd, p, ring) } {
+        let ret = unsafe { queue_mmap(fd, p, ring) };
+        if ret < 0 {
             // SAFETY: fd is ours.
             unsafe { libc::close(fd) };
             *ring = io_uring::zeroed();
-            return Err(e);
+            return (ret, 0);
         }
     } else {
         // SAFETY: the kernel laid the rings out in our memory as p says.
@@ -346,7 +363,7 @@ pub unsafe fn queue_init_exact(
     if ring.flags & (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL) == IORING_SETUP_IOPOLL {
         ring.int_flags |= INT_FLAG_CQ_ENTER;
     }
-    Ok(used)
+    (0, used)
 }
 
 /// Sets up a ring asking for `IORING_SETUP_NO_SQARRAY`, and without it when
@@ -360,19 +377,17 @@ pub unsafe fn queue_init_params(
     p: &mut io_uring_params,
     buf: *mut c_void,
     buf_size: usize,
-) -> Result<usize> {
+) -> (c_int, usize) {
     let asked = p.flags;
     p.flags |= IORING_SETUP_NO_SQARRAY;
     // SAFETY: forwarded contract.
     let ret = unsafe { queue_init_exact(entries, ring, p, buf, buf_size) };
-    match ret {
-        Err(Errno::EINVAL) if asked & IORING_SETUP_NO_SQARRAY == 0 => {
-            p.flags = asked;
-            // SAFETY: forwarded contract.
-            unsafe { queue_init_exact(entries, ring, p, buf, buf_size) }
-        }
-        other => other,
+    if ret.0 == -libc::EINVAL && asked & IORING_SETUP_NO_SQARRAY == 0 {
+        p.flags = asked;
+        // SAFETY: forwarded contract.
+        return unsafe { queue_init_exact(entries, ring, p, buf, buf_size) };
     }
+    ret
 }
 
 /// `io_uring_queue_exit`: unmaps what the library mapped, drops the ring fd
@@ -465,36 +480,58 @@ fn is_torn_down(ring: &io_uring) -> bool {
     ring.sq.khead == TORN_DOWN_SQ_WORD.as_ptr()
 }
 
-/// Bytes of memory a ring of this shape needs (`io_uring_memory_size_params`).
-pub fn memory_size(entries: u32, p: &io_uring_params) -> Result<usize> {
-    let (sq, cq) = sq_cq_entries(entries, p)?;
+/// Bytes of memory a ring of this shape needs (`io_uring_memory_size_params`):
+/// 0 and the size, or `-errno` (and 0).
+pub fn memory_size(entries: u32, p: &io_uring_params) -> (c_int, usize) {
+    let (ret, sq, cq) = sq_cq_entries(entries, p);
+    if ret < 0 {
+        return (ret, 0);
+    }
     let page = page_size();
     let mut cq_size = cqes_bytes(p.flags, cq) + KRING_HEADER_BYTES;
     if p.flags & IORING_SETUP_NO_SQARRAY == 0 {
         cq_size += sq as usize * size_of::<u32>();
     }
     let sq_size = align_up(sqes_bytes(p.flags, sq), page);
-    Ok(align_up(cq_size, page) + sq_size)
+    (0, align_up(cq_size, page) + sq_size)
 }
 
-/// `io_uring_ring_dontfork`: keeps the ring mappings out of forked children.
+/// Whether rings of `entries` entries need locked memory: not on kernels
+/// that account ring memory to the cgroup (those with native workers), which
+/// a short-lived ring of that size tells.
+pub fn needs_mlock(entries: u32) -> bool {
+    let mut ring = io_uring::zeroed();
+    let mut p = io_uring_params::default();
+    // SAFETY: no application memory is involved.
+    if unsafe { queue_init_params(entries, &mut ring, &mut p, ptr::null_mut(), 0) }.0 == 0 {
+        // SAFETY: set up just above.
+        unsafe { queue_exit(&mut ring) };
+    }
+    p.features & IORING_FEAT_NATIVE_WORKERS == 0
+}
+
+/// `io_uring_ring_dontfork`: keeps the ring mappings out of forked
+/// children; 0 or `-errno`.
 ///
 /// # Safety
 /// `ring` must be set up by this library.
-pub unsafe fn ring_dontfork(ring: &io_uring) -> Result<()> {
+pub unsafe fn ring_dontfork(ring: &io_uring) -> c_int {
     if ring.sq.ring_ptr.is_null() || ring.sq.sqes.is_null() || ring.cq.ring_ptr.is_null() {
-        return Err(Errno::EINVAL);
+        return -libc::EINVAL;
     }
     let sqes_len = sqes_bytes(ring.flags, ring.sq.ring_entries);
     // SAFETY: madvise on our own mappings.
-    unsafe {
-        os::madvise(ring.sq.sqes.cast(), sqes_len, libc::MADV_DONTFORK)?;
-        os::madvise(ring.sq.ring_ptr, ring.sq.ring_sz, libc::MADV_DONTFORK)?;
-        if ring.cq.ring_ptr != ring.sq.ring_ptr {
-            os::madvise(ring.cq.ring_ptr, ring.cq.ring_sz, libc::MADV_DONTFORK)?;
-        }
+    let ret = unsafe { os::madvise(ring.sq.sqes.cast(), sqes_len, libc::MADV_DONTFORK) };
+    if ret < 0 {
+        return ret;
     }
-    Ok(())
+    // SAFETY: as above.
+    let ret = unsafe { os::madvise(ring.sq.ring_ptr, ring.sq.ring_sz, libc::MADV_DONTFORK) };
+    if ret < 0 || ring.cq.ring_ptr == ring.sq.ring_ptr {
+        return ret;
+    }
+    // SAFETY: as above.
+    unsafe { os::madvise(ring.cq.ring_ptr, ring.cq.ring_sz, libc::MADV_DONTFORK) }
 }
 
 #[cfg(test)]

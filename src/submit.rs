@@ -53,8 +53,17 @@ pub fn submit(ring: &mut io_uring, wait_nr: u32, getevents: bool) -> c_int {
     unsafe { io_uring_enter(ring.enter_ring_fd, submitted, wait_nr, flags, ptr::null_mut()) }
 }
 
-/// `__io_uring_sqring_wait`: waits for the SQ thread to free SQ slots.
+/// `io_uring_sqring_wait`: with SQPOLL and a full SQ, waits until the SQ
+/// thread frees a slot; otherwise returns 0 at once.
 pub fn sqring_wait(ring: &io_uring) -> c_int {
+    if ring.flags & IORING_SETUP_SQPOLL == 0 || ring.sq_space_left() != 0 {
+        return 0;
+    }
+    enter_sq_wait(ring)
+}
+
+/// `__io_uring_sqring_wait`: waits for the SQ thread to free SQ slots.
+pub fn enter_sq_wait(ring: &io_uring) -> c_int {
     let flags = IORING_ENTER_SQ_WAIT | ring.enter_flags();
     // SAFETY: no argument is passed.
     unsafe { io_uring_enter(ring.enter_ring_fd, 0, 0, flags, ptr::null_mut()) }

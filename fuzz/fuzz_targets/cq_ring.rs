@@ -61,12 +61,14 @@ struct Model {
     next_ud: u64,
 }
 
-struct Sim {
+/// The shared simulated ring (`uring::tests::sim`) and what this target
+/// keeps beside it.
+struct Harness {
     s: SimRing,
     m: Model,
 }
 
-impl Sim {
+impl Harness {
     fn sq_flags(&self) -> u32 {
         let mut f = self.s.sq_word(W_FLAGS) & !(IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN);
         if !self.m.backlog.is_empty() {
@@ -250,7 +252,8 @@ impl Sim {
     fn op_peek_cqe(&mut self, inp: &mut Input) {
         let (expect, expect_avail) = self.model_peek();
         let (p, c) = if inp.bool() {
-            let (got, avail) = self.s.ring.peek_cqe();
+            let (status, p, avail) = self.s.ring.peek_cqe();
+            let got = if status < 0 { Err(status) } else { Ok(p) };
             assert_eq!(avail, expect_avail, "peek_cqe: available count");
             match (got, expect) {
                 (Ok(p), Ok(None)) => {
@@ -489,7 +492,7 @@ fuzz_target!(|data: &[u8]| {
         taskrun: false,
         next_ud: 0,
     };
-    let mut sim = Sim { s, m };
+    let mut sim = Harness { s, m };
     let mut steps = 0;
     while !inp.is_empty() && steps < 4096 {
         sim.op(&mut inp);

@@ -35,12 +35,14 @@ fn note_skipped() {
     }
 }
 
-struct Sim {
+/// The shared simulated ring (`uring::tests::sim`) and what this target
+/// keeps beside it.
+struct Harness {
     s: SimRing,
     mixed: bool,
 }
 
-impl Sim {
+impl Harness {
     fn flags_at(&self, index: u32) -> (u32, u64, i32) {
         // SAFETY: a slot of the CQE array.
         let c = unsafe { &*(self.s.cq_slot(index) as *const io_uring_cqe) };
@@ -140,14 +142,12 @@ impl Sim {
                     note_skipped();
                     return;
                 }
-                let (got, _avail) = self.s.ring.peek_cqe();
-                if let Ok(p) = got {
-                    if !p.is_null() {
-                        self.check_cqe_ptr(p);
-                        if inp.bool() {
-                            // SAFETY: checked above.
-                            self.s.ring.cq_advance(cqe_slots(unsafe { (*p).flags }));
-                        }
+                let (status, p, _avail) = self.s.ring.peek_cqe();
+                if status == 0 && !p.is_null() {
+                    self.check_cqe_ptr(p);
+                    if inp.bool() {
+                        // SAFETY: checked above.
+                        self.s.ring.cq_advance(cqe_slots(unsafe { (*p).flags }));
                     }
                 }
             }
@@ -241,7 +241,7 @@ fuzz_target!(|data: &[u8]| {
     let sq_start = inp.ring_start();
     let cq_start = inp.ring_start();
     let s = SimRing::new(sq_entries, cq_entries, flags, features, sq_start, cq_start, at_end);
-    let mut sim = Sim {
+    let mut sim = Harness {
         s,
         mixed: flags & IORING_SETUP_CQE_MIXED != 0,
     };

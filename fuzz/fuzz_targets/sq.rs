@@ -43,7 +43,9 @@ impl Entry {
     }
 }
 
-struct Sim {
+/// The shared simulated ring (`uring::tests::sim`) and what this target
+/// keeps beside it.
+struct Harness {
     s: SimRing,
     entries: u32,
     rewind: bool,
@@ -66,7 +68,7 @@ struct Sim {
 /// buf_index, personality, file_index, addr3, __pad2[0].
 const CLEARED: [(usize, usize); 5] = [(1, 4), (28, 32), (40, 48), (48, 56), (56, 64)];
 
-impl Sim {
+impl Harness {
     fn mask(&self) -> u32 {
         self.entries - 1
     }
@@ -305,7 +307,7 @@ fuzz_target!(|data: &[u8]| {
     let entries = 1u32 << inp.below(11);
     let start = if rewind { 0 } else { inp.ring_start() };
     let s = SimRing::new(entries, 1, flags, 0, start, 0, at_end);
-    let mut sim = Sim {
+    let mut sim = Harness {
         s,
         entries,
         rewind,

@@ -15,6 +15,7 @@
 use core::ffi::{c_char, c_int, c_uint, c_void};
 use core::ptr;
 
+use super::queue::deliver;
 use super::{ring_or, ring_or_unchecked, NULL_RING};
 use crate::check;
 use crate::cq_iter::{self, io_uring_cqe_iter};
@@ -242,7 +243,7 @@ pub unsafe extern "C" fn io_uring_cqe_nr(cqe: *const io_uring_cqe) -> c_uint {
 /// Returned by value, as liburing does; a NULL ring gives an empty iterator.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_iter_init(ring: *const io_uring) -> io_uring_cqe_iter {
-    check::hooked!(ring_call(ring, "io_uring_cqe_iter_init"), (ring: *const io_uring) -> io_uring_cqe_iter, {
+    check::hooked!(ring_call(ring), (ring: *const io_uring) -> io_uring_cqe_iter, {
         // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
         match unsafe { ring.as_ref() } {
             Some(ring) => io_uring_cqe_iter::new(ring),
@@ -280,7 +281,10 @@ pub unsafe extern "C" fn io_uring_cqe_iter_next(iter: *mut io_uring_cqe_iter, cq
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_advance(ring: *mut io_uring, nr: c_uint) {
-    check::hooked!(advancing(ring, nr, "io_uring_cq_advance"), (ring: *mut io_uring, nr: c_uint) -> (), {
+    check::hooked!(advancing(ring, nr), (
+        ring: *mut io_uring,
+        nr: c_uint,
+    ) -> (), {
         // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
         if let Some(ring) = unsafe { ring.as_mut() } {
             ring.cq_advance(nr);
@@ -290,7 +294,10 @@ pub unsafe extern "C" fn io_uring_cq_advance(ring: *mut io_uring, nr: c_uint) {
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uring_cqe) {
-    check::hooked!(seeing(ring, cqe, "io_uring_cqe_seen"), (ring: *mut io_uring, cqe: *mut io_uring_cqe) -> (), {
+    check::hooked!(seeing(ring, cqe), (
+        ring: *mut io_uring,
+        cqe: *mut io_uring_cqe,
+    ) -> (), {
         // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
         let Some(ring) = (unsafe { ring.as_mut() }) else {
             return;
@@ -304,7 +311,7 @@ pub unsafe extern "C" fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uri
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_ready(ring: *const io_uring) -> c_uint {
-    check::hooked!(ring_call(ring, "io_uring_cq_ready"), (ring: *const io_uring) -> c_uint, {
+    check::hooked!(ring_call(ring), (ring: *const io_uring) -> c_uint, {
         // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
         match unsafe { ring.as_ref() } {
             Some(ring) => ring.cq_ready(),
@@ -315,7 +322,7 @@ pub unsafe extern "C" fn io_uring_cq_ready(ring: *const io_uring) -> c_uint {
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_has_overflow(ring: *const io_uring) -> bool {
-    check::hooked!(ring_call(ring, "io_uring_cq_has_overflow"), (ring: *const io_uring) -> bool, {
+    check::hooked!(ring_call(ring), (ring: *const io_uring) -> bool, {
         // SAFETY: as above.
         match unsafe { ring.as_ref() } {
             Some(ring) => ring.cq_has_overflow(),
@@ -326,7 +333,7 @@ pub unsafe extern "C" fn io_uring_cq_has_overflow(ring: *const io_uring) -> bool
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_eventfd_enabled(ring: *const io_uring) -> bool {
-    check::hooked!(ring_call(ring, "io_uring_cq_eventfd_enabled"), (ring: *const io_uring) -> bool, {
+    check::hooked!(ring_call(ring), (ring: *const io_uring) -> bool, {
         // SAFETY: as above.
         match unsafe { ring.as_ref() } {
             Some(ring) => ring.cq_eventfd_enabled(),
@@ -348,13 +355,13 @@ pub unsafe extern "C" fn __io_uring_peek_cqe(
     cqe_ptr: *mut *mut io_uring_cqe,
     nr_available: *mut c_uint,
 ) -> c_int {
-    check::hooked!(consuming(ring, "__io_uring_peek_cqe"), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe, nr_available: *mut c_uint) -> c_int, {
+    check::hooked!(consuming(ring), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+        nr_available: *mut c_uint,
+    ) -> c_int, {
         let ring = ring_or_unchecked!(ring, NULL_RING);
-        let (found, available) = ring.peek_cqe();
-        let (err, cqe) = match found {
-            Ok(cqe) => (0, cqe),
-            Err(e) => (e, ptr::null_mut()),
-        };
+        let (err, cqe, available) = ring.peek_cqe();
         if !cqe_ptr.is_null() {
             // SAFETY: non-NULL out pointer from C.
             unsafe { *cqe_ptr = cqe };
@@ -367,74 +374,39 @@ pub unsafe extern "C" fn __io_uring_peek_cqe(
     })
 }
 
-/// The CQE `__io_uring_peek_cqe` found, if it succeeded and found one.
-#[inline(always)]
-fn peek_found(ring: &mut io_uring) -> Option<*mut io_uring_cqe> {
-    match ring.peek_cqe().0 {
-        Ok(cqe) if !cqe.is_null() => Some(cqe),
-        _ => None,
-    }
-}
-
-#[inline(always)]
-unsafe fn store_cqe(cqe_ptr: *mut *mut io_uring_cqe, cqe: *mut io_uring_cqe) {
-    if !cqe_ptr.is_null() {
-        // SAFETY: non-NULL out pointer from C.
-        unsafe { *cqe_ptr = cqe };
-    }
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_wait_cqe_nr(
     ring: *mut io_uring,
     cqe_ptr: *mut *mut io_uring_cqe,
     wait_nr: c_uint,
 ) -> c_int {
-    check::hooked!(waiting(ring, "io_uring_wait_cqe_nr"), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe, wait_nr: c_uint) -> c_int, {
+    check::hooked!(waiting(ring), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+        wait_nr: c_uint,
+    ) -> c_int, {
         // SAFETY: the arguments are passed on unchanged.
         unsafe { super::queue::get_cqe_unchecked(ring, cqe_ptr, 0, wait_nr, ptr::null_mut()) }
     })
 }
 
-/// A ready CQE, or `-EAGAIN` without entering the kernel when the CQ is
-/// empty and the kernel has nothing it could flush into it.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
-    check::hooked!(consuming(ring, "io_uring_peek_cqe"), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int, {
-        let r = ring_or_unchecked!(ring, NULL_RING);
-        let (found, _) = r.peek_cqe();
-        if let Ok(cqe) = found {
-            // SAFETY: out pointer from C, checked for NULL inside.
-            unsafe { store_cqe(cqe_ptr, cqe) };
-            if !cqe.is_null() {
-                return 0;
-            }
-            if r.flags & IORING_SETUP_IOPOLL == 0
-                && r.load_sq_flags() & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN) == 0
-            {
-                return -libc::EAGAIN;
-            }
-        } else {
-            // SAFETY: as above.
-            unsafe { store_cqe(cqe_ptr, ptr::null_mut()) };
-        }
-        // SAFETY: ring is non-NULL; cqe_ptr is passed on unchanged.
-        unsafe { super::queue::get_cqe_unchecked(ring, cqe_ptr, 0, 0, ptr::null_mut()) }
+    check::hooked!(consuming(ring), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+    ) -> c_int, {
+        deliver(crate::complete::peek_cqe(ring_or_unchecked!(ring, NULL_RING)), cqe_ptr)
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_wait_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
-    check::hooked!(waiting(ring, "io_uring_wait_cqe"), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int, {
-        let r = ring_or_unchecked!(ring, NULL_RING);
-        let found = peek_found(r);
-        // SAFETY: out pointer from C, checked for NULL inside.
-        unsafe { store_cqe(cqe_ptr, found.unwrap_or(ptr::null_mut())) };
-        if found.is_some() {
-            return 0;
-        }
-        // SAFETY: ring is non-NULL; cqe_ptr is passed on unchanged.
-        unsafe { super::queue::get_cqe_unchecked(ring, cqe_ptr, 0, 1, ptr::null_mut()) }
+    check::hooked!(waiting(ring), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+    ) -> c_int, {
+        deliver(crate::complete::wait_cqe(ring_or_unchecked!(ring, NULL_RING)), cqe_ptr)
     })
 }
 
@@ -442,14 +414,14 @@ pub unsafe extern "C" fn io_uring_wait_cqe(ring: *mut io_uring, cqe_ptr: *mut *m
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_sqe128(ring: *mut io_uring) -> *mut io_uring_sqe {
-    check::hooked!(getting_sqe(ring, "io_uring_get_sqe128"), (ring: *mut io_uring) -> *mut io_uring_sqe, {
+    check::hooked!(getting_sqe(ring), (ring: *mut io_uring) -> *mut io_uring_sqe, {
         ring_or_unchecked!(ring, ptr::null_mut()).get_sqe128()
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_ready(ring: *const io_uring) -> c_uint {
-    check::hooked!(ring_call(ring, "io_uring_sq_ready"), (ring: *const io_uring) -> c_uint, {
+    check::hooked!(ring_call(ring), (ring: *const io_uring) -> c_uint, {
         // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
         match unsafe { ring.as_ref() } {
             Some(ring) => ring.sq_ready(),
@@ -460,7 +432,7 @@ pub unsafe extern "C" fn io_uring_sq_ready(ring: *const io_uring) -> c_uint {
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_space_left(ring: *const io_uring) -> c_uint {
-    check::hooked!(ring_call(ring, "io_uring_sq_space_left"), (ring: *const io_uring) -> c_uint, {
+    check::hooked!(ring_call(ring), (ring: *const io_uring) -> c_uint, {
         // SAFETY: as above.
         match unsafe { ring.as_ref() } {
             Some(ring) => ring.sq_space_left(),
@@ -472,11 +444,7 @@ pub unsafe extern "C" fn io_uring_sq_space_left(ring: *const io_uring) -> c_uint
 /// With SQPOLL and a full SQ, waits until the SQ thread frees a slot.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sqring_wait(ring: *mut io_uring) -> c_int {
-    let r = ring_or!(ring, NULL_RING);
-    if r.flags & IORING_SETUP_SQPOLL == 0 || r.sq_space_left() != 0 {
-        return 0;
-    }
-    crate::submit::sqring_wait(r)
+    crate::submit::sqring_wait(ring_or!(ring, NULL_RING))
 }
 
 // ---- probe ----
@@ -486,16 +454,8 @@ pub unsafe extern "C" fn io_uring_opcode_supported(p: *const io_uring_probe, op:
     if p.is_null() {
         return 0;
     }
-    // SAFETY: a non-NULL probe from C was filled by io_uring_get_probe*,
-    // which allocates room for every op up to last_op.
-    let last_op = unsafe { (*p).last_op };
-    if op < 0 || op > last_op as c_int {
-        return 0;
-    }
-    // SAFETY: op <= last_op, within the ops[] array that follows the header
-    // (addressed through the raw pointer, which covers the whole allocation).
-    let flags = unsafe { (*ptr::addr_of!((*p).ops).cast::<io_uring_probe_op>().add(op as usize)).flags };
-    (flags & IO_URING_OP_SUPPORTED != 0) as c_int
+    // SAFETY: a non-NULL probe from C was filled by io_uring_get_probe*.
+    unsafe { crate::probe::opcode_supported(p, op) as c_int }
 }
 
 // ---- provided-buffer rings ----
@@ -543,7 +503,12 @@ pub unsafe extern "C" fn __io_uring_buf_ring_cq_advance(
     cq_count: c_int,
     buf_count: c_int,
 ) {
-    check::hooked!(advancing(ring, cq_count as u32, "__io_uring_buf_ring_cq_advance"), (ring: *mut io_uring, br: *mut io_uring_buf_ring, cq_count: c_int, buf_count: c_int) -> (), {
+    check::hooked!(advancing(ring, cq_count as u32), (
+        ring: *mut io_uring,
+        br: *mut io_uring_buf_ring,
+        cq_count: c_int,
+        buf_count: c_int,
+    ) -> (), {
         // SAFETY: the arguments are passed on unchanged.
         unsafe { buf_ring_cq_advance_unchecked(ring, br, cq_count, buf_count) }
     })
@@ -568,7 +533,11 @@ unsafe fn buf_ring_cq_advance_unchecked(
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_cq_advance(ring: *mut io_uring, br: *mut io_uring_buf_ring, count: c_int) {
-    check::hooked!(advancing(ring, count as u32, "io_uring_buf_ring_cq_advance"), (ring: *mut io_uring, br: *mut io_uring_buf_ring, count: c_int) -> (), {
+    check::hooked!(advancing(ring, count as u32), (
+        ring: *mut io_uring,
+        br: *mut io_uring_buf_ring,
+        count: c_int,
+    ) -> (), {
         // SAFETY: the arguments are passed on unchanged.
         unsafe { buf_ring_cq_advance_unchecked(ring, br, count, count) }
     })

@@ -12,7 +12,7 @@ use crate::sys::*;
 /// Stores a found CQE for the caller (if it gave somewhere to store it) and
 /// returns the status.
 #[inline(always)]
-fn deliver(found: (c_int, *mut io_uring_cqe), cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
+pub(super) fn deliver(found: (c_int, *mut io_uring_cqe), cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
     if !cqe_ptr.is_null() {
         // SAFETY: a non-NULL out pointer from C is writable.
         unsafe { *cqe_ptr = found.1 };
@@ -22,28 +22,31 @@ fn deliver(found: (c_int, *mut io_uring_cqe), cqe_ptr: *mut *mut io_uring_cqe) -
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_sqe {
-    check::hooked!(getting_sqe(ring, "io_uring_get_sqe"), (ring: *mut io_uring) -> *mut io_uring_sqe, {
+    check::hooked!(getting_sqe(ring), (ring: *mut io_uring) -> *mut io_uring_sqe, {
         ring_or_unchecked!(ring, ptr::null_mut()).get_sqe()
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit(ring: *mut io_uring) -> c_int {
-    check::hooked!(submitting(ring, "io_uring_submit", false), (ring: *mut io_uring) -> c_int, {
+    check::hooked!(submitting(ring, false), (ring: *mut io_uring) -> c_int, {
         crate::submit::submit(ring_or_unchecked!(ring, NULL_RING), 0, false)
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit_and_wait(ring: *mut io_uring, wait_nr: c_uint) -> c_int {
-    check::hooked!(submitting(ring, "io_uring_submit_and_wait", false), (ring: *mut io_uring, wait_nr: c_uint) -> c_int, {
+    check::hooked!(submitting(ring, false), (
+        ring: *mut io_uring,
+        wait_nr: c_uint,
+    ) -> c_int, {
         crate::submit::submit(ring_or_unchecked!(ring, NULL_RING), wait_nr, false)
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit_and_get_events(ring: *mut io_uring) -> c_int {
-    check::hooked!(submitting(ring, "io_uring_submit_and_get_events", false), (ring: *mut io_uring) -> c_int, {
+    check::hooked!(submitting(ring, false), (ring: *mut io_uring) -> c_int, {
         crate::submit::submit(ring_or_unchecked!(ring, NULL_RING), 0, true)
     })
 }
@@ -56,7 +59,13 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_timeout(
     ts: *mut __kernel_timespec,
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
-    check::hooked!(submitting(ring, "io_uring_submit_and_wait_timeout", true), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe, wait_nr: c_uint, ts: *mut __kernel_timespec, sigmask: *mut libc::sigset_t) -> c_int, {
+    check::hooked!(submitting(ring, true), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+        wait_nr: c_uint,
+        ts: *mut __kernel_timespec,
+        sigmask: *mut libc::sigset_t,
+    ) -> c_int, {
         let ring = ring_or_unchecked!(ring, NULL_RING);
         deliver(
             complete::submit_and_wait_timeout(ring, wait_nr, ts, 0, sigmask),
@@ -74,7 +83,14 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_min_timeout(
     min_wait: c_uint,
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
-    check::hooked!(submitting(ring, "io_uring_submit_and_wait_min_timeout", true), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe, wait_nr: c_uint, ts: *mut __kernel_timespec, min_wait: c_uint, sigmask: *mut libc::sigset_t) -> c_int, {
+    check::hooked!(submitting(ring, true), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+        wait_nr: c_uint,
+        ts: *mut __kernel_timespec,
+        min_wait: c_uint,
+        sigmask: *mut libc::sigset_t,
+    ) -> c_int, {
         let ring = ring_or_unchecked!(ring, NULL_RING);
         if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
             return -libc::EINVAL;
@@ -93,7 +109,12 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_reg(
     wait_nr: c_uint,
     reg_index: c_int,
 ) -> c_int {
-    check::hooked!(submitting(ring, "io_uring_submit_and_wait_reg", true), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe, wait_nr: c_uint, reg_index: c_int) -> c_int, {
+    check::hooked!(submitting(ring, true), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+        wait_nr: c_uint,
+        reg_index: c_int,
+    ) -> c_int, {
         let ring = ring_or_unchecked!(ring, NULL_RING);
         deliver(complete::submit_and_wait_reg(ring, wait_nr, reg_index), cqe_ptr)
     })
@@ -107,7 +128,13 @@ pub unsafe extern "C" fn __io_uring_get_cqe(
     wait_nr: c_uint,
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
-    check::hooked!(waiting(ring, "__io_uring_get_cqe"), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe, submit: c_uint, wait_nr: c_uint, sigmask: *mut libc::sigset_t) -> c_int, {
+    check::hooked!(waiting(ring), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+        submit: c_uint,
+        wait_nr: c_uint,
+        sigmask: *mut libc::sigset_t,
+    ) -> c_int, {
         // SAFETY: the arguments are passed on unchanged.
         unsafe { get_cqe_unchecked(ring, cqe_ptr, submit, wait_nr, sigmask) }
     })
@@ -135,7 +162,13 @@ pub unsafe extern "C" fn io_uring_wait_cqes(
     ts: *mut __kernel_timespec,
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
-    check::hooked!(waiting(ring, "io_uring_wait_cqes"), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe, wait_nr: c_uint, ts: *mut __kernel_timespec, sigmask: *mut libc::sigset_t) -> c_int, {
+    check::hooked!(waiting(ring), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+        wait_nr: c_uint,
+        ts: *mut __kernel_timespec,
+        sigmask: *mut libc::sigset_t,
+    ) -> c_int, {
         let ring = ring_or_unchecked!(ring, NULL_RING);
         deliver(complete::wait_cqes(ring, wait_nr, ts, sigmask), cqe_ptr)
     })
@@ -150,7 +183,14 @@ pub unsafe extern "C" fn io_uring_wait_cqes_min_timeout(
     min_ts_usec: c_uint,
     sigmask: *mut libc::sigset_t,
 ) -> c_int {
-    check::hooked!(waiting(ring, "io_uring_wait_cqes_min_timeout"), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe, wait_nr: c_uint, ts: *mut __kernel_timespec, min_ts_usec: c_uint, sigmask: *mut libc::sigset_t) -> c_int, {
+    check::hooked!(waiting(ring), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+        wait_nr: c_uint,
+        ts: *mut __kernel_timespec,
+        min_ts_usec: c_uint,
+        sigmask: *mut libc::sigset_t,
+    ) -> c_int, {
         let ring = ring_or_unchecked!(ring, NULL_RING);
         if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
             return -libc::EINVAL;
@@ -168,7 +208,11 @@ pub unsafe extern "C" fn io_uring_wait_cqe_timeout(
     cqe_ptr: *mut *mut io_uring_cqe,
     ts: *mut __kernel_timespec,
 ) -> c_int {
-    check::hooked!(waiting(ring, "io_uring_wait_cqe_timeout"), (ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe, ts: *mut __kernel_timespec) -> c_int, {
+    check::hooked!(waiting(ring), (
+        ring: *mut io_uring,
+        cqe_ptr: *mut *mut io_uring_cqe,
+        ts: *mut __kernel_timespec,
+    ) -> c_int, {
         let ring = ring_or_unchecked!(ring, NULL_RING);
         deliver(complete::wait_cqes(ring, 1, ts, ptr::null_mut()), cqe_ptr)
     })
@@ -181,7 +225,11 @@ pub unsafe extern "C" fn io_uring_peek_batch_cqe(
     cqes: *mut *mut io_uring_cqe,
     count: c_uint,
 ) -> c_uint {
-    check::hooked!(peeking_batch(ring, cqes, count, "io_uring_peek_batch_cqe"), (ring: *mut io_uring, cqes: *mut *mut io_uring_cqe, count: c_uint) -> c_uint, {
+    check::hooked!(peeking_batch(ring, cqes, count), (
+        ring: *mut io_uring,
+        cqes: *mut *mut io_uring_cqe,
+        count: c_uint,
+    ) -> c_uint, {
         let ring = ring_or_unchecked!(ring, 0);
         if cqes.is_null() {
             return 0;
@@ -199,5 +247,5 @@ pub unsafe extern "C" fn io_uring_get_events(ring: *mut io_uring) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn __io_uring_sqring_wait(ring: *mut io_uring) -> c_int {
-    crate::submit::sqring_wait(ring_or!(ring, NULL_RING))
+    crate::submit::enter_sq_wait(ring_or!(ring, NULL_RING))
 }

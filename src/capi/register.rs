@@ -194,17 +194,16 @@ pub unsafe extern "C" fn io_uring_unregister_buf_ring(ring: *mut io_uring, bgid:
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_head(ring: *mut io_uring, buf_group: c_int, head: *mut u16) -> c_int {
     let ring = ring_or!(ring, NULL_RING);
-    match reg::buf_ring_head(ring, buf_group) {
-        Ok(h) => {
-            if head.is_null() {
-                return -libc::EFAULT;
-            }
-            // SAFETY: non-NULL out pointer from C.
-            unsafe { *head = h };
-            0
-        }
-        Err(e) => e,
+    let (ret, h) = reg::buf_ring_head(ring, buf_group);
+    if ret != 0 {
+        return ret;
     }
+    if head.is_null() {
+        return -libc::EFAULT;
+    }
+    // SAFETY: non-NULL out pointer from C.
+    unsafe { *head = h };
+    0
 }
 
 #[no_mangle]
@@ -222,10 +221,7 @@ pub unsafe extern "C" fn io_uring_setup_buf_ring(
         unsafe { *err = NULL_RING };
     }
     let ring = ring_or!(ring, ptr::null_mut());
-    let (br, code) = match crate::buf_ring::setup_buf_ring(ring, nentries, bgid, flags) {
-        Ok(br) => (br, 0),
-        Err(e) => (ptr::null_mut(), e),
-    };
+    let (code, br) = crate::buf_ring::setup_buf_ring(ring, nentries, bgid, flags);
     if !err.is_null() {
         // SAFETY: non-NULL out pointer from C.
         unsafe { *err = code };

@@ -5,7 +5,6 @@ use core::ptr;
 
 use super::{ring_or, ring_or_unchecked, NULL_RING};
 use crate::check;
-use crate::errno::to_c0;
 use crate::ring::io_uring;
 use crate::sys::*;
 
@@ -31,16 +30,12 @@ pub unsafe extern "C" fn io_uring_queue_init_params(
         return -libc::EFAULT;
     };
     // SAFETY: no application memory is involved.
-    match unsafe { crate::setup::queue_init_params(entries, r, p, ptr::null_mut(), 0) } {
-        Ok(_) => {
-            if check::active() {
-                // SAFETY: the ring was just set up.
-                unsafe { check::mark_live(ring) };
-            }
-            0
-        }
-        Err(e) => e.neg(),
+    let (ret, _) = unsafe { crate::setup::queue_init_params(entries, r, p, ptr::null_mut(), 0) };
+    if ret == 0 && check::active() {
+        // SAFETY: the ring was just set up.
+        unsafe { check::mark_live(ring) };
     }
+    ret
 }
 
 #[no_mangle]
@@ -58,16 +53,15 @@ pub unsafe extern "C" fn io_uring_queue_init_mem(
     };
     p.flags |= IORING_SETUP_NO_MMAP;
     // SAFETY: the caller hands over buf_size bytes at buf for the ring's life.
-    match unsafe { crate::setup::queue_init_params(entries, r, p, buf, buf_size) } {
-        Ok(used) => {
-            if check::active() {
-                // SAFETY: the ring was just set up.
-                unsafe { check::mark_live(ring) };
-            }
-            used as c_int
-        }
-        Err(e) => e.neg(),
+    let (ret, used) = unsafe { crate::setup::queue_init_params(entries, r, p, buf, buf_size) };
+    if ret < 0 {
+        return ret;
     }
+    if check::active() {
+        // SAFETY: the ring was just set up.
+        unsafe { check::mark_live(ring) };
+    }
+    used as c_int
 }
 
 #[no_mangle]
@@ -78,7 +72,7 @@ pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params,
         return -libc::EFAULT;
     };
     // SAFETY: the caller says p describes fd; mmap fails cleanly otherwise.
-    let ret = to_c0(unsafe { crate::setup::queue_mmap(fd, p, r) });
+    let ret = unsafe { crate::setup::queue_mmap(fd, p, r) };
     if ret == 0 && check::active() {
         // SAFETY: the ring was just set up.
         unsafe { check::mark_live(ring) };
@@ -88,7 +82,7 @@ pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params,
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_exit(ring: *mut io_uring) {
-    check::hooked!(exiting(ring, "io_uring_queue_exit"), (ring: *mut io_uring) -> (), {
+    check::hooked!(exiting(ring), (ring: *mut io_uring) -> (), {
         // SAFETY: a non-NULL ring pointer from C is the caller's ring.
         let Some(ring) = (unsafe { ring.as_mut() }) else { return };
         // SAFETY: the ring was set up by this library (or is all zero).
@@ -100,7 +94,16 @@ pub unsafe extern "C" fn io_uring_queue_exit(ring: *mut io_uring) {
 pub unsafe extern "C" fn io_uring_ring_dontfork(ring: *mut io_uring) -> c_int {
     let ring = ring_or!(ring, NULL_RING);
     // SAFETY: the ring's mappings are ours.
-    to_c0(unsafe { crate::setup::ring_dontfork(ring) })
+    unsafe { crate::setup::ring_dontfork(ring) }
+}
+
+/// A `(status, size)` answer as C's `ssize_t`: the `-errno` or the size.
+fn ssize((ret, size): (c_int, usize)) -> libc::ssize_t {
+    if ret < 0 {
+        ret as isize
+    } else {
+        size as isize
+    }
 }
 
 #[no_mangle]
@@ -109,10 +112,7 @@ pub unsafe extern "C" fn io_uring_memory_size_params(entries: c_uint, p: *mut io
     let Some(p) = (unsafe { p.as_ref() }) else {
         return -libc::EFAULT as isize;
     };
-    match crate::setup::memory_size(entries, p) {
-        Ok(n) => n as isize,
-        Err(e) => e.neg() as isize,
-    }
+    ssize(crate::setup::memory_size(entries, p))
 }
 
 #[no_mangle]
@@ -121,24 +121,12 @@ pub extern "C" fn io_uring_memory_size(entries: c_uint, flags: c_uint) -> libc::
         flags,
         ..Default::default()
     };
-    match crate::setup::memory_size(entries, &p) {
-        Ok(n) => n as isize,
-        Err(e) => e.neg() as isize,
-    }
+    ssize(crate::setup::memory_size(entries, &p))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_mlock_size_params(entries: c_uint, p: *mut io_uring_params) -> libc::ssize_t {
-    // Kernels that account ring memory to the cgroup (those with native
-    // workers) need no locked memory; probe with a real ring to find out.
-    let mut ring = io_uring::zeroed();
-    let mut lp = io_uring_params::default();
-    // SAFETY: no application memory is involved.
-    if unsafe { crate::setup::queue_init_params(entries, &mut ring, &mut lp, ptr::null_mut(), 0) }.is_ok() {
-        // SAFETY: set up just above.
-        unsafe { crate::setup::queue_exit(&mut ring) };
-    }
-    if lp.features & IORING_FEAT_NATIVE_WORKERS != 0 {
+    if !crate::setup::needs_mlock(entries) {
         return 0;
     }
     // SAFETY: forwarded.

@@ -341,7 +341,8 @@ pub struct io_uring_sync_cancel_reg {
     pub pad: [u8; 7],
     pub pad2: [u64; 3],
 }
-uapi_layout!(io_uring_sync_cancel_reg, 64, addr @ 0, fd @ 8, flags @ 12, timeout @ 16, opcode @ 32, pad @ 33, pad2 @ 40);
+uapi_layout!(io_uring_sync_cancel_reg, 64, addr @ 0, fd @ 8, flags @ 12, timeout @ 16, opcode @ 32, pad @ 33,
+    pad2 @ 40);
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -3,107 +3,22 @@
 //! moving the SQ head, setting flags). Exercised through the exported C
 //! functions, so these also test the C ABI layer.
 
-use core::ffi::c_uint;
+use core::ffi::{c_uint, c_void};
 use core::ptr;
 
+use super::sim::{SimRing, W_FLAGS, W_HEAD, W_TAIL};
 use crate::cq_iter::io_uring_cqe_iter;
 use crate::ring::io_uring;
 use crate::sys::*;
 
-/// Memory for one simulated ring. Boxed so that the pointers in `ring` stay
-/// valid when the struct moves.
-struct Sim {
-    ring: Box<io_uring>,
-    words: Box<[u32; 8]>,
-    sqes: Vec<io_uring_sqe>,
-    cqes: Vec<io_uring_cqe>,
-}
-
-const SQ_HEAD: usize = 0;
-const SQ_TAIL: usize = 1;
-const SQ_FLAGS: usize = 2;
-const CQ_HEAD: usize = 3;
-const CQ_TAIL: usize = 4;
-const CQ_FLAGS: usize = 5;
-
-impl Sim {
-    /// A ring of `sq` SQ and `cq` CQ entries (powers of two) with setup
-    /// `flags`, both queues starting at index `start`.
-    fn new(sq: u32, cq: u32, flags: u32, start: u32) -> Sim {
-        let sqe_units = (sq as usize) << crate::ring::sqe_shift_from_flags(flags);
-        let cqe_units = (cq as usize) << crate::ring::cqe_shift_from_flags(flags);
-        let mut s = Sim {
-            ring: Box::new(io_uring::zeroed()),
-            words: Box::new([0; 8]),
-            sqes: vec![io_uring_sqe::default(); sqe_units],
-            cqes: vec![io_uring_cqe::default(); cqe_units],
-        };
-        s.words[SQ_HEAD] = start;
-        s.words[SQ_TAIL] = start;
-        s.words[CQ_HEAD] = start;
-        s.words[CQ_TAIL] = start;
-        let w = s.words.as_mut_ptr();
-        let r = &mut *s.ring;
-        // SAFETY: indexes < 8, inside the boxed array.
-        unsafe {
-            r.sq.khead = w.add(SQ_HEAD);
-            r.sq.ktail = w.add(SQ_TAIL);
-            r.sq.kflags = w.add(SQ_FLAGS);
-            r.cq.khead = w.add(CQ_HEAD);
-            r.cq.ktail = w.add(CQ_TAIL);
-            r.cq.kflags = w.add(CQ_FLAGS);
-        }
-        r.sq.sqes = s.sqes.as_mut_ptr();
-        r.sq.sqe_head = start;
-        r.sq.sqe_tail = start;
-        r.sq.ring_mask = sq - 1;
-        r.sq.ring_entries = sq;
-        r.cq.cqes = s.cqes.as_mut_ptr();
-        r.cq.ring_mask = cq - 1;
-        r.cq.ring_entries = cq;
-        r.flags = flags;
-        // An fd number no process has open: syscalls on it fail with EBADF
-        // (-1 would select the kernel's ring-less register operations).
-        r.ring_fd = 0x3fff_ffff;
-        r.enter_ring_fd = -1;
-        r.features = IORING_FEAT_EXT_ARG;
-        s
-    }
-
-    fn rp(&mut self) -> *mut io_uring {
-        &mut *self.ring
-    }
-
-    /// The kernel posts a CQE of `slots` (1 or 2) 16-byte units at the tail.
-    fn post(&mut self, user_data: u64, res: i32, flags: u32) {
-        let tail = self.words[CQ_TAIL];
-        let unit = ((tail & self.ring.cq.ring_mask) as usize) << crate::ring::cqe_shift_from_flags(self.ring.flags);
-        self.cqes[unit] = io_uring_cqe {
-            user_data,
-            res,
-            flags,
-            ..Default::default()
-        };
-        let slots = if flags & IORING_CQE_F_32 != 0 { 2 } else { 1 };
-        if slots == 2 {
-            // The second half of a 32-byte CQE: big_cqe[] data.
-            self.cqes[unit + 1] = io_uring_cqe {
-                user_data: !user_data,
-                res: -1,
-                flags: 0xdead,
-                ..Default::default()
-            };
-        }
-        self.words[CQ_TAIL] = tail.wrapping_add(slots);
-    }
-
-    fn unit_of(&self, cqe: *mut io_uring_cqe) -> usize {
-        (cqe as usize - self.cqes.as_ptr() as usize) / 16
-    }
-
-    fn sqe_index(&self, sqe: *mut io_uring_sqe) -> usize {
-        (sqe as usize - self.sqes.as_ptr() as usize) / 64
-    }
+/// A simulated ring of `sq` SQ and `cq` CQ entries (powers of two) with
+/// setup `flags`, both queues starting at index `start`.
+fn sim(sq: u32, cq: u32, flags: u32, start: u32) -> SimRing {
+    let mut s = SimRing::new(sq, cq, flags, IORING_FEAT_EXT_ARG, start, start, false);
+    // An fd number no process has open: syscalls on it fail with EBADF
+    // (-1 would select the kernel's ring-less register operations).
+    s.ring.ring_fd = 0x3fff_ffff;
+    s
 }
 
 /// Safe wrappers around the exports under test.
@@ -138,7 +53,7 @@ wrap! {
     io_uring_sq_space_left(r: *const io_uring) -> c_uint;
     io_uring_sqring_wait(r: *mut io_uring) -> i32;
     io_uring_buf_ring_init(br: *mut io_uring_buf_ring) -> ();
-    io_uring_buf_ring_add(br: *mut io_uring_buf_ring, a: *mut core::ffi::c_void, l: c_uint, b: u16, m: i32, o: i32) -> ();
+    io_uring_buf_ring_add(br: *mut io_uring_buf_ring, a: *mut c_void, l: c_uint, b: u16, m: i32, o: i32) -> ();
     io_uring_buf_ring_advance(br: *mut io_uring_buf_ring, n: i32) -> ();
     io_uring_buf_ring_cq_advance(r: *mut io_uring, br: *mut io_uring_buf_ring, n: i32) -> ();
     __io_uring_buf_ring_cq_advance(r: *mut io_uring, br: *mut io_uring_buf_ring, c: i32, b: i32) -> ();
@@ -182,12 +97,12 @@ fn iter_all(r: *mut io_uring) -> Vec<*mut io_uring_cqe> {
 #[test]
 fn cq_wraps_around_32_bit_index() {
     let start = u32::MAX - 2;
-    let mut s = Sim::new(8, 8, 0, start);
+    let mut s = sim(8, 8, 0, start);
     let r = s.rp();
     for i in 0..6 {
         s.post(100 + i, i as i32, 0);
     }
-    assert_eq!(s.words[CQ_TAIL], start.wrapping_add(6));
+    assert_eq!(s.cq_word(W_TAIL), start.wrapping_add(6));
     assert_eq!(io_uring_cq_ready(r), 6);
     let all = iter_all(r);
     assert_eq!(all.len(), 6);
@@ -196,38 +111,38 @@ fn cq_wraps_around_32_bit_index() {
         assert_eq!(io_uring_cqe_get_data64(c), 100 + i as u64);
     }
     // Iterating consumed nothing.
-    assert_eq!(s.words[CQ_HEAD], start);
+    assert_eq!(s.cq_word(W_HEAD), start);
     for i in 0..6u64 {
         let (ret, cqe, avail) = peek(r);
         assert_eq!((ret, avail as u64), (0, 6 - i));
         assert_eq!(ud(cqe), 100 + i);
         io_uring_cqe_seen(r, cqe);
     }
-    assert_eq!(s.words[CQ_HEAD], start.wrapping_add(6));
-    assert_eq!(s.words[CQ_HEAD], 3);
+    assert_eq!(s.cq_word(W_HEAD), start.wrapping_add(6));
+    assert_eq!(s.cq_word(W_HEAD), 3);
     let (ret, cqe, avail) = peek(r);
     assert_eq!((ret, cqe, avail), (0, ptr::null_mut(), 0));
     // Empty CQ, no overflow or task work: -EAGAIN without a kernel entry.
     let mut c = ptr::null_mut();
     assert_eq!(io_uring_peek_cqe(r, &mut c), -libc::EAGAIN);
     // cq_advance by a batch across the wrap.
-    s.words[CQ_HEAD] = u32::MAX;
-    s.words[CQ_TAIL] = u32::MAX;
+    s.set_cq_word(W_HEAD, u32::MAX);
+    s.set_cq_word(W_TAIL, u32::MAX);
     for i in 0..4 {
         s.post(i, 0, 0);
     }
     assert_eq!(io_uring_cq_ready(r), 4);
     io_uring_cq_advance(r, 4);
-    assert_eq!(s.words[CQ_HEAD], 3);
+    assert_eq!(s.cq_word(W_HEAD), 3);
     io_uring_cq_advance(r, 0);
-    assert_eq!(s.words[CQ_HEAD], 3);
+    assert_eq!(s.cq_word(W_HEAD), 3);
     assert_eq!(io_uring_cq_ready(r), 0);
 }
 
 #[test]
 fn cqe32_ring_indexes_two_units_per_slot() {
     let start = u32::MAX - 1;
-    let mut s = Sim::new(4, 4, IORING_SETUP_CQE32, start);
+    let mut s = sim(4, 4, IORING_SETUP_CQE32, start);
     let r = s.rp();
     for i in 0..4 {
         s.post(i, 0, 0);
@@ -243,13 +158,13 @@ fn cqe32_ring_indexes_two_units_per_slot() {
     // A CQE32 ring's entries carry no IORING_CQE_F_32: one slot each.
     assert_eq!(io_uring_cqe_nr(cqe), 1);
     io_uring_cqe_seen(r, cqe);
-    assert_eq!(s.words[CQ_HEAD], start.wrapping_add(1));
+    assert_eq!(s.cq_word(W_HEAD), start.wrapping_add(1));
 }
 
 #[test]
 fn mixed_cqes_and_skip_entries() {
     let start = 5;
-    let mut s = Sim::new(8, 8, IORING_SETUP_CQE_MIXED, start);
+    let mut s = sim(8, 8, IORING_SETUP_CQE_MIXED, start);
     let r = s.rp();
     s.post(1, 0, 0); // slot 5
     s.post(2, 0, IORING_CQE_F_32); // slots 6, 7
@@ -268,41 +183,41 @@ fn mixed_cqes_and_skip_entries() {
     assert_eq!((ud(c2), avail), (2, 6));
     assert_eq!(io_uring_cqe_nr(c2), 2);
     io_uring_cqe_seen(r, c2);
-    assert_eq!(s.words[CQ_HEAD], 8);
+    assert_eq!(s.cq_word(W_HEAD), 8);
     // The skip entry is consumed by the peek itself.
     let (_, c4, avail) = peek(r);
     assert_eq!((ud(c4), avail), (4, 3));
-    assert_eq!(s.words[CQ_HEAD], 9);
+    assert_eq!(s.cq_word(W_HEAD), 9);
     assert_eq!(s.unit_of(c4), 1);
     io_uring_cqe_seen(r, c4);
     let (_, c5, _) = peek(r);
     assert_eq!(ud(c5), 5);
     io_uring_cqe_seen(r, c5);
-    assert_eq!(s.words[CQ_HEAD], s.words[CQ_TAIL]);
+    assert_eq!(s.cq_word(W_HEAD), s.cq_word(W_TAIL));
     // A lone skip entry: peek consumes it and finds nothing.
     s.post(6, 0, IORING_CQE_F_SKIP);
     let (ret, c, avail) = peek(r);
     assert_eq!((ret, c, avail), (0, ptr::null_mut(), 0));
-    assert_eq!(s.words[CQ_HEAD], s.words[CQ_TAIL]);
+    assert_eq!(s.cq_word(W_HEAD), s.cq_word(W_TAIL));
 }
 
 #[test]
 fn internal_timeout_cqes_are_consumed() {
-    let mut s = Sim::new(4, 4, 0, 0);
+    let mut s = sim(4, 4, 0, 0);
     s.ring.features = 0; // no EXT_ARG: the library queues its own timeouts
     let r = s.rp();
     s.post(LIBURING_UDATA_TIMEOUT, 0, 0);
     s.post(7, 0, 0);
     let (ret, c, _) = peek(r);
     assert_eq!((ret, ud(c)), (0, 7));
-    assert_eq!(s.words[CQ_HEAD], 1);
+    assert_eq!(s.cq_word(W_HEAD), 1);
     io_uring_cqe_seen(r, c);
     // A timeout that fired (or failed) reports its error; it is consumed.
     s.post(LIBURING_UDATA_TIMEOUT, -libc::ETIME, 0);
     s.post(8, 0, 0);
     let (ret, c, avail) = peek(r);
     assert_eq!((ret, c, avail), (-libc::ETIME, ptr::null_mut(), 2));
-    assert_eq!(s.words[CQ_HEAD], 3);
+    assert_eq!(s.cq_word(W_HEAD), 3);
     // With EXT_ARG the same user_data is an ordinary CQE.
     s.ring.features = IORING_FEAT_EXT_ARG;
     s.post(LIBURING_UDATA_TIMEOUT, -libc::ETIME, 0);
@@ -315,29 +230,29 @@ fn internal_timeout_cqes_are_consumed() {
 
 #[test]
 fn overflow_and_eventfd_flags() {
-    let mut s = Sim::new(4, 4, 0, 0);
+    let mut s = sim(4, 4, 0, 0);
     let r = s.rp();
     assert!(!io_uring_cq_has_overflow(r));
-    s.words[SQ_FLAGS] = IORING_SQ_CQ_OVERFLOW;
+    s.set_sq_word(W_FLAGS, IORING_SQ_CQ_OVERFLOW);
     assert!(io_uring_cq_has_overflow(r));
     // With overflowed CQEs an empty peek must go to the kernel (here an
     // invalid fd, so the kernel's answer is EBADF rather than EAGAIN).
     let mut c = ptr::null_mut();
     assert_eq!(io_uring_peek_cqe(r, &mut c), -libc::EBADF);
-    s.words[SQ_FLAGS] = IORING_SQ_TASKRUN;
+    s.set_sq_word(W_FLAGS, IORING_SQ_TASKRUN);
     assert!(!io_uring_cq_has_overflow(r));
     assert_eq!(io_uring_peek_cqe(r, &mut c), -libc::EBADF);
-    s.words[SQ_FLAGS] = 0;
+    s.set_sq_word(W_FLAGS, 0);
     assert_eq!(io_uring_peek_cqe(r, &mut c), -libc::EAGAIN);
 
     assert!(io_uring_cq_eventfd_enabled(r));
     assert_eq!(io_uring_cq_eventfd_toggle(r, false), 0);
-    assert_eq!(s.words[CQ_FLAGS], IORING_CQ_EVENTFD_DISABLED);
+    assert_eq!(s.cq_word(W_FLAGS), IORING_CQ_EVENTFD_DISABLED);
     assert!(!io_uring_cq_eventfd_enabled(r));
     assert_eq!(io_uring_cq_eventfd_toggle(r, false), 0);
-    s.words[CQ_FLAGS] |= 0x80;
+    s.set_cq_word(W_FLAGS, s.cq_word(W_FLAGS) | 0x80);
     assert_eq!(io_uring_cq_eventfd_toggle(r, true), 0);
-    assert_eq!(s.words[CQ_FLAGS], 0x80);
+    assert_eq!(s.cq_word(W_FLAGS), 0x80);
     // Kernels without the CQ flags word: always enabled, cannot disable.
     s.ring.cq.kflags = ptr::null_mut();
     assert!(io_uring_cq_eventfd_enabled(r));
@@ -348,7 +263,7 @@ fn overflow_and_eventfd_flags() {
 #[test]
 fn get_sqe_until_full_across_wrap() {
     let start = u32::MAX - 5;
-    let mut s = Sim::new(8, 16, 0, start);
+    let mut s = sim(8, 16, 0, start);
     let r = s.rp();
     assert_eq!(io_uring_sq_space_left(r), 8);
     let mut got = Vec::new();
@@ -366,7 +281,7 @@ fn get_sqe_until_full_across_wrap() {
     s.ring.flags |= IORING_SETUP_SQPOLL;
     assert_eq!(io_uring_sqring_wait(r), -libc::EBADF);
     // The kernel consumes three: three slots free again, reused in order.
-    s.words[SQ_HEAD] = start.wrapping_add(3);
+    s.set_sq_word(W_HEAD, start.wrapping_add(3));
     assert_eq!(io_uring_sq_space_left(r), 3);
     assert_eq!(io_uring_sqring_wait(r), 0);
     s.ring.flags &= !IORING_SETUP_SQPOLL;
@@ -379,7 +294,7 @@ fn get_sqe_until_full_across_wrap() {
 
 #[test]
 fn get_sqe_clears_stale_fields() {
-    let mut s = Sim::new(2, 4, 0, 0);
+    let mut s = sim(2, 4, 0, 0);
     let r = s.rp();
     let stale = io_uring_sqe {
         opcode: 9,
@@ -397,10 +312,10 @@ fn get_sqe_clears_stale_fields() {
         addr3: 12,
         __pad2: [13],
     };
-    s.sqes[0] = stale;
+    s.sqes_mut()[0] = stale;
     let sqe = io_uring_get_sqe(r);
     assert_eq!(s.sqe_index(sqe), 0);
-    let got = s.sqes[0];
+    let got = s.sqes()[0];
     let mut want = stale;
     want.flags = 0;
     want.ioprio = 0;
@@ -416,18 +331,18 @@ fn get_sqe_clears_stale_fields() {
 #[test]
 fn get_sqe128_on_mixed_and_big_rings() {
     // Not a 128-byte capable ring.
-    let mut plain = Sim::new(8, 16, 0, 0);
+    let mut plain = sim(8, 16, 0, 0);
     assert!(io_uring_get_sqe128(plain.rp()).is_null());
 
     // SQE128: every SQE is 128 bytes, indexes shifted by one.
-    let mut big = Sim::new(4, 8, IORING_SETUP_SQE128, 3);
+    let mut big = sim(4, 8, IORING_SETUP_SQE128, 3);
     let sqe = io_uring_get_sqe128(big.rp());
     assert_eq!(big.sqe_index(sqe), 6);
     assert_eq!(big.ring.sq.sqe_tail, 4);
 
     // SQE_MIXED: two adjacent 64-byte slots.
     let start = u32::MAX - 3; // slot 4 of 8
-    let mut s = Sim::new(8, 16, IORING_SETUP_SQE_MIXED, start);
+    let mut s = sim(8, 16, IORING_SETUP_SQE_MIXED, start);
     let r = s.rp();
     let a = io_uring_get_sqe128(r);
     assert_eq!(s.sqe_index(a), 4);
@@ -435,7 +350,7 @@ fn get_sqe128_on_mixed_and_big_rings() {
     let b = io_uring_get_sqe(r); // slot 6
     assert_eq!(s.sqe_index(b), 6);
     // Tail at slot 7, the last: a NOP fills it, the big SQE takes 0 and 1.
-    s.sqes[7] = io_uring_sqe {
+    s.sqes_mut()[7] = io_uring_sqe {
         opcode: 0x77,
         flags: 0x80,
         ioprio: 1,
@@ -446,11 +361,11 @@ fn get_sqe128_on_mixed_and_big_rings() {
         user_data: 0x1234,
         ..Default::default()
     };
-    s.sqes[0].flags = 0xff;
+    s.sqes_mut()[0].flags = 0xff;
     let c = io_uring_get_sqe128(r);
     assert_eq!(s.sqe_index(c), 0);
     assert_eq!(s.ring.sq.sqe_tail, start.wrapping_add(6));
-    let nop = s.sqes[7];
+    let nop = s.sqes()[7];
     assert_eq!(
         (nop.opcode, nop.fd, nop.off, nop.addr, nop.len),
         (IORING_OP_NOP, -1, 0, 0, 0)
@@ -459,7 +374,7 @@ fn get_sqe128_on_mixed_and_big_rings() {
     assert_eq!(nop.ioprio, 0);
     // user_data is not an initialized field: it keeps what was there.
     assert_eq!(nop.user_data, 0x1234);
-    assert_eq!(s.sqes[0].flags, 0);
+    assert_eq!(s.sqes()[0].flags, 0);
     assert_eq!(io_uring_sq_ready(r), 6);
     // Two slots left (2, 3): one big SQE fits, then nothing.
     let d = io_uring_get_sqe128(r);
@@ -470,17 +385,17 @@ fn get_sqe128_on_mixed_and_big_rings() {
 
     // Wrapping needs three free slots: with exactly two at the end of the
     // ring, no SQE is handed out and nothing changes.
-    let mut t = Sim::new(4, 8, IORING_SETUP_SQE_MIXED, 0);
+    let mut t = sim(4, 8, IORING_SETUP_SQE_MIXED, 0);
     let r = t.rp();
     t.ring.sq.sqe_tail = 3;
-    t.words[SQ_HEAD] = 1; // slots 3 and 0 free
+    t.set_sq_word(W_HEAD, 1); // slots 3 and 0 free
     assert!(io_uring_get_sqe128(r).is_null());
     assert_eq!(t.ring.sq.sqe_tail, 3);
-    t.words[SQ_HEAD] = 2; // slots 3, 0, 1 free
+    t.set_sq_word(W_HEAD, 2); // slots 3, 0, 1 free
     let e = io_uring_get_sqe128(r);
     assert_eq!(t.sqe_index(e), 0);
     assert_eq!(t.ring.sq.sqe_tail, 6);
-    assert_eq!(t.sqes[3].opcode, IORING_OP_NOP);
+    assert_eq!(t.sqes()[3].opcode, IORING_OP_NOP);
 }
 
 #[test]
@@ -509,16 +424,16 @@ fn buffer_ring_add_and_advance() {
     assert_eq!((bufs[0].addr, bufs[0].len, bufs[0].bid), (0x3000, 102, 2));
     assert_eq!(bufs[0].resv, u16::MAX - 1);
     assert_eq!(bufs[1].len, 103);
-    let mut s = Sim::new(4, 8, 0, 0);
+    let mut s = sim(4, 8, 0, 0);
     let r = s.rp();
     s.post(1, 0, 0);
     s.post(2, 0, 0);
     io_uring_buf_ring_cq_advance(r, br, 2);
     assert_eq!(bufs[0].resv, 0);
-    assert_eq!(s.words[CQ_HEAD], 2);
+    assert_eq!(s.cq_word(W_HEAD), 2);
     __io_uring_buf_ring_cq_advance(r, br, 0, 2);
     assert_eq!(bufs[0].resv, 2);
-    assert_eq!(s.words[CQ_HEAD], 2);
+    assert_eq!(s.cq_word(W_HEAD), 2);
     io_uring_buf_ring_advance(br, -3);
     assert_eq!(bufs[0].resv, u16::MAX);
     // Asking the kernel for the head of a group on a ring that is not
@@ -572,8 +487,8 @@ fn peek_batch_pointers_match_the_slot_formula() {
             for head in [0u32, 1, entries - 1, entries / 2, u32::MAX - 3, u32::MAX] {
                 for ready in [1u32, 2, 7, 8, 9, entries, entries + 5, 3 * entries + 1, 1000] {
                     for count in [1usize, 3, 8, 9, 33, 200, 1200] {
-                        let mut sim = Sim::new(entries, entries, flags, head);
-                        sim.words[CQ_TAIL] = head.wrapping_add(ready);
+                        let mut sim = sim(entries, entries, flags, head);
+                        sim.set_cq_word(W_TAIL, head.wrapping_add(ready));
                         let mut out = vec![ptr::null_mut(); count];
                         let n = io_uring_peek_batch_cqe(sim.rp(), out.as_mut_ptr(), count as c_uint) as usize;
                         assert_eq!(n, count.min(ready as usize));

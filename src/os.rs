@@ -1,16 +1,13 @@
-//! The few libc calls the library makes besides io_uring's own, with errors
-//! as [`Errno`] values.
+//! The few libc calls the library makes besides io_uring's own system calls
+//! (those are in `sys/syscall.rs`): mmap, munmap, madvise, close. Failures
+//! come back as `-errno`, the convention of `errno.rs`.
 
 use core::ffi::{c_int, c_void};
+use core::ptr;
 
-use crate::errno::{Errno, Result};
+use crate::errno::last_errno;
 
-fn last_errno() -> Errno {
-    // SAFETY: __errno_location always returns this thread's errno.
-    Errno(unsafe { *libc::__errno_location() })
-}
-
-/// `mmap(2)`.
+/// `mmap(2)`: 0 and the mapping, or `-errno` and NULL.
 ///
 /// # Safety
 /// As for `mmap`: a fixed `addr` may replace existing mappings.
@@ -21,13 +18,13 @@ pub unsafe fn mmap(
     flags: c_int,
     fd: c_int,
     off: i64,
-) -> Result<*mut c_void> {
+) -> (c_int, *mut c_void) {
     // SAFETY: forwarded contract.
     let p = unsafe { libc::mmap(addr, len, prot, flags, fd, off) };
     if p == libc::MAP_FAILED {
-        Err(last_errno())
+        (last_errno(), ptr::null_mut())
     } else {
-        Ok(p)
+        (0, p)
     }
 }
 
@@ -40,30 +37,25 @@ pub unsafe fn munmap(addr: *mut c_void, len: usize) {
     unsafe { libc::munmap(addr, len) };
 }
 
-/// `madvise(2)`.
+/// `madvise(2)`: 0 or `-errno`.
 ///
 /// # Safety
 /// The range must be mapped memory of ours.
-pub unsafe fn madvise(addr: *mut c_void, len: usize, advice: c_int) -> Result<()> {
+pub unsafe fn madvise(addr: *mut c_void, len: usize, advice: c_int) -> c_int {
     // SAFETY: forwarded contract.
     if unsafe { libc::madvise(addr, len, advice) } < 0 {
-        Err(last_errno())
+        last_errno()
     } else {
-        Ok(())
+        0
     }
 }
 
-/// `close(2)`, returning `-errno` on failure.
-pub fn close(fd: c_int) -> Result<()> {
+/// `close(2)`: 0 or `-errno`.
+pub fn close(fd: c_int) -> c_int {
     // SAFETY: close has no memory-safety preconditions.
     if unsafe { libc::close(fd) } < 0 {
-        Err(last_errno())
+        last_errno()
     } else {
-        Ok(())
+        0
     }
-}
-
-/// `Errno::check` for callers that only have the raw value.
-pub fn check(ret: c_int) -> Result<c_int> {
-    Errno::check(ret)
 }
