@@ -90,6 +90,9 @@ test-reliability: lib $(RELIAB_HDRS)
 		> $(RELIAB_OUT)/badinput.md || rc=$$?; \
 	grep -E "FAIL|without a case|cases:" $(RELIAB_OUT)/badinput.md || true; \
 	[ $$rc -eq 0 ]; \
+	$(RELIAB_SRC)/badinput-compare.sh --control; \
+	$(RELIAB_SRC)/badinput-compare.sh --plants $(RELIAB_OUT)/badinput $$up/src/liburing.so.2.15 $(CURDIR)/$(SO) liburing.map; \
+	$(RELIAB_SRC)/badinput-compare.sh $(RELIAB_OUT)/badinput.md docs/RELIABILITY.md; \
 	echo "== setup differential against upstream 2.15"; \
 	$(RELIAB_OUT)/setup_diff $$up/src/liburing.so.2.15 $(CURDIR)/$(SO) 2000 fuzz/corpus/setup; \
 	echo "== concurrency and faults (quick)"; \
