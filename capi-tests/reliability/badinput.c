@@ -7,6 +7,14 @@
  * fails, the file descriptors and mappings it leaves behind must be the ones
  * that were there before.
  *
+ * Verdicts: "same"; "upstream crashes" (ours returned, its value shown);
+ * "both crash" only with the same signal on both sides, after both children
+ * set their ring state up; FAIL otherwise, and FAIL when a child could not
+ * set its ring state up (exit status SETUP_FAILED: the case tested nothing).
+ * The table is compared with the committed one (docs/RELIABILITY.md) by
+ * badinput-compare.sh: a row whose verdict moved, or whose "upstream crashes"
+ * row now returns something else with ours, fails make test-reliability.
+ *
  * usage: badinput UPSTREAM_SO OUR_SO LIBURING_MAP [--markdown]
  * LIBURING_MAP (our version script) lists the exported functions; every one
  * of them must have at least one case here.
@@ -676,6 +684,33 @@ static int init_ring(struct env *e, struct io_uring *r, unsigned flags)
 	return F(io_uring_queue_init)(8, r, flags);
 }
 
+/* Exit status of a child whose ring state could not be set up. */
+#define SETUP_FAILED 4
+
+/*
+ * Planted regressions (BADINPUT_PLANT, make test-reliability's control):
+ * "setup" fails every ring set-up of ours, "signal" turns ours' SIGSEGV into
+ * SIGBUS. Both must turn rows into FAILs.
+ */
+static int planted(const struct env *e, const char *what)
+{
+	const char *p = getenv("BADINPUT_PLANT");
+
+	return p && !strcmp(p, what) && !strcmp(e->lib->name, "ours");
+}
+
+static void segv_to_sigbus(int sig)
+{
+	(void)sig;
+	signal(SIGBUS, SIG_DFL);
+	raise(SIGBUS);
+}
+
+static int setup_failed(const struct outcome *o)
+{
+	return o->end == END_CRASHED && !o->sig && o->code == SETUP_FAILED;
+}
+
 static void prepare(struct env *e, enum state st)
 {
 	int ret = 0;
@@ -732,9 +767,11 @@ static void prepare(struct env *e, enum state st)
 	case S_NSTATES:
 		break;
 	}
+	if (planted(e, "setup") && e->r && st != S_ZERO)
+		ret = -ENOMEM;
 	if (ret) {
 		fprintf(stderr, "%s: could not prepare state %s (%d)\n", e->lib->name, state_names[st], ret);
-		_exit(4);
+		_exit(SETUP_FAILED);
 	}
 }
 
@@ -753,6 +790,8 @@ static void run_case(void *arg, struct outcome *o)
 	e->tsbadns.tv_nsec = 2000000000LL;
 	e->tsneg.tv_sec = -1;
 	prepare(e, j->c->st);
+	if (planted(e, "signal"))
+		signal(SIGSEGV, segv_to_sigbus);
 	MARK();
 	o->val = j->c->body(e);
 	o->fd_delta = count_fds() - e->fds0;
@@ -765,7 +804,12 @@ static const char *fmt_outcome(const struct outcome *o, enum kind k, char *buf, 
 
 	switch (o->end) {
 	case END_CRASHED:
-		snprintf(buf, len, "crash (%s)", o->sig ? sigabbrev_np(o->sig) : "exit");
+		if (setup_failed(o))
+			snprintf(buf, len, "set-up failed");
+		else if (o->sig)
+			snprintf(buf, len, "crash (%s)", sigabbrev_np(o->sig));
+		else
+			snprintf(buf, len, "crash (exit %d)", o->code);
 		return buf;
 	case END_HUNG:
 		snprintf(buf, len, "blocks");
@@ -905,10 +949,19 @@ int main(int argc, char **argv)
 
 		ou = finish_isolated(pu);
 		oo = finish_isolated(po);
-		if (oo.end == END_CRASHED && ou.end == END_CRASHED) {
-			/* Both dereference ring memory that is not there. */
-			verdict = "both crash";
-			bothcrash++;
+		if (setup_failed(&ou) || setup_failed(&oo)) {
+			/* The case could not start: it compared nothing. */
+			verdict = "FAIL: ring state set-up failed";
+			bad = 1;
+		} else if (oo.end == END_CRASHED && ou.end == END_CRASHED) {
+			if (oo.sig && oo.sig == ou.sig) {
+				/* Both dereference ring memory that is not there. */
+				verdict = "both crash";
+				bothcrash++;
+			} else {
+				verdict = "FAIL: crashes differently";
+				bad = 1;
+			}
 		} else if (oo.end == END_CRASHED) {
 			verdict = "FAIL: ours crashes";
 			bad = 1;

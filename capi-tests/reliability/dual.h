@@ -57,6 +57,7 @@ enum end { END_RETURNED, END_CRASHED, END_HUNG };
 struct outcome {
 	enum end end;
 	int sig;
+	int code; /* exit status of a child that exited without an outcome */
 	long long val;
 	int fd_delta;
 	int map_delta;
@@ -120,6 +121,7 @@ static struct outcome finish_isolated(struct pending p)
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		o.end = END_CRASHED;
 		o.sig = 0;
+		o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	}
 	return o;
 }

@@ -12,7 +12,7 @@ Inputs of a generation, all deterministic:
   * upstream's version scripts (src/liburing.map, src/liburing-ffi.map) and
     test sources, from the fetched tree (capi-tests/fetch-upstream.sh);
   * what our build/lib/liburing.so.2.15 and liburing-ffi.so.2.15 export (nm);
-  * capi-tests/upstream-expectations.txt (upstream's own results here);
+  * capi-tests/upstream/expectations.txt (upstream's own results here);
   * the committed per-mode results in capi-tests/upstream/results/. The test
     table comes from these files, not from target/, so that the document
     does not change with every run: `make test-upstream` then
@@ -28,7 +28,7 @@ import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RESULTS_DIR = os.path.join(TOP, "capi-tests", "upstream", "results")
-EXPECT = os.path.join(TOP, "capi-tests", "upstream-expectations.txt")
+EXPECT = os.path.join(TOP, "capi-tests", "upstream", "expectations.txt")
 LIBDIR = os.path.join(TOP, "build", "lib")
 MODES = ("abi", "source", "ffi")
 MODE_TEXT = {
@@ -88,8 +88,12 @@ def test_sources(up):
 
 
 def read_results(mode):
+    """({test: result}, {test: {key: value}}, header lines) of a committed file.
+
+    A line: <test> <RESULT>[-FLAKY|-ENV] <exit status> [key=value ...]; the
+    keys are run.sh's (first=, upstream=, abi-ours=, retry=, skips=)."""
     path = os.path.join(RESULTS_DIR, mode + ".txt")
-    res, header = {}, []
+    res, info, header = {}, {}, []
     if os.path.exists(path):
         for line in open(path):
             if line.startswith("#"):
@@ -97,20 +101,68 @@ def read_results(mode):
             elif line.strip():
                 w = line.split()
                 res[w[0]] = w[1]
-    return res, header
+                info[w[0]] = dict(x.split("=", 1) for x in w[2:] if "=" in x)
+                if len(w) > 2 and "=" not in w[2]:
+                    info[w[0]]["rc"] = w[2]
+    return res, info, header
 
 
 def read_expectations():
+    """{test: (result, {how, rc, last})} from capi-tests/upstream/expectations.txt."""
     exp = {}
     for line in open(EXPECT):
-        line = line.split("#", 1)[0].split()
-        if len(line) >= 2:
-            exp[line[0]] = line[1]
+        line = line.split(" #", 1)[0]
+        if line.startswith("#") or not line.strip():
+            continue
+        name, res, *rest = line.split(None, 2)
+        extra = {}
+        rest = rest[0] if rest else ""
+        m = re.search(r"last=(.*)$", rest)
+        if m:
+            extra["last"] = m.group(1).strip()
+            rest = rest[:m.start()]
+        for w in rest.split():
+            k, _, v = w.partition("=")
+            extra[k] = v
+        exp[name] = (res, extra)
     return exp
 
 
 def rank(r):
-    return {"PASS": 2, "SKIP": 1}.get(r, 0)
+    return {"PASS": 4, "SKIP": 3, "FAIL": 2, "TIMEOUT": 1}.get(r, 0)
+
+
+def base(r):
+    for suffix in ("-FLAKY", "-ENV"):
+        if r.endswith(suffix):
+            return r[:-len(suffix)]
+    return r
+
+
+def upstream_missed(info):
+    """How many runs of upstream's own build missed the expectation (run.sh's upstream=K/N)."""
+    k = info.get("upstream", "0/0").split("/")[0]
+    return int(k) if k.isdigit() else 0
+
+
+def verdict(r, info, e):
+    """worse, better, flaky, env or same: run.sh's judgement of a recorded result
+    (the skip-line comparison needs the outputs and is run.sh's alone)."""
+    want, extra = e
+    if r.endswith("-ENV"):
+        return "env" if upstream_missed(info) else "worse"
+    if r.endswith("-FLAKY") and not upstream_missed(info):
+        return "worse"
+    b = base(r)
+    if want == "FAIL" and b == "FAIL":
+        ok = info.get("rc") == extra.get("rc")
+    else:
+        ok = rank(b) >= rank(want)
+    if not ok:
+        return "worse"
+    if rank(b) > rank(want):
+        return "better"
+    return "flaky" if r.endswith("-FLAKY") else "same"
 
 
 def generate():
@@ -152,26 +204,30 @@ def generate():
                  + (f", {len(extra)} extra ({', '.join(extra)})" if extra else ""))
     tests = sorted(exp)
     for m in MODES:
-        res, header = results[m]
-        if not res:
+        if not results[m][0]:
             L.append(f"- upstream tests, {m} mode ({MODE_TEXT[m]}): no recorded run")
             continue
+        res, info, header = results[m]
         counts = {}
         for t in tests:
-            r = res.get(t, "not run")
+            r = base(res[t]) if t in res else "not run"
             counts[r] = counts.get(r, 0) + 1
-        worse = [t for t in tests if t in res and rank(res[t]) < rank(exp[t]) and not res[t].endswith("-ENV")]
-        env = [t for t in tests if t in res and res[t].endswith("-ENV")]
-        better = [t for t in tests if t in res and rank(res[t]) > rank(exp[t])]
+        v = {t: verdict(res[t], info[t], exp[t]) for t in tests if t in res}
+        worse = [t for t in v if v[t] == "worse"]
+        env = [t for t in v if v[t] == "env"]
+        flaky = [t for t in v if res[t].endswith("-FLAKY") and v[t] != "worse"]
+        better = [t for t in v if v[t] == "better"]
         parts = ", ".join(f"{counts[k]} {k}" for k in sorted(counts))
         L.append(f"- upstream tests, {m} mode ({MODE_TEXT[m]}): {parts}; "
                  f"{len(worse)} worse than upstream, {len(better)} better"
-                 + (f", {len(env)} environment-limited ({', '.join(env)}: upstream's own library "
-                    "did no better in the same run)" if env else "")
+                 + (f", {len(flaky)} flaky as upstream's own build in the same run ({', '.join(flaky)})"
+                    if flaky else "")
+                 + (f", {len(env)} environment-limited ({', '.join(env)}: upstream's own build "
+                    "ended the same way in the same run)" if env else "")
                  + (f" ({'; '.join(header)})" if header else ""))
     exp_counts = {}
     for t in tests:
-        exp_counts[exp[t]] = exp_counts.get(exp[t], 0) + 1
+        exp_counts[exp[t][0]] = exp_counts.get(exp[t][0], 0) + 1
     L.append("- upstream's own library on this machine: "
              + ", ".join(f"{exp_counts[k]} {k}" for k in sorted(exp_counts)))
     L.append("")
@@ -197,11 +253,14 @@ def generate():
     L.append("")
     L.append("Each upstream test program, built and run by capi-tests/upstream/run.sh "
              "(`make test-upstream`) in three modes; *upstream* is how it ends with "
-             "upstream's own library here (capi-tests/upstream-expectations.txt). "
+             "upstream's own library here (capi-tests/upstream/expectations.txt). "
              "Results come from the committed capi-tests/upstream/results/<mode>.txt. "
-             "A result below upstream's is marked **worse**, above it *better*; *env* marks a "
-             "result that upstream's own library, run on the same binary right after, did not "
-             "better (a load- or environment-sensitive test).")
+             "A result below upstream's (PASS > SKIP > FAIL > TIMEOUT > not built; an expected FAIL "
+             "must end as expectations.txt pins it) is marked **worse**, above it *better*; "
+             "*flaky* marks a test that needed a retry, shown with its first result, accepted "
+             "only where upstream's own build missed too in the same run; *env* marks a result "
+             "that upstream's own build (upstream's headers and library) ended the same way in "
+             "the same run (a load- or environment-sensitive test).")
     L.append("")
     shim_note = {}
     for f, text in srcs.items():
@@ -217,6 +276,10 @@ def generate():
             notes.append("tests only upstream's libc-free helpers: runs against our test shim")
         if notes:
             shim_note[t] = "; ".join(notes)
+    how_note = {"unprivileged": "run as an unprivileged user", "netns": "run in an empty network namespace"}
+    for t, (_, extra) in exp.items():
+        if extra.get("how"):
+            shim_note[t] = "; ".join(x for x in (how_note[extra["how"]], shim_note.get(t)) if x)
     L.append("| test | upstream | " + " | ".join(MODES) + " | notes |")
     L.append("| --- | --- | " + " | ".join("---" for _ in MODES) + " | --- |")
     for t in tests:
@@ -225,15 +288,25 @@ def generate():
             r = results[m][0].get(t)
             if r is None:
                 cells.append("not run")
-            elif r.endswith("-ENV"):
-                cells.append(f"{r[:-4]} (env: upstream's library too)")
-            elif rank(r) < rank(exp[t]):
-                cells.append(f"**{r}** (worse)")
-            elif rank(r) > rank(exp[t]):
-                cells.append(f"*{r}* (better)")
+                continue
+            info = results[m][1][t]
+            v = verdict(r, info, exp[t])
+            b = base(r)
+            if r.endswith("-FLAKY"):
+                b += (f" (flaky: first {info.get('first', '?')}; upstream's build missed "
+                      f"{info.get('upstream', '?').replace('/', ' of ')} runs)")
+            if v == "env":
+                cells.append(f"{b} (env: upstream's build ended so in "
+                             f"{info.get('upstream', '?').replace('/', ' of ')} runs)")
+            elif v == "worse":
+                cells.append(f"**{b}** (worse)")
+            elif v == "better":
+                cells.append(f"*{b}* (better)")
             else:
-                cells.append(r)
-        L.append(f"| {t} | {exp[t]} | " + " | ".join(cells) + f" | {shim_note.get(t, '')} |")
+                cells.append(b)
+        want, extra = exp[t]
+        shown = want + (f" (exit {extra['rc']}, as pinned)" if want == "FAIL" else "")
+        L.append(f"| {t} | {shown} | " + " | ".join(cells) + f" | {shim_note.get(t, '')} |")
     L.append("")
     return "\n".join(L)
 
@@ -255,9 +328,10 @@ def save_results():
         with open(os.path.join(RESULTS_DIR, m + ".txt"), "w") as fh:
             fh.write(f"# run of {when} at commit {rev}{' (with local changes)' if dirty else ''}\n")
             for line in sorted(open(src)):
+                # test RESULT rc seconds key=value...: all but the seconds.
                 w = line.split()
-                if len(w) >= 2:
-                    fh.write(f"{w[0]} {w[1]}\n")
+                if len(w) >= 4:
+                    fh.write(" ".join([w[0], w[1], w[2]] + w[4:]) + "\n")
         saved += 1
         print(f"compat-doc: saved {m} results to capi-tests/upstream/results/{m}.txt")
     return 0 if saved else 1

@@ -9,7 +9,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
 up=$("$top/capi-tests/fetch-upstream.sh")
-cfg="$out/upstream"
+cfg="$out/upstream-tree"
 if [ ! -f "$cfg/.configured" ] || [ "$(cat "$cfg/.configured")" != "$up" ]; then
     echo "configured-upstream: configuring a copy of $up in $cfg" >&2
     rm -rf "$cfg"

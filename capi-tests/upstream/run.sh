@@ -9,53 +9,103 @@
 #   ffi       our headers with -DLIBURING_FFI (every inline helper becomes a call),
 #             linked against our build/lib/liburing-ffi.so.2: the FFI drop-in.
 #
-# and one reference mode, run only when asked for (MODES=upstream):
-#
-#   upstream  upstream's headers and upstream's own library, built from the
-#             configured copy of its tree: how the suite fares here right now.
+# and, in the same run, the reference: the abi-mode binaries (upstream's headers)
+# run on upstream's own library (LD_LIBRARY_PATH; the binaries carry a RUNPATH,
+# which it overrides). MODES=upstream runs only the reference.
 #
 # Tests are built in parallel (make -j$JOBS) and run one after the other the way
 # upstream's test/runtests.sh runs them: ./name.t from the test directory (which
 # holds links to everything in upstream's test/), no arguments, stdin from
 # /dev/null, a $TIMEOUT second limit (SIGINT, then SIGKILL after as long again),
 # exit 0 = pass, 77 = skip, anything else = fail. (runtests.sh's dmesg scan is
-# not done: other work shares this kernel.)
+# not done: other work shares this kernel.) A test whose expectation names a
+# way to run it (how=, below) runs that way in every mode and in the reference.
 #
-# Each result is compared with capi-tests/upstream-expectations.txt (how the
-# test ends with upstream's own library on this machine, PASS > SKIP > FAIL,
-# TIMEOUT, NOTBUILT). A test that does worse is
-#   1. run up to RETRIES more times with our library: if it then meets the
-#      expectation it counts with that result and is reported as flaky;
-#   2. otherwise run with upstream's own library (same binary, LD_LIBRARY_PATH
-#      pointing at upstream's build): if that does no better right now, the
-#      test is reported as environment-limited rather than worse (timing- and
-#      load-sensitive tests such as iowait.t need an idle machine).
-# The run fails when any test stays worse than upstream; doing better is
-# reported. A test that cannot be built counts as worse, with the reason.
+# Judging (judge_run below; `run.sh judge RUN_DIR [REF_DIR]` judges a finished
+# run against a reference run given as input, with no test run at all):
+#   * capi-tests/upstream/expectations.txt says how each test ends with
+#     upstream's own library here. Results rank PASS > SKIP > FAIL > TIMEOUT >
+#     NOTBUILT. An expected FAIL names its exit status and the regular
+#     expression its last output line matches: a FAIL that ends differently
+#     (an earlier sub-test, another message), a hang or no binary is worse.
+#   * skipped parts: the output lines announcing a skipped part ("not
+#     supported", "skipping", ...) are compared with the reference run's for
+#     the same test; a part skipped with ours and run with upstream's is worse.
+#   * a test that did worse on its first run is run again (RETRIES times). If
+#     a retry meets the expectation the test is recorded as flaky, with its
+#     first result, and upstream's own build (abi binary, upstream's library)
+#     is run FLAKY_RUNS times: the flaky result is accepted only when upstream's
+#     build also misses the expectation at least once; otherwise it is worse.
+#   * a test that stays worse is re-checked with the abi-mode binary (upstream's
+#     headers) on upstream's library (the reference run, then up to ENV_RUNS
+#     runs in all, until one ends as ours did) and on ours (as many runs, until
+#     one meets the expectation): it is "environment-limited" (env) only when
+#     upstream's own build ends the same way in one of them; otherwise worse.
+# The run fails when any mode has a worse test; doing better is reported.
+#
+# Expectation lines: <test> <PASS|SKIP|FAIL> [how=WAY] [rc=N last=REGEX]  [# why]
+#   how=unprivileged  run as the user liburing-rs-test (created when missing)
+#   how=netns         run in a new, empty network namespace (unshare -n)
+#   rc=N last=REGEX   (FAIL only) the exit status and an extended regular
+#                     expression the whole last non-empty output line matches;
+#                     last= takes the rest of the line up to " #".
 #
 # Environment:
-#   MODES="abi source ffi"   which modes to run (upstream: the reference mode)
-#   TESTS="nop.t cq-full.t"  a subset (default: every test upstream builds here)
+#   MODES="abi source ffi"   which modes to run (upstream: the reference only)
+#   TESTS="nop.t cq-full.t"  a subset (default: every test upstream builds here);
+#                            a subset run writes subset.txt, never results.txt
 #   JOBS=2                   parallel compile jobs
 #   TIMEOUT=60               per-test limit in seconds
-#   RECHECK=1                0: no second run, no comparison with upstream's library
-#   RETRIES=3                further runs of a test that did worse, before step 2
+#   RECHECK=1                0: no reference run, no retries, no re-checks
+#   RETRIES=3                further runs of a test that did worse
+#   FLAKY_RUNS=10            runs of upstream's build for a test that was flaky
+#   ENV_RUNS=3               runs of the abi binary on each library, env re-check
+#   REFERENCE=dir            a finished reference run to judge against (its
+#                            results.txt and out/); then none is run here
 #   UPSTREAM_TESTS_OUT=dir   work directory (default target/upstream-tests)
 #   OUR_INCLUDE=dir          our headers (default build/include)
 #   NO_RUN=1                 build only
+#
+# Layout under the work directory: <mode>/test/ the binaries of a mode (abi,
+# source, ffi); <run>/results.txt and <run>/out/<test>.out per run (abi,
+# source, ffi, reference). results.txt lines:
+#   <test> <RESULT>[-FLAKY|-ENV] <exit status> <seconds> [key=value ...]
+# with first=RESULT/rc (flaky: the first run), upstream=K/N (how many of N runs
+# of upstream's build missed the expectation), abi-ours=K/N (the same for the
+# abi binary on our library), skips=<n> (skip lines in the output).
 set -uo pipefail
+
+SKIP_RE='skip|not supported|unsupported|not available|no support'
+TEST_USER=liburing-rs-test
 
 main() {
     top=$(cd "$(dirname "$0")/../.." && pwd)
     here="$top/capi-tests/upstream"
+    expect_file="$here/expectations.txt"
+    read_expectations
+
+    if [ "${1:-}" = judge ]; then
+        [ $# -ge 2 ] || die "usage: run.sh judge RUN_DIR [REFERENCE_DIR]"
+        local rd=$2 ref=${3:-} res
+        res="$rd/results.txt"; [ -f "$res" ] || res="$rd/subset.txt"
+        [ -f "$res" ] || die "no results.txt in $rd"
+        worse=(); better=(); flaky=(); envlim=(); unchecked=()
+        judge_run "$res" "$rd/out" "${ref:+$ref/results.txt}" "${ref:+$ref/out}"
+        report "$(basename "$rd")"
+        [ ${#worse[@]} -eq 0 ]
+        return
+    fi
+
     MODES=${MODES:-abi source ffi}
     TESTS=${TESTS:-}
     JOBS=${JOBS:-2}
     TIMEOUT=${TIMEOUT:-60}
     RECHECK=${RECHECK:-1}
     RETRIES=${RETRIES:-3}
+    FLAKY_RUNS=${FLAKY_RUNS:-10}
+    ENV_RUNS=${ENV_RUNS:-3}
+    REFERENCE=${REFERENCE:-}
     out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
-    expect_file="$top/capi-tests/upstream-expectations.txt"
     our_libdir="$top/build/lib"
     our_inc=${OUR_INCLUDE:-$top/build/include}
     up_libdir="$out/upstream-lib"
@@ -79,37 +129,85 @@ main() {
             t=${t%.t}.t
             case " $all_tests " in *" $t "*) sel="$sel $t";; *) die "no upstream test named $t";; esac
         done
+        resname=subset.txt
     else
         sel=$all_tests
+        resname=results.txt
     fi
     ntests=$(echo $sel | wc -w)
-
-    declare -gA expect=()
-    local name res
-    while read -r name res _; do
-        case $name in ''|'#'*) continue;; esac
-        expect[$name]=$res
-    done < "$expect_file"
+    for t in $sel; do
+        case ${exp_how[$t]:-} in unprivileged) ensure_test_user || die "cannot create user $TEST_USER";; esac
+    done
 
     overall=0
     summary=()
+    local want_ref=0
+    [ "$RECHECK" = 1 ] && want_ref=1
+    case " $MODES " in *" upstream "*) want_ref=1;; esac
+    # The abi binaries: a mode of their own, and the reference and the
+    # re-checks run them.
+    if [ $want_ref = 1 ] || [[ " $MODES " = *" abi "* ]]; then
+        build_mode abi
+    fi
+    if [ -n "$REFERENCE" ]; then
+        [ -f "$REFERENCE/results.txt" ] || die "REFERENCE=$REFERENCE has no results.txt"
+        ref_res="$REFERENCE/results.txt"; ref_out="$REFERENCE/out"
+    elif [ $want_ref = 1 ]; then
+        run_reference
+        ref_res="$out/reference/$resname"; ref_out="$out/reference/out"
+    else
+        ref_res=""; ref_out=""
+    fi
     for m in $MODES; do
+        [ "$m" = upstream ] && continue
         run_mode "$m"
     done
 
     echo
     echo "=== upstream tests: summary ($ntests tests per mode) ==="
-    printf '%-8s %6s %7s %6s %8s %9s %7s %7s\n' mode passed skipped failed timeout "not built" build run
+    printf '%-9s %6s %7s %6s %8s %9s %7s %7s\n' mode passed skipped failed timeout "not built" build run
     printf '%s\n' "${summary[@]}"
     return $overall
 }
 
 say() { echo "upstream-tests: $*"; }
 die() { echo "upstream-tests: $*" >&2; exit 2; }
-rank() { case $1 in PASS) echo 2;; SKIP) echo 1;; *) echo 0;; esac; }
+rank() { case $1 in PASS) echo 4;; SKIP) echo 3;; FAIL) echo 2;; TIMEOUT) echo 1;; *) echo 0;; esac; }
 
-# Build upstream's own library once (reference mode, re-checks) and lay out
-# liburing.so.2 / liburing-ffi.so.2 links for LD_LIBRARY_PATH.
+read_expectations() {
+    declare -gA expect=() exp_how=() exp_rc=() exp_last=()
+    local line name res rest w
+    while IFS= read -r line; do
+        line=${line%% #*}
+        case $line in '#'*) continue;; esac
+        read -r name res rest <<< "$line"
+        [ -n "$name" ] || continue
+        case $res in PASS|SKIP|FAIL) ;; *) die "expectations.txt: $name: unknown result '$res'";; esac
+        expect[$name]=$res
+        while [ -n "$rest" ]; do
+            case $rest in
+                how=*) w=${rest%% *}; exp_how[$name]=${w#how=}; rest=${rest#"$w"};;
+                rc=*)  w=${rest%% *}; exp_rc[$name]=${w#rc=}; rest=${rest#"$w"};;
+                last=*) w=${rest#last=}; exp_last[$name]=${w%"${w##*[! ]}"}; rest="";;
+                *) die "expectations.txt: $name: unknown field '${rest%% *}'";;
+            esac
+            rest=${rest#"${rest%%[! ]*}"}
+        done
+        case ${exp_how[$name]:-} in ''|unprivileged|netns) ;; *) die "expectations.txt: $name: unknown how=${exp_how[$name]}";; esac
+        if [ "$res" = FAIL ] && { [ -z "${exp_rc[$name]:-}" ] || [ -z "${exp_last[$name]:-}" ]; }; then
+            die "expectations.txt: $name: an expected FAIL needs its exact failure (rc= and last=)"
+        fi
+    done < "$expect_file"
+}
+
+ensure_test_user() {
+    id -u "$TEST_USER" > /dev/null 2>&1 && return 0
+    say "creating the unprivileged user $TEST_USER (for tests marked how=unprivileged)"
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$TEST_USER"
+}
+
+# Build upstream's own library once and lay out liburing.so.2 /
+# liburing-ffi.so.2 links for LD_LIBRARY_PATH.
 ensure_upstream_lib() {
     if [ ! -f "$cfg/src/liburing.so.2.15" ] || [ ! -f "$cfg/src/liburing-ffi.so.2.15" ]; then
         say "building upstream's own library (reference) in $cfg/src"
@@ -123,32 +221,55 @@ ensure_upstream_lib() {
     done
 }
 
-# run_test DIR TEST LIBDIR OUTFILE: run one test like runtests.sh; prints
-# "RESULT rc seconds".
+# run_test DIR TEST LIBDIR OUTFILE: run one test like runtests.sh, the way
+# its expectation says; prints "RESULT rc seconds".
 run_test() {
     local dir=$1 t=$2 ld=$3 outf=$4 s0 rc secs r
+    local -a how=()
+    case ${exp_how[$t]:-} in
+        unprivileged) how=(setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --clear-groups --)
+                      chmod 0777 "$dir";;
+        netns)        how=(unshare -n --);;
+    esac
     s0=$(date +%s.%N)
     (cd "$dir" && LD_LIBRARY_PATH="$ld${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-        timeout -s INT -k "$TIMEOUT" "$TIMEOUT" "./$t" < /dev/null > "$outf" 2>&1)
+        timeout -s INT -k "$TIMEOUT" "$TIMEOUT" "${how[@]}" "./$t" < /dev/null > "$outf" 2>&1)
     rc=$?
     secs=$(echo "$(date +%s.%N) - $s0" | bc)
-    case $rc in 0) r=PASS;; 77) r=SKIP;; 124) r=TIMEOUT;; *) r=FAIL;; esac
+    case $rc in 0) r=PASS;; 77) r=SKIP;; 124|137) r=TIMEOUT;; *) r=FAIL;; esac
     printf '%s %s %.1f\n' "$r" "$rc" "$secs"
 }
 
 describe_rc() {
     case $1 in
-        124) echo "timed out after ${TIMEOUT}s";;
-        0|77) ;;
+        124|137) echo "timed out after ${TIMEOUT}s";;
+        0|77|-) ;;
         *) if [ "$1" -gt 128 ]; then echo "killed by signal $(($1 - 128))"; else echo "exit status $1"; fi;;
     esac
 }
 
-run_mode() {
+last_line() { grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1; }
+skip_lines() { grep -iE "$SKIP_RE" "$1" 2>/dev/null | sed 's/[[:space:]]*$//' | sort -u; }
+
+# meets TEST RESULT RC OUTFILE: 0 when the result is at least the expected
+# one (an expected FAIL: the same exit status and last line), 1 otherwise.
+meets() {
+    local t=$1 r=$2 rc=$3 outf=$4 e=${expect[$1]:-}
+    [ -n "$e" ] || return 1
+    if [ "$e" = FAIL ] && [ "$r" = FAIL ]; then
+        [ "$rc" = "${exp_rc[$t]}" ] && last_line "$outf" | grep -qxE -- "${exp_last[$t]}"
+        return
+    fi
+    [ "$(rank "$r")" -ge "$(rank "$e")" ]
+}
+
+# build_mode MODE: build the selected tests of a mode into $out/MODE/test;
+# sets the mode's inc, lib, libdir, missing and build seconds.
+declare -A m_lib=() m_libdir=() m_missing=() m_build=()
+build_mode() {
     local mode=$1
-    local mdir="$out/$mode"
-    local tdir="$mdir/test"
-    local f b t
+    [ -n "${m_lib[$mode]+x}" ] && return 0
+    local mdir="$out/$mode" tdir="$out/$mode/test" f b t0
     mkdir -p "$tdir" "$mdir/src"
     # Links to everything in upstream's test directory (sources, helper
     # scripts such as napi-test.sh, data); "../src/*.h" resolves to our shims.
@@ -169,14 +290,11 @@ run_mode() {
         # liburing-ffi comes first, so every helper still resolves there.
         ffi)      inc="$our_inc"; cppf="-DLIBURING_FFI"; lib=uring-ffi
                   ldextra="-Wl,--as-needed -luring -Wl,--no-as-needed";;
-        upstream) inc="$cfg/src/include"; libdir=$up_libdir
-                  ensure_upstream_lib || missing="upstream's library did not build";;
     esac
     [ -f "$inc/liburing.h" ] || missing="header $inc/liburing.h missing (our headers have not landed)"
     [ -f "$libdir/lib$lib.so.2" ] || missing="${missing:+$missing; }$libdir/lib$lib.so.2 missing (run make)"
 
     say "mode $mode: building $ntests tests (make -j$JOBS)"
-    local t0 build_s run_s
     t0=$(date +%s)
     if [ -z "$missing" ]; then
         # Rebuild everything when the mode's inputs change.
@@ -192,145 +310,303 @@ run_mode() {
     else
         say "mode $mode: $missing"
     fi
-    build_s=$(( $(date +%s) - t0 ))
+    m_lib[$mode]=$lib; m_libdir[$mode]=$libdir; m_missing[$mode]=$missing
+    m_build[$mode]=$(( $(date +%s) - t0 ))
+}
 
-    # The mode must test what it claims: the binaries load the intended
-    # library, and in ffi mode the inline helpers have become calls.
-    local mode_problem="" probe loaded
-    probe=$(cd "$tdir" && for t in $sel; do [ -x "$t" ] && { echo "$t"; break; }; done)
-    if [ -z "$missing" ] && [ -n "$probe" ]; then
-        loaded=$(cd "$tdir" && LD_LIBRARY_PATH="$libdir" ldd "./$probe" | awk -v l="lib$lib.so.2" '$1 == l {print $3}')
+# Why TEST of a mode has no binary.
+notbuilt_why() {
+    local mode=$1 t=$2 tdir="$out/$1/test" w
+    if [ -n "${m_missing[$mode]}" ]; then echo "${m_missing[$mode]}"; return; fi
+    if [ ! -f "$tdir/helpers.o" ]; then
+        echo "test/helpers.c does not compile: $(grep -m1 'error' "$tdir/helpers.build.log" 2>/dev/null)"
+        return
+    fi
+    w=$(grep -m1 -E 'error|undefined reference' "$tdir/${t%.t}.build.log" 2>/dev/null | sed "s|$tdir/||; s|$cfg/||")
+    echo "${w:-see $tdir/${t%.t}.build.log}"
+}
+
+# The mode must test what it claims: the binaries load the intended library
+# (LIBDIR), and in ffi mode the inline helpers have become calls.
+mode_check() {
+    local mode=$1 bdir=$2 lib=$3 libdir=$4 probe loaded problem=""
+    probe=$(cd "$bdir" && for t in $sel; do [ -x "$t" ] && { echo "$t"; break; }; done)
+    if [ -n "$probe" ]; then
+        loaded=$(cd "$bdir" && LD_LIBRARY_PATH="$libdir" ldd "./$probe" | awk -v l="lib$lib.so.2" '$1 == l {print $3}')
         if [ "$(readlink -f "$loaded")" != "$(readlink -f "$libdir/lib$lib.so.2")" ]; then
-            mode_problem="$probe loads lib$lib.so.2 from '${loaded:-nowhere}', not from $libdir"
+            problem="$probe loads lib$lib.so.2 from '${loaded:-nowhere}', not from $libdir"
         fi
     fi
-    if [ "$mode" = ffi ] && [ -x "$tdir/nop.t" ] && \
-        ! nm -D --undefined-only "$tdir/nop.t" | grep -qw io_uring_prep_nop; then
-        mode_problem="${mode_problem:+$mode_problem; }nop.t does not call io_uring_prep_nop from liburing-ffi.so.2: -DLIBURING_FFI left the helpers inline"
+    if [ "$mode" = ffi ] && [ -x "$bdir/nop.t" ] && \
+        ! nm -D --undefined-only "$bdir/nop.t" | grep -qw io_uring_prep_nop; then
+        problem="${problem:+$problem; }nop.t does not call io_uring_prep_nop from liburing-ffi.so.2: -DLIBURING_FFI left the helpers inline"
     fi
-    [ -z "$mode_problem" ] || say "mode $mode: $mode_problem"
+    echo "$problem"
+}
 
-    local resf="$mdir/results.txt"
-    declare -A got=() why=() note=() rcs=() secs_=()
-    local r rc secs line
+# The reference: the abi binaries on upstream's own library.
+run_reference() {
+    local rdir="$out/reference" bdir="$out/abi/test" t r rc secs t0 missing=${m_missing[abi]}
+    mkdir -p "$rdir/out"
+    ensure_upstream_lib || missing="${missing:+$missing; }upstream's library did not build"
+    say "reference: upstream's headers and upstream's library ($up_libdir), $ntests tests"
+    ref_problem=$( [ -z "$missing" ] && mode_check reference "$bdir" uring "$up_libdir")
+    [ -z "$ref_problem" ] || say "reference: $ref_problem"
+    t0=$(date +%s)
+    : > "$rdir/$resname.new"
+    for t in $sel; do
+        if [ -n "$missing" ] || [ ! -x "$bdir/$t" ]; then
+            printf '%s NOTBUILT - 0\n' "$t" >> "$rdir/$resname.new"
+            printf '%-36s %-8s %s\n' "$t" NOTBUILT "${missing:-$(notbuilt_why abi "$t")}"
+            continue
+        fi
+        [ -n "${NO_RUN:-}" ] && continue
+        read -r r rc secs < <(run_test "$bdir" "$t" "$up_libdir" "$rdir/out/$t.out")
+        printf '%s %s %s %s skips=%d\n' "$t" "$r" "$rc" "$secs" "$(skip_lines "$rdir/out/$t.out" | wc -l)" >> "$rdir/$resname.new"
+        printf '%-36s %-8s %6ss\n' "$t" "$r" "$secs"
+    done
+    sort -o "$rdir/$resname" "$rdir/$resname.new"; rm -f "$rdir/$resname.new"
+    # A test upstream's build missed is run again (RETRIES times), so that
+    # the modes' skipped parts are compared with a run that got through; a
+    # miss stays on record (first=) as upstream's flakiness in this run.
+    if [ "$RECHECK" = 1 ] && [ -z "${NO_RUN:-}" ]; then
+        local rest try rr rrc rsecs
+        while read -r t r rc secs rest; do
+            [ "$r" != NOTBUILT ] || continue
+            meets "$t" "$r" "$rc" "$rdir/out/$t.out" && continue
+            cp "$rdir/out/$t.out" "$rdir/out/$t.first.out"
+            for try in $(seq 1 "$RETRIES"); do
+                read -r rr rrc rsecs < <(run_test "$bdir" "$t" "$up_libdir" "$rdir/out/$t.retry.out")
+                if meets "$t" "$rr" "$rrc" "$rdir/out/$t.retry.out"; then
+                    mv "$rdir/out/$t.retry.out" "$rdir/out/$t.out"
+                    sed -i "s|^$t .*|$t $rr $rrc $rsecs skips=$(skip_lines "$rdir/out/$t.out" | wc -l) first=$r/$rc retry=$try|" "$rdir/$resname"
+                    break
+                fi
+            done
+        done < <(cat "$rdir/$resname")
+    fi
+    worse=(); better=(); flaky=(); envlim=(); unchecked=()
+    judge_run "$rdir/$resname" "$rdir/out" "" ""
+    [ -z "$ref_problem" ] || worse+=("(mode check) $ref_problem")
+    report reference "worse than the recorded expectations" "$(( $(date +%s) - t0 ))"
+    # The reference itself does not fail the run; a mode judged against a
+    # reference that could not run does (see judge_run).
+}
+
+run_mode() {
+    local mode=$1
+    local rdir="$out/$mode" tdir="$out/$mode/test"
+    build_mode "$mode"
+    local lib=${m_lib[$mode]} libdir=${m_libdir[$mode]} missing=${m_missing[$mode]}
+    local mode_problem=""
+    [ -z "$missing" ] && mode_problem=$(mode_check "$mode" "$tdir" "$lib" "$libdir")
+    [ -z "$mode_problem" ] || say "mode $mode: $mode_problem"
+    mkdir -p "$rdir/out"
+
+    declare -A got=() rcs=() secs_=() extra=()
+    local t r rc secs t0 run_s
     t0=$(date +%s)
     for t in $sel; do
-        if [ -n "$missing" ]; then
-            got[$t]=NOTBUILT; why[$t]=$missing
-        elif [ ! -x "$tdir/$t" ]; then
-            got[$t]=NOTBUILT
-            if [ ! -f "$tdir/helpers.o" ]; then
-                why[$t]="test/helpers.c does not compile: $(grep -m1 'error' "$tdir/helpers.build.log" 2>/dev/null)"
-            else
-                why[$t]=$(grep -m1 -E 'error|undefined reference' "$tdir/${t%.t}.build.log" 2>/dev/null \
-                    | sed "s|$tdir/||; s|$cfg/||")
-                [ -n "${why[$t]}" ] || why[$t]="see $tdir/${t%.t}.build.log"
-            fi
-        elif [ -n "${NO_RUN:-}" ]; then
-            continue
-        else
-            read -r r rc secs < <(run_test "$tdir" "$t" "$libdir" "$t.out")
-            got[$t]=$r; why[$t]=$(describe_rc "$rc"); rcs[$t]=$rc; secs_[$t]=$secs
-            printf '%-36s %-8s %6ss\n' "$t" "$r" "$secs"
+        if [ -n "$missing" ] || [ ! -x "$tdir/$t" ]; then
+            got[$t]=NOTBUILT; rcs[$t]=-; secs_[$t]=0
+            printf '%-36s %-8s %s\n' "$t" NOTBUILT "$(notbuilt_why "$mode" "$t")"
+            echo "not built: $(notbuilt_why "$mode" "$t")" > "$rdir/out/$t.out"
             continue
         fi
-        printf '%-36s %-8s %s\n' "$t" "${got[$t]}" "${why[$t]}"
+        [ -n "${NO_RUN:-}" ] && continue
+        read -r r rc secs < <(run_test "$tdir" "$t" "$libdir" "$rdir/out/$t.out")
+        got[$t]=$r; rcs[$t]=$rc; secs_[$t]=$secs
+        printf '%-36s %-8s %6ss\n' "$t" "$r" "$secs"
+    done
+    [ -n "${NO_RUN:-}" ] && return 0
+
+    # Second looks at what did worse (see the header of this file).
+    local g try k n kk ok_runs rr rrc abi_bin="$out/abi/test"
+    for t in $sel; do
+        g=${got[$t]}
+        [ "$RECHECK" = 1 ] && [ "$g" != NOTBUILT ] || continue
+        meets "$t" "$g" "${rcs[$t]}" "$rdir/out/$t.out" && continue
+        cp "$rdir/out/$t.out" "$rdir/out/$t.first.out"
+        # Retries with our library, same binary.
+        local passed_on=""
+        for try in $(seq 1 "$RETRIES"); do
+            read -r r rc secs < <(run_test "$tdir" "$t" "$libdir" "$rdir/out/$t.retry.out")
+            if meets "$t" "$r" "$rc" "$rdir/out/$t.retry.out"; then passed_on=$try; break; fi
+        done
+        if [ -n "$passed_on" ]; then
+            # Flaky with ours: is upstream's own build flaky on it too?
+            extra[$t]="first=$g/${rcs[$t]} retry=$passed_on"
+            mv "$rdir/out/$t.retry.out" "$rdir/out/$t.out"
+            got[$t]="$r-FLAKY"; rcs[$t]=$rc; secs_[$t]=$secs
+            if [ -x "$abi_bin/$t" ] && ensure_upstream_lib > /dev/null; then
+                k=0; n=0
+                # The reference run of this test counts as one run of
+                # upstream's build (a miss there is upstream's flakiness).
+                if [ -n "$ref_res" ] && grep -q "^$t " "$ref_res"; then
+                    n=1
+                    grep -qE "^$t [A-Z]+ [^ ]+ [^ ]+ .*first=" "$ref_res" && k=1
+                    read -r _ rr rrc _ < <(grep "^$t " "$ref_res")
+                    meets "$t" "$rr" "$rrc" "$ref_out/$t.out" || k=1
+                fi
+                while [ $n -lt "$FLAKY_RUNS" ] && [ $k -eq 0 ]; do
+                    n=$((n + 1))
+                    read -r r rc secs < <(run_test "$abi_bin" "$t" "$up_libdir" "$rdir/out/$t.upstream.out")
+                    meets "$t" "$r" "$rc" "$rdir/out/$t.upstream.out" || k=$((k + 1))
+                done
+                extra[$t]+=" upstream=$k/$n"
+            else
+                extra[$t]+=" upstream=unmeasured"
+            fi
+            continue
+        fi
+        # Still worse: environment re-check with upstream's headers, on
+        # upstream's library and on ours.
+        if [ -x "$abi_bin/$t" ] && ensure_upstream_lib > /dev/null; then
+            # Upstream's build: the reference run's last result counts as
+            # its first run; then up to ENV_RUNS runs, until one ends as
+            # ours did. The abi binary on ours: as many runs (stopping at
+            # the first that meets the expectation), for the report.
+            k=0; kk=0; n=0; ok_runs=0
+            if [ -n "$ref_res" ] && grep -q "^$t " "$ref_res"; then
+                read -r _ rr _ < <(grep "^$t " "$ref_res")
+                n=1; [ "$rr" = "$g" ] && k=1
+            fi
+            while [ $n -lt "$ENV_RUNS" ] && [ $k -eq 0 ]; do
+                n=$((n + 1))
+                read -r r rc secs < <(run_test "$abi_bin" "$t" "$up_libdir" "$rdir/out/$t.upstream.out")
+                [ "$r" = "$g" ] && k=$((k + 1))
+            done
+            while [ $ok_runs -lt "$n" ]; do
+                ok_runs=$((ok_runs + 1))
+                read -r r rc secs < <(run_test "$abi_bin" "$t" "$our_libdir" "$rdir/out/$t.abi-ours.out")
+                meets "$t" "$r" "$rc" "$rdir/out/$t.abi-ours.out" && break
+                kk=$((kk + 1))
+            done
+            extra[$t]="upstream=$k/$n abi-ours=$kk/$ok_runs"
+            [ $k -gt 0 ] && got[$t]="$g-ENV"
+        else
+            extra[$t]="upstream=unmeasured"
+        fi
     done
     run_s=$(( $(date +%s) - t0 ))
 
-    # Second looks at what did worse (see the header of this file).
-    local worse=() better=() flaky=() envlim=() e g w
+    : > "$rdir/$resname.new"
     for t in $sel; do
-        g=${got[$t]:-}; e=${expect[$t]:-}
-        [ -n "$g" ] && [ -n "$e" ] && [ "$RECHECK" = 1 ] && [ "$mode" != upstream ] || continue
-        case $g in NOTBUILT) continue;; esac
-        [ "$(rank "$g")" -lt "$(rank "$e")" ] || continue
-        # Up to RETRIES more runs: some upstream tests race with the kernel
-        # (multicqes_drain.t hangs in about one run in four here, with
-        # upstream's own library too).
-        local try passed_on=""
-        for try in $(seq 1 "$RETRIES"); do
-            read -r r rc secs < <(run_test "$tdir" "$t" "$libdir" "$t.retry.out")
-            if [ "$(rank "$r")" -ge "$(rank "$e")" ]; then passed_on=$try; break; fi
-        done
-        if [ -n "$passed_on" ]; then
-            flaky+=("$t: $g, then $r on retry $passed_on")
-            got[$t]=$r; rcs[$t]=$rc; secs_[$t]=$secs
-            continue
-        fi
-        if ensure_upstream_lib > /dev/null; then
-            read -r r rc secs < <(run_test "$tdir" "$t" "$up_libdir" "$t.upstream.out")
-            note[$t]="upstream's library on the same binary now: $r"
-            if [ "$(rank "$r")" -le "$(rank "$g")" ]; then
-                envlim+=("$t: $g (expected $e); upstream's library now: $r too"$'\n'"$(tail -n 2 "$tdir/$t.out" | sed 's/^/        | /')")
-                got[$t]="$g-ENV"
-            fi
-        fi
+        printf '%s %s %s %s skips=%d%s\n' "$t" "${got[$t]}" "${rcs[$t]}" "${secs_[$t]}" \
+            "$(skip_lines "$rdir/out/$t.out" | wc -l)" "${extra[$t]:+ ${extra[$t]}}" >> "$rdir/$resname.new"
     done
-    # results.txt: "test RESULT exit-status seconds"; RESULT-ENV marks a
-    # result upstream's own library could not better at the time.
-    : > "$resf.new"
-    for t in $sel; do
-        [ -n "${got[$t]:-}" ] && printf '%s %s %s %s\n' "$t" "${got[$t]}" "${rcs[$t]:--}" "${secs_[$t]:-0}" >> "$resf.new"
-    done
-    # Keep the previous results of tests not run this time (TESTS subsets).
-    if [ -f "$resf" ]; then
-        awk 'NR==FNR {seen[$1]=1; next} !($1 in seen)' "$resf.new" "$resf" >> "$resf.new"
-    fi
-    sort -o "$resf" "$resf.new"; rm -f "$resf.new"
+    sort -o "$rdir/$resname" "$rdir/$resname.new"; rm -f "$rdir/$resname.new"
 
-    local npass=0 nskip=0 nfail=0 nto=0 nnb=0
-    for t in $sel; do
-        g=${got[$t]:-}
-        [ -n "$g" ] || continue
-        case ${g%-ENV} in PASS) npass=$((npass+1));; SKIP) nskip=$((nskip+1));; FAIL) nfail=$((nfail+1));;
-            TIMEOUT) nto=$((nto+1));; NOTBUILT) nnb=$((nnb+1));; esac
-        case $g in *-ENV) continue;; esac
+    worse=(); better=(); flaky=(); envlim=(); unchecked=()
+    judge_run "$rdir/$resname" "$rdir/out" "$ref_res" "$ref_out"
+    [ -z "$mode_problem" ] || worse+=("(mode check) $mode_problem")
+    report "$mode" "worse than upstream" "$run_s" "${m_build[$mode]}"
+    [ ${#worse[@]} -eq 0 ] || overall=1
+}
+
+# judge_run RESULTS OUTDIR REF_RESULTS REF_OUTDIR: judge every line of a
+# results file (see the header); fills worse, better, flaky, envlim and the
+# counts. Needs no binary and runs no test: a run made elsewhere (another
+# kernel, a guest) is judged the same way against its reference run.
+judge_run() {
+    local res=$1 od=$2 rres=$3 rod=$4
+    declare -A ref=() refrc=()
+    local t r rc secs rest base e up w line ours_only ref_only
+    if [ -n "$rres" ] && [ -f "$rres" ]; then
+        while read -r t r rc _; do ref[$t]=$r; refrc[$t]=$rc; done < "$rres"
+    fi
+    np=0; ns=0; nf=0; nt=0; nn=0
+    while read -r t r rc secs rest; do
+        base=${r%-FLAKY}; base=${base%-ENV}
+        case $base in PASS) np=$((np+1));; SKIP) ns=$((ns+1));; FAIL) nf=$((nf+1));;
+            TIMEOUT) nt=$((nt+1));; NOTBUILT) nn=$((nn+1));; esac
         e=${expect[$t]:-}
         if [ -z "$e" ]; then
-            worse+=("$t: $g, and upstream-expectations.txt has no line for it")
+            worse+=("$t: $base, and expectations.txt has no line for it")
             continue
         fi
-        if [ "$(rank "$g")" -lt "$(rank "$e")" ]; then
-            w="$t: $g (upstream: $e)${why[$t]:+ - ${why[$t]}}${note[$t]:+; ${note[$t]}}"
-            if [ -f "$tdir/$t.out" ] && [ "$g" != NOTBUILT ]; then
-                w="$w"$'\n'"$(tail -n 4 "$tdir/$t.out" | sed 's/^/        | /')"
-            fi
+        up=$(sed -n 's/.*\bupstream=\([^ ]*\).*/\1/p' <<< "$rest")
+        case $rest in
+            *first=*) [[ $r == *-FLAKY ]] || flaky+=("$t: $r on retry ${rest##*retry=}, first ${rest##*first=} (upstream's build, reference run)");;
+        esac
+        case $r in
+            *-FLAKY)
+                if [ -n "$up" ] && [ "${up%%/*}" != unmeasured ] && [ "${up%%/*}" -gt 0 ]; then
+                    flaky+=("$t: $base after a retry ($rest): upstream's build missed too, ${up%%/*} of ${up#*/} runs")
+                else
+                    worse+=("$t: flaky with ours ($rest), upstream's own build met the expectation in all of its ${up#*/} runs")
+                    continue
+                fi;;
+            *-ENV)
+                if [ -n "$up" ] && [ "${up%%/*}" != unmeasured ] && [ "${up%%/*}" -gt 0 ]; then
+                    envlim+=("$t: $base (expected $e); upstream's own build ended the same way in ${up%%/*} of ${up#*/} runs ($rest)"$'\n'"$(tail -n 2 "$od/$t.out" 2>/dev/null | sed 's/^/        | /')")
+                    continue
+                fi
+                worse+=("$t: $base marked env, but upstream's own build never ended that way ($rest)")
+                continue;;
+        esac
+        if ! meets "$t" "$base" "$rc" "$od/$t.out"; then
+            w="$t: $base (upstream: $e${exp_rc[$t]:+, exit $(printf %s "${exp_rc[$t]}") ending /${exp_last[$t]}/})"
+            w+="$( [ "$rc" != - ] && d=$(describe_rc "$rc") && [ -n "$d" ] && echo " - $d")${rest:+ [$rest]}"
+            [ "$base" = NOTBUILT ] || w+=$'\n'"$(tail -n 4 "$od/$t.out" 2>/dev/null | sed 's/^/        | /')"
+            [ "$base" != NOTBUILT ] || w+=" - $(head -n 1 "$od/$t.out" 2>/dev/null)"
             worse+=("$w")
-        elif [ "$(rank "$g")" -gt "$(rank "$e")" ]; then
-            better+=("$t: $g (upstream: $e)")
+            continue
         fi
-    done
-    if [ -n "$mode_problem" ]; then
-        worse+=("(mode check) $mode_problem")
-    fi
+        if [ "$(rank "$base")" -gt "$(rank "$e")" ] || { [ "$e" = FAIL ] && [ "$base" != FAIL ]; }; then
+            better+=("$t: $base (upstream: $e)")
+        fi
+        # Parts skipped with ours and run with upstream's library.
+        if [ -n "$rres" ]; then
+            if [ -z "${ref[$t]:-}" ] || [ ! -f "$rod/$t.out" ]; then
+                worse+=("$t: no reference run of it to compare its skipped parts with")
+                continue
+            fi
+            if ! meets "$t" "${ref[$t]}" "${refrc[$t]}" "$rod/$t.out"; then
+                unchecked+=("$t: upstream's build ended ${ref[$t]} in the reference run (and its retries): skipped parts not compared")
+                continue
+            fi
+            ours_only=$(comm -23 <(skip_lines "$od/$t.out") <(skip_lines "$rod/$t.out"))
+            ref_only=$(comm -13 <(skip_lines "$od/$t.out") <(skip_lines "$rod/$t.out"))
+            if [ -n "$ours_only" ]; then
+                worse+=("$t: $base, but skips a part that upstream's library runs (reference: ${ref[$t]}):"$'\n'"$(sed 's/^/        | ours only: /' <<< "$ours_only")")
+            elif [ -n "$ref_only" ]; then
+                better+=("$t: runs a part that upstream's library skips:"$'\n'"$(sed 's/^/        | upstream only: /' <<< "$ref_only")")
+            fi
+        fi
+    done < "$res"
+}
 
+# report NAME LABEL [RUN_S BUILD_S]: print a judged run.
+report() {
+    local name=$1 label=${2:-worse than upstream} run_s=${3:-0} build_s=${4:-0}
     echo
-    echo "=== upstream tests, mode $mode ==="
-    printf '%-8s %6s %7s %6s %8s %9s %7s %7s\n' mode passed skipped failed timeout "not built" build run
-    printf '%-8s %6d %7d %6d %8d %9d %6ss %6ss\n' "$mode" $npass $nskip $nfail $nto $nnb $build_s $run_s
-    local label="worse than upstream"
-    [ "$mode" = upstream ] && label="worse than the recorded expectations"
+    echo "=== upstream tests, $name ==="
+    printf '%-9s %6s %7s %6s %8s %9s %7s %7s\n' mode passed skipped failed timeout "not built" build run
+    printf '%-9s %6d %7d %6d %8d %9d %6ss %6ss\n' "$name" $np $ns $nf $nt $nn "$build_s" "$run_s"
     if [ ${#worse[@]} -gt 0 ]; then
         echo "$label (${#worse[@]}):"
         printf '  %s\n' "${worse[@]}"
-        [ "$mode" = upstream ] || overall=1
     fi
     if [ ${#flaky[@]} -gt 0 ]; then
-        echo "flaky: passed on a second run (${#flaky[@]}):"
+        echo "flaky, as upstream's own build is in the same run (${#flaky[@]}):"
         printf '  %s\n' "${flaky[@]}"
     fi
     if [ ${#envlim[@]} -gt 0 ]; then
-        echo "environment-limited: upstream's own library does no better here right now (${#envlim[@]}):"
+        echo "environment-limited: upstream's own build ends the same way here right now (${#envlim[@]}):"
         printf '  %s\n' "${envlim[@]}"
     fi
     if [ ${#better[@]} -gt 0 ]; then
         echo "better than upstream (${#better[@]}):"
         printf '  %s\n' "${better[@]}"
     fi
-    echo "results: $resf  (outputs: $tdir/*.t.out, build logs: $tdir/*.build.log)"
-    summary+=("$(printf '%-8s %6d %7d %6d %8d %9d %6ss %6ss  worse: %d, flaky: %d, env: %d, better: %d' \
-        "$mode" $npass $nskip $nfail $nto $nnb $build_s $run_s ${#worse[@]} ${#flaky[@]} ${#envlim[@]} ${#better[@]})")
+    if [ ${#unchecked[@]} -gt 0 ]; then
+        echo "NOT COMPARED with upstream's library (${#unchecked[@]}):"
+        printf '  %s\n' "${unchecked[@]}"
+    fi
+    [ -z "${out:-}" ] || echo "results: $out/$name/${resname:-results.txt}  (outputs: $out/$name/out/)"
+    summary+=("$(printf '%-9s %6d %7d %6d %8d %9d %6ss %6ss  worse: %d, flaky: %d, env: %d, better: %d, skips not compared: %d' \
+        "$name" $np $ns $nf $nt $nn "$build_s" "$run_s" ${#worse[@]} ${#flaky[@]} ${#envlim[@]} ${#better[@]} ${#unchecked[@]})")
 }
 
 main "$@"

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Planted regressions for the judge of capi-tests/upstream/run.sh: doctored
+# runs (results.txt and outputs, no binary) that the judge must call worse,
+# next to an honest one it must accept. Runs in a second; `make test-upstream`
+# runs it before the suite, so a judge that stops seeing one of these fails
+# the target.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failed=0
+
+# An honest run of three tests, and the reference run it is judged against.
+# timens-abs-timer.t ends the way expectations.txt pins it.
+honest() {
+    local d=$1
+    rm -rf "$d"; mkdir -p "$d/out"
+    cat > "$d/results.txt" <<'EOF'
+nop.t PASS 0 0.3 skips=0
+read-write.t PASS 0 2.5 skips=1
+timens-abs-timer.t FAIL 1 0.0 skips=0
+EOF
+    : > "$d/out/nop.t.out"
+    echo "Not root, skipping test_write_efbig" > "$d/out/read-write.t.out"
+    echo "IORING_TIMEOUT_ABS fired after 34435 ns, expected ~1000000000 ns. Likely missing timens_ktime_to_host() in io_parse_user_time()." \
+        > "$d/out/timens-abs-timer.t.out"
+}
+honest "$work/ref"
+
+# expect NAME OK|WORSE PATTERN: judge $work/run against $work/ref.
+expect() {
+    local name=$1 want=$2 pat=$3 log rc
+    log=$("$here/run.sh" judge "$work/run" "$work/ref" 2>&1); rc=$?
+    if [ "$want" = OK ] && [ $rc -eq 0 ]; then
+        echo "judge-control: ok: $name: accepted"
+    elif [ "$want" = WORSE ] && [ $rc -ne 0 ] && grep -qE -- "$pat" <<< "$log"; then
+        echo "judge-control: ok: $name: worse ($(grep -m1 -E -- "$pat" <<< "$log" | sed 's/^ *//'))"
+    else
+        echo "judge-control: FAILED: $name: expected $want${pat:+ matching /$pat/}, the judge said (exit $rc):"
+        sed 's/^/    /' <<< "$log"
+        failed=1
+    fi
+}
+# plant SED_ON_RESULTS [FILE CONTENT]: an honest run with one doctored part.
+plant() {
+    honest "$work/run"
+    [ -z "$1" ] || sed -i "$1" "$work/run/results.txt"
+    [ $# -lt 3 ] || printf '%s\n' "$3" > "$work/run/out/$2"
+}
+
+plant ""
+expect "honest run" OK ""
+# 1. An expected FAIL must end exactly as pinned.
+plant "" timens-abs-timer.t.out "queue_init: -12"
+expect "expected FAIL that fails in an earlier sub-test" WORSE '^  timens-abs-timer.t: FAIL'
+plant 's/^timens-abs-timer.t FAIL 1/timens-abs-timer.t FAIL 2/'
+expect "expected FAIL with another exit status" WORSE '^  timens-abs-timer.t: FAIL'
+plant 's/^timens-abs-timer.t FAIL 1/timens-abs-timer.t TIMEOUT 124/'
+expect "expected FAIL that hangs" WORSE '^  timens-abs-timer.t: TIMEOUT'
+plant 's/^timens-abs-timer.t FAIL 1/timens-abs-timer.t NOTBUILT -/'
+expect "expected FAIL that does not build" WORSE '^  timens-abs-timer.t: NOTBUILT'
+plant 's/^nop.t PASS 0/nop.t FAIL 1/'
+expect "a PASS that fails" WORSE '^  nop.t: FAIL'
+# 2. env only when upstream's own build ended the same way.
+plant 's/^nop.t PASS 0 0.3 skips=0/nop.t FAIL-ENV 1 0.3 skips=0 upstream=0\/3 abi-ours=3\/3/'
+expect "env without upstream's build failing" WORSE '^  nop.t: FAIL marked env'
+plant 's/^nop.t PASS 0 0.3 skips=0/nop.t TIMEOUT-ENV 124 60 skips=0 upstream=1\/3 abi-ours=1\/3/'
+expect "env where upstream's build hung too" OK ""
+# 3. flaky only where upstream's own build is flaky too.
+plant 's/^nop.t PASS 0 0.3 skips=0/nop.t PASS-FLAKY 0 0.3 skips=0 first=TIMEOUT\/124 retry=1 upstream=0\/10/'
+expect "flaky where upstream's build passed 10 of 10" WORSE '^  nop.t: flaky with ours'
+plant 's/^nop.t PASS 0 0.3 skips=0/nop.t PASS-FLAKY 0 0.3 skips=0 first=TIMEOUT\/124 retry=1 upstream=1\/4/'
+expect "flaky where upstream's build missed once" OK ""
+# 4. a part skipped with ours and run with upstream's library.
+plant "" nop.t.out "IORING_OP_NOP128 not supported, skipping"
+expect "a part skipped with ours only" WORSE '^  nop.t: PASS, but skips a part'
+plant "" read-write.t.out ""
+expect "a part skipped with upstream's only" OK ""
+
+[ $failed -eq 0 ] && echo "judge-control: every planted regression was caught"
+exit $failed
