@@ -10,7 +10,10 @@ fn last_errno() -> Errno {
     Errno(unsafe { *libc::__errno_location() })
 }
 
-/// `mmap(2)`.
+/// `mmap(2)` with a 64-bit offset on every target: glibc's `mmap64` (the
+/// plain `mmap` takes a 32-bit `off_t` on i386 and armhf, too small for
+/// `IORING_OFF_PBUF_RING | bgid << 16`); upstream builds with
+/// `_FILE_OFFSET_BITS=64` for the same reason.
 ///
 /// # Safety
 /// As for `mmap`: a fixed `addr` may replace existing mappings.
@@ -23,7 +26,7 @@ pub unsafe fn mmap(
     off: i64,
 ) -> Result<*mut c_void> {
     // SAFETY: forwarded contract.
-    let p = unsafe { libc::mmap(addr, len, prot, flags, fd, off) };
+    let p = unsafe { libc::mmap64(addr, len, prot, flags, fd, off) };
     if p == libc::MAP_FAILED {
         Err(last_errno())
     } else {
