@@ -1,13 +1,24 @@
 # Debian's architectures (capi-tests/arches/): the library built by Debian
 # unstable's own toolchain for each of them, under build/<arch>/.
-#   make cross ARCH=i386      (arm64 armhf s390x riscv64 ppc64el)
+#   make cross ARCH=i386            one architecture (arm64 armhf s390x riscv64 ppc64el)
+#   make test-arches-static         symbols and layouts, every architecture of ARCHES (no emulation)
+#   make test-arches-i386           our C tests as 32-bit programs on this kernel
 
-.PHONY: cross arches-root
+.PHONY: cross arches-root test-arches-static test-arches-i386
 
 ARCH ?= i386
+ARCHES ?= i386 arm64 s390x armhf riscv64 ppc64el
+
+TEST_TARGETS += test-arches-static test-arches-i386
 
 arches-root:
 	capi-tests/arches/root.sh $(ARCH)
 
 cross:
 	capi-tests/arches/cross.sh $(ARCH)
+
+test-arches-static:
+	capi-tests/arches/static.sh $(ARCHES)
+
+test-arches-i386:
+	capi-tests/arches/i386.sh
