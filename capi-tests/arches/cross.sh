@@ -26,20 +26,17 @@ if [ ! -f "$vendor/.lock-copy" ] || ! cmp -s "$top/Cargo.lock" "$vendor/.lock-co
 	cp "$top/Cargo.lock" "$vendor/.lock-copy"
 fi
 
-# A cargo home of our own, inside target/: the vendored source and the
-# target's linker (only build scripts and tests link; the staticlib does not).
+# A cargo home of our own, inside target/: the vendored source and each
+# target's linker (the staticlib does not link; test programs do).
 chome="$top/target/arches/cargo-home"
 mkdir -p "$chome"
-cat >"$chome/config.toml" <<EOF
-[source.crates-io]
-replace-with = "vendored-sources"
-
-[source.vendored-sources]
-directory = "$vendor"
-
-[target.$rust]
-linker = "$gnu-gcc"
-EOF
+{
+	printf '[source.crates-io]\nreplace-with = "vendored-sources"\n\n'
+	printf '[source.vendored-sources]\ndirectory = "%s"\n' "$vendor"
+	for x in i386 arm64 armhf s390x riscv64 ppc64el; do
+		(arch_info "$x" && printf '\n[target.%s]\nlinker = "%s-gcc"\n' "$rust" "$gnu")
+	done
+} >"$chome/config.toml"
 
 tdir="$top/target/arches/cargo"
 out="build/$a"

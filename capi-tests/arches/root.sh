@@ -24,6 +24,8 @@ want_for() {
 	arch_info "$1" || die "root: unknown architecture $1 (known: i386 arm64 armhf s390x riscv64 ppc64el)"
 	want="libstd-rust-dev:$1 gcc-$gnu libc6-dev:$1"
 	[ "$1" != amd64 ] || want="libstd-rust-dev gcc libc6-dev"
+	# i386 programs run here natively: Debian's amd64 valgrind has the x86 tools.
+	[ "$1" != i386 ] || want="$want valgrind"
 }
 # ready ARCH...: is everything already there? (checked before the lock, so
 # that a build never waits behind another architecture being installed)
