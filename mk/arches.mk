@@ -7,7 +7,12 @@
 .PHONY: cross arches-root test-arches-static test-arches-i386
 
 ARCH ?= i386
-ARCHES ?= i386 arm64 s390x armhf riscv64 ppc64el
+# riscv64 is not in the default list: in the archive snapshot this machine
+# reads, libstd-rust-1.97:riscv64 needs libllvm22:riscv64 1:22.1.8-1+b2 while
+# the root's amd64 rustc has libllvm22 1:22.1.8-3 (Multi-Arch: same wants one
+# version), so libstd-rust-dev:riscv64 cannot be installed next to rustc.
+# `make test-arches-static ARCHES=riscv64` tries it (and fails saying so).
+ARCHES ?= i386 arm64 s390x armhf ppc64el
 
 TEST_TARGETS += test-arches-static test-arches-i386
 

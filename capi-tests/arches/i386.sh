@@ -11,6 +11,7 @@
 # The programs are built by mk/capi.mk's rules (CAPI_CC = sid's
 # i686-linux-gnu-gcc) and run by capi-tests/run-capi.sh inside the sid root,
 # which has the i386 C library; the host needs no i386 package.
+# The "ours" programs also run under the root's valgrind (memcheck, x86 tools).
 # I386_FORMS="ours ffi" runs a subset.
 set -uo pipefail
 # shellcheck source=capi-tests/arches/lib.sh
@@ -48,10 +49,11 @@ if [ ! -f "$ref/.built" ] || [ "$(cat "$ref/.built")" != "$up $gnu-gcc" ]; then
 fi
 say "upstream's own liburing.so.2 for i386: $(in_root "$gnu-readelf" -h "$ref/src/liburing.so.2.15" | awk -F: '/Machine:/ {gsub(/^ +/, "", $2); print $2}')"
 
-# run NAME BINDIR LIBDIR: run-capi.sh in the root; one result line.
+# run NAME BINDIR LIBDIR [VAR=VALUE...]: run-capi.sh in the root; one result line.
 run() {
 	local name=$1 bindir=$2 lib=$3 log="$work/capi-${1//\//-}.log"
-	in_root LD_LIBRARY_PATH="$lib" bash "$top/capi-tests/run-capi.sh" "$bindir" "$lib" >"$log" 2>&1
+	shift 3
+	in_root LD_LIBRARY_PATH="$lib" "$@" bash "$top/capi-tests/run-capi.sh" "$bindir" "$lib" >"$log" 2>&1
 	local rc=$? last
 	last=$(grep -E '^capi: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
 	if [ $rc -eq 0 ] && [ -n "$last" ]; then
@@ -79,5 +81,8 @@ for form in ${I386_FORMS:-ours ffi upstream}; do
 	# The reference: the same programs on upstream's own library (the
 	# programs are linked with an rpath to ours: LD_LIBRARY_PATH wins).
 	run "$form/upstream-lib" "$bindir" "$ref/src"
+	# Memcheck on the 32-bit programs and our 32-bit library (run-capi.sh's
+	# valgrind mode, as make test-capi-valgrind on x86_64).
+	[ "$form" != ours ] || run "$form/ours/valgrind" "$bindir" "$libdir" CAPI_VALGRIND=1
 done
 [ "$failures" -eq 0 ]

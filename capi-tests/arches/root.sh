@@ -25,7 +25,7 @@ want_for() {
 	want="libstd-rust-dev:$1 gcc-$gnu libc6-dev:$1"
 	[ "$1" != amd64 ] || want="libstd-rust-dev gcc libc6-dev"
 	# i386 programs run here natively: Debian's amd64 valgrind has the x86 tools.
-	[ "$1" != i386 ] || want="$want valgrind"
+	[ "$1" != i386 ] || want="$want valgrind libc6-dbg:i386"
 }
 # ready ARCH...: is everything already there? (checked before the lock, so
 # that a build never waits behind another architecture being installed)
