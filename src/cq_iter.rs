@@ -15,7 +15,8 @@ pub struct io_uring_cqe_iter {
     pub head: u32,
     pub tail: u32,
 }
-crate::sys::assert_layout!(io_uring_cqe_iter, 24, cqes @ 0, mask @ 8, shift @ 12, head @ 16, tail @ 20);
+crate::sys::assert_layout!(io_uring_cqe_iter, crate::sys::by_width(24, 20), cqes @ 0, mask @ crate::sys::by_width(8, 4),
+    shift @ crate::sys::by_width(12, 8), head @ crate::sys::by_width(16, 12), tail @ crate::sys::by_width(20, 16));
 
 impl io_uring_cqe_iter {
     /// Starts at the CQ head; the tail is loaded with Acquire ordering

@@ -7,7 +7,11 @@ use core::ptr;
 
 use crate::errno::last_errno;
 
-/// `mmap(2)`: 0 and the mapping, or `-errno` and NULL.
+/// `mmap(2)` with a 64-bit offset on every target: glibc's `mmap64` (the
+/// plain `mmap` takes a 32-bit `off_t` on i386 and armhf, too small for
+/// `IORING_OFF_PBUF_RING | bgid << 16`); upstream builds with
+/// `_FILE_OFFSET_BITS=64` for the same reason. 0 and the mapping, or
+/// `-errno` and NULL.
 ///
 /// # Safety
 /// As for `mmap`: a fixed `addr` may replace existing mappings.
@@ -20,7 +24,7 @@ pub unsafe fn mmap(
     off: i64,
 ) -> (c_int, *mut c_void) {
     // SAFETY: forwarded contract.
-    let p = unsafe { libc::mmap(addr, len, prot, flags, fd, off) };
+    let p = unsafe { libc::mmap64(addr, len, prot, flags, fd, off) };
     if p == libc::MAP_FAILED {
         (last_errno(), ptr::null_mut())
     } else {

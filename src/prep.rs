@@ -1118,7 +1118,8 @@ mod tests {
             &mut sqe,
             3,
             0x10 as *const c_void,
-            0x1_0000_0005,
+            // 0x1_0000_0005 where size_t has 64 bits (truncated to 5), 5 on 32-bit.
+            (u32::MAX as usize).wrapping_add(6),
             -1,
             0x20 as *const _,
             0x1_0010,

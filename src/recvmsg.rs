@@ -191,17 +191,19 @@ mod tests {
             (*o).controllen = 40;
             let first = cmsg_firsthdr(o, &m);
             assert_eq!(first as usize, o as usize + 16 + 8);
-            (*first).cmsg_len = 20; // aligned to 24
+            // CMSG_ALIGN rounds to size_t: 20 stays 20 on 32-bit targets
+            // and becomes 24 on 64-bit ones (cmsghdr is 12 or 16 bytes).
+            (*first).cmsg_len = 20;
             let second = cmsg_nexthdr(o, &m, first);
-            assert_eq!(second as usize, first as usize + 24);
+            assert_eq!(second as usize, first as usize + cmsg_align(20));
             (*second).cmsg_len = 16;
-            // A third header would start at 24 + 16 = 40: no room.
+            // A third header would start at 36 or 40: no room for one in 40.
             assert!(cmsg_nexthdr(o, &m, second).is_null());
-            (*second).cmsg_len = 17; // aligned to 24, past the 40 bytes
+            (*second).cmsg_len = 21; // aligned to 24, past the 40 bytes
             assert!(cmsg_nexthdr(o, &m, first).is_null());
             (*first).cmsg_len = 3;
             assert!(cmsg_nexthdr(o, &m, first).is_null());
-            (*o).controllen = 15;
+            (*o).controllen = CMSG_HDR as u32 - 1;
             assert!(cmsg_firsthdr(o, &m).is_null());
             assert_eq!(payload(o, &m) as usize, o as usize + 16 + 8 + 64);
             assert_eq!(payload_length(o, 128, &m), 128 - 88);

@@ -74,15 +74,19 @@ pub struct io_uring {
     pub pad2: u32,
 }
 
-crate::sys::assert_layout!(io_uring_sq, 104, khead @ 0, ktail @ 8, kring_mask @ 16,
-    kring_entries @ 24, kflags @ 32, kdropped @ 40, array @ 48, sqes @ 56,
-    sqe_head @ 64, sqe_tail @ 68, ring_sz @ 72, ring_ptr @ 80, ring_mask @ 88,
-    ring_entries @ 92, sqes_sz @ 96, pad @ 100);
-crate::sys::assert_layout!(io_uring_cq, 88, khead @ 0, ktail @ 8, kring_mask @ 16,
-    kring_entries @ 24, kflags @ 32, koverflow @ 40, cqes @ 48, ring_sz @ 56,
-    ring_ptr @ 64, ring_mask @ 72, ring_entries @ 76, pad @ 80);
-crate::sys::assert_layout!(io_uring, 216, sq @ 0, cq @ 104, flags @ 192, ring_fd @ 196,
-    features @ 200, enter_ring_fd @ 204, int_flags @ 208, pad @ 209, pad2 @ 212);
+// Each value is by_width(LP64, ILP32): upstream's header as x86_64/arm64 and
+// as i386/armhf lay it out (pointers and size_t are 8 or 4 bytes).
+use crate::sys::by_width as w;
+crate::sys::assert_layout!(io_uring_sq, w(104, 64), khead @ 0, ktail @ w(8, 4), kring_mask @ w(16, 8),
+    kring_entries @ w(24, 12), kflags @ w(32, 16), kdropped @ w(40, 20), array @ w(48, 24), sqes @ w(56, 28),
+    sqe_head @ w(64, 32), sqe_tail @ w(68, 36), ring_sz @ w(72, 40), ring_ptr @ w(80, 44), ring_mask @ w(88, 48),
+    ring_entries @ w(92, 52), sqes_sz @ w(96, 56), pad @ w(100, 60));
+crate::sys::assert_layout!(io_uring_cq, w(88, 52), khead @ 0, ktail @ w(8, 4), kring_mask @ w(16, 8),
+    kring_entries @ w(24, 12), kflags @ w(32, 16), koverflow @ w(40, 20), cqes @ w(48, 24), ring_sz @ w(56, 28),
+    ring_ptr @ w(64, 32), ring_mask @ w(72, 36), ring_entries @ w(76, 40), pad @ w(80, 44));
+crate::sys::assert_layout!(io_uring, w(216, 140), sq @ 0, cq @ w(104, 64), flags @ w(192, 116),
+    ring_fd @ w(196, 120), features @ w(200, 124), enter_ring_fd @ w(204, 128), int_flags @ w(208, 132),
+    pad @ w(209, 133), pad2 @ w(212, 136));
 
 /// `int_flags`: the ring fd is registered; `enter_ring_fd` is an index.
 /// Equal to the enter flag so it can be passed straight through.

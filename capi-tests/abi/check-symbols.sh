@@ -16,6 +16,9 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 libdir=${LIBDIR:-$top/build/lib}
+# NM/READELF: another architecture's binutils (capi-tests/arches/).
+nm=${NM:-nm}
+readelf=${READELF:-readelf}
 facts=${ABI_FACTS:-/work/shared/abi}
 up=$("$top/capi-tests/fetch-upstream.sh") || { echo "check-symbols: no upstream tree" >&2; exit 2; }
 work=$(mktemp -d)
@@ -45,7 +48,7 @@ PY
 # Print "name@@NODE" / "name@NODE" for every defined dynamic symbol, without
 # the version-definition entries (absolute symbols named after the node).
 exported() {
-    nm -D --defined-only --with-symbol-versions "$1" \
+    "$nm" -D --defined-only --with-symbol-versions "$1" \
         | awk '$2 != "A" && NF >= 3 {print $3}' | sort
 }
 
@@ -89,7 +92,7 @@ check_lib() {
     [ "$missing" -eq 0 ] && [ "$extra" -eq 0 ] || status=1
 
     local got_soname
-    got_soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+    got_soname=$("$readelf" -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
     if [ "$got_soname" != "$soname" ]; then
         echo "  SONAME is '${got_soname:-none}', expected $soname"
         status=1

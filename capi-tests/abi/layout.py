@@ -17,7 +17,11 @@ The parsed struct list is cross-checked against the project's pahole layout
 facts (liburing-2.15.layout) when present: every struct there must be found
 here with the same size, so a parsing mistake cannot shrink the check.
 
-Usage: layout.py --upstream-inc DIR --our-inc DIR [--facts FILE] [--work DIR]
+With OBJCOPY set in the environment (CC then being a cross compiler whose
+programs cannot run here), the values are read back from a data section of
+an object file instead of printed by a program (capi-tests/arches/).
+
+Usage: layout.py --upstream-inc DIR --our-inc DIR [--facts FILE [--facts-names-only]] [--work DIR]
 Exit status: 0 all equal, 1 differences (or our header missing), 2 tool error.
 """
 import argparse
@@ -175,32 +179,82 @@ def scan(text, wanted, found, seen):
         seen.add((kind, name))
 
 
-def c_program(aggs):
-    lines = ["#include <stddef.h>", "#include <stdio.h>", "#include <liburing.h>", "",
-             "int main(void)", "{"]
+def layout_items(aggs):
+    """[(line template, [C expressions])]: one output line per item, each {}
+    of the template filled with the value of one expression."""
+    items = []
     for kind, name, members in aggs:
         t = f"{kind} {name}"
-        lines.append(f'\tprintf("{t} size %zu align %zu\\n", sizeof({t}), _Alignof({t}));')
+        items.append((f"{t} size {{}} align {{}}", [f"sizeof({t})", f"_Alignof({t})"]))
         for path, flex, bit in members:
             if bit:
-                lines.append(f'\tprintf("{t}.{path} bitfield\\n");')
+                items.append((f"{t}.{path} bitfield", []))
                 continue
             size = "0" if flex else f"sizeof((({t} *)0)->{path})"
             what = "flexible array " if flex else ""
-            lines.append(f'\tprintf("{t}.{path} {what}offset %zu size %zu\\n", '
-                         f'(size_t)offsetof({t}, {path}), (size_t){size});')
+            items.append((f"{t}.{path} {what}offset {{}} size {{}}", [f"offsetof({t}, {path})", size]))
+    return items
+
+
+def c_program(aggs):
+    lines = ["#include <stddef.h>", "#include <stdio.h>", "#include <liburing.h>", "",
+             "int main(void)", "{"]
+    for template, exprs in layout_items(aggs):
+        fmt = template.replace("{}", "%zu")
+        args = "".join(f", (size_t)({e})" for e in exprs)
+        lines.append(f'\tprintf("{fmt}\\n"{args});')
     lines += ["\treturn 0;", "}", ""]
     return "\n".join(lines)
 
 
-def compile_run(src, inc, work, tag):
+# With OBJCOPY set (a cross compiler whose programs cannot run here), the
+# values are not printed by a program but compiled into a data section of an
+# object file, after a marker that tells the byte order, and read back.
+MARK = 0x0102030405060708
+SECTION = ".layout_values"
+
+
+def c_values(aggs):
+    exprs = [e for _, es in layout_items(aggs) for e in es]
+    body = ",\n".join(f"\t(unsigned long long)({e})" for e in [hex(MARK) + "ULL", *exprs])
+    return "\n".join(["#include <stddef.h>", "#include <liburing.h>", "",
+                      f'__attribute__((used, section("{SECTION}")))',
+                      "const unsigned long long layout_values[] = {", body, "};", ""])
+
+
+def read_values(aggs, blob):
+    import struct
+    n = len(blob) // 8
+    for order in "<>":
+        vals = struct.unpack(f"{order}{n}Q", blob[:n * 8])
+        if vals and vals[0] == MARK:
+            break
+    else:
+        raise RuntimeError(f"no byte-order marker at the start of {SECTION}")
+    vals, out = list(vals[1:]), []
+    for template, exprs in layout_items(aggs):
+        out.append(template.format(*vals[:len(exprs)]))
+        del vals[:len(exprs)]
+    return out
+
+
+def compile_run(aggs, inc, work, tag):
     c = os.path.join(work, tag + ".c")
     exe = os.path.join(work, tag)
+    objcopy = os.environ.get("OBJCOPY")
     with open(c, "w") as f:
-        f.write(src)
-    r = subprocess.run([CC, *CFLAGS, "-I", inc, "-o", exe, c], capture_output=True, text=True)
+        f.write(c_values(aggs) if objcopy else c_program(aggs))
+    r = subprocess.run([CC, *CFLAGS, "-I", inc, *(["-c"] if objcopy else []), "-o", exe, c],
+                       capture_output=True, text=True)
     if r.returncode:
         return None, r.stderr
+    if objcopy:
+        r = subprocess.run([objcopy, "-O", "binary", f"--only-section={SECTION}", exe, exe + ".bin"],
+                           capture_output=True, text=True)
+        if r.returncode:
+            return None, f"{objcopy} failed: {r.stderr}"
+        with open(exe + ".bin", "rb") as f:
+            return read_values(aggs, f.read()), ""
     r = subprocess.run([exe], capture_output=True, text=True)
     if r.returncode:
         return None, f"{exe} exited with {r.returncode}"
@@ -216,24 +270,24 @@ def first_error(err):
 
 def our_layout(aggs, inc, work):
     """Our header's lines, falling back to smaller programs on compile errors."""
-    lines, err = compile_run(c_program(aggs), inc, work, "ours-all")
+    lines, err = compile_run(aggs, inc, work, "ours-all")
     if lines is not None:
         return lines, []
     out, problems = [], []
     for i, agg in enumerate(aggs):
         kind, name, members = agg
-        lines, err = compile_run(c_program([agg]), inc, work, f"ours-{i}")
+        lines, err = compile_run([agg], inc, work, f"ours-{i}")
         if lines is not None:
             out += lines
             continue
         # Does the type exist at all?
-        lines, err = compile_run(c_program([(kind, name, [])]), inc, work, f"ours-{i}-t")
+        lines, err = compile_run([(kind, name, [])], inc, work, f"ours-{i}-t")
         if lines is None:
             problems.append(f"{kind} {name}: not usable in our header ({first_error(err)})")
             continue
         out += lines
         for j, m in enumerate(members):
-            lines, err = compile_run(c_program([(kind, name, [m])]), inc, work, f"ours-{i}-{j}")
+            lines, err = compile_run([(kind, name, [m])], inc, work, f"ours-{i}-{j}")
             if lines is None:
                 problems.append(f"{kind} {name}.{m[0]}: missing in our header ({first_error(err)})")
             else:
@@ -267,6 +321,9 @@ def main():
     ap.add_argument("--upstream-inc", required=True)
     ap.add_argument("--our-inc", required=True)
     ap.add_argument("--facts")
+    ap.add_argument("--facts-names-only", action="store_true",
+                    help="use the facts for the struct list only (their sizes are x86_64's, "
+                    "not those of a 32-bit target)")
     ap.add_argument("--work", default="target/layout-check")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
@@ -280,7 +337,7 @@ def main():
     nfields = sum(len(m) for _, _, m in aggs)
     status = 0
 
-    up_lines, err = compile_run(c_program(aggs), args.upstream_inc, args.work, "upstream")
+    up_lines, err = compile_run(aggs, args.upstream_inc, args.work, "upstream")
     if up_lines is None:
         print("layout: the generated program does not compile against upstream's header:")
         print(err)
@@ -290,6 +347,8 @@ def main():
         sizes, problems = facts_check(aggs, args.facts)
         for line in up_lines:
             m = re.match(r"(struct|union) (\w+) size (\d+) ", line)
+            if args.facts_names_only:
+                break
             if m and sizes.get((m.group(1), m.group(2))) not in (None, int(m.group(3))):
                 problems.append(f"{line}: the facts say {sizes[(m.group(1), m.group(2))]}")
         if problems:

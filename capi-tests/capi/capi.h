@@ -396,12 +396,36 @@ static inline void *capi_spy_thread(void *arg)
 	}
 }
 
+/* The seccomp audit architecture of the ABI this program is built for (an
+ * i386 program on an x86_64 kernel is AUDIT_ARCH_I386). */
+#if defined(__x86_64__) && defined(__ILP32__)
+#define CAPI_AUDIT_ARCH AUDIT_ARCH_X86_64 /* x32 calls carry __X32_SYSCALL_BIT */
+#elif defined(__x86_64__)
+#define CAPI_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__i386__)
+#define CAPI_AUDIT_ARCH AUDIT_ARCH_I386
+#elif defined(__aarch64__)
+#define CAPI_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__arm__)
+#define CAPI_AUDIT_ARCH AUDIT_ARCH_ARM
+#elif defined(__s390x__)
+#define CAPI_AUDIT_ARCH AUDIT_ARCH_S390X
+#elif defined(__riscv) && __riscv_xlen == 64
+#define CAPI_AUDIT_ARCH AUDIT_ARCH_RISCV64
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define CAPI_AUDIT_ARCH AUDIT_ARCH_PPC64LE
+#elif defined(__powerpc64__)
+#define CAPI_AUDIT_ARCH AUDIT_ARCH_PPC64
+#else
+#error "capi.h: no seccomp audit architecture known for this target"
+#endif
+
 /* Returns 0, or -errno when seccomp user notification is unavailable. */
 static inline int capi_spy_install(struct capi_spy *spy, long nr)
 {
 	struct sock_filter filt[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, CAPI_AUDIT_ARCH, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),

@@ -4,7 +4,7 @@
 use core::ffi::c_void;
 use core::ptr;
 
-use super::{io_uring_cqe, io_uring_zcrx_rqe};
+use super::{by_width, io_uring_cqe, io_uring_zcrx_rqe};
 
 /// A zero-copy receive refill queue as the application sees it: pointers to
 /// the kernel-shared head and tail, the application's cached tail, and the
@@ -19,8 +19,8 @@ pub struct io_uring_zcrx_rq {
     pub rqes: *mut io_uring_zcrx_rqe,
     pub ring_ptr: *mut c_void,
 }
-assert_layout!(io_uring_zcrx_rq, 40, khead @ 0, ktail @ 8, rq_tail @ 16, ring_entries @ 20,
-    rqes @ 24, ring_ptr @ 32);
+assert_layout!(io_uring_zcrx_rq, by_width(40, 24), khead @ 0, ktail @ by_width(8, 4), rq_tail @ by_width(16, 8),
+    ring_entries @ by_width(20, 12), rqes @ by_width(24, 16), ring_ptr @ by_width(32, 20));
 
 impl Default for io_uring_zcrx_rq {
     fn default() -> Self {
@@ -46,7 +46,8 @@ pub struct io_uring_cqe_iter {
     pub head: u32,
     pub tail: u32,
 }
-assert_layout!(io_uring_cqe_iter, 24, cqes @ 0, mask @ 8, shift @ 12, head @ 16, tail @ 20);
+assert_layout!(io_uring_cqe_iter, by_width(24, 20), cqes @ 0, mask @ by_width(8, 4),
+    shift @ by_width(12, 8), head @ by_width(16, 12), tail @ by_width(20, 16));
 
 impl Default for io_uring_cqe_iter {
     fn default() -> Self {

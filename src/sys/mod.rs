@@ -29,6 +29,20 @@ macro_rules! assert_layout {
 }
 pub(crate) use assert_layout;
 
+/// A size or offset of a struct that holds pointers or `size_t`: its value
+/// on 64-bit targets (LP64: x86_64, arm64, s390x, riscv64, ppc64el) and on
+/// 32-bit ones (ILP32: i386, armhf), so that `assert_layout!` states both
+/// ABIs and checks the one being built.
+pub(crate) const fn by_width(lp64: usize, ilp32: usize) -> usize {
+    if cfg!(target_pointer_width = "64") {
+        lp64
+    } else if cfg!(target_pointer_width = "32") {
+        ilp32
+    } else {
+        panic!("liburing's structs are laid out for 32- and 64-bit pointers only")
+    }
+}
+
 /// `assert_layout!` for the uapi structs of this module; in test builds it
 /// also records the layout as `<type>::ABI_LAYOUT` so that the unit tests can
 /// hand it to `capi-tests/uapi/check-uapi.sh` for comparison with the C header.

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# i386.sh: our C test programs as 32-bit i386 programs, run natively on this
+# x86_64 kernel (its compat system calls), against the library that cross.sh
+# builds with Debian unstable's toolchain (build/i386/):
+#   ours      our header (build/i386/include)        + our liburing.so.2
+#   ffi       our header in FFI form (-DLIBURING_FFI) + our liburing-ffi.so.2
+#   upstream  upstream 2.15's header, configured for i386 + our liburing.so.2
+# and, as the reference in the same run, the "ours" and "upstream" programs
+# again on upstream 2.15's own liburing.so.2 built for i386 by the same
+# i686-linux-gnu-gcc (--use-libc, as test-capi-reference does on x86_64).
+# The programs are built by mk/capi.mk's rules (CAPI_CC = sid's
+# i686-linux-gnu-gcc) and run by capi-tests/capi/run-capi.sh inside the sid root,
+# which has the i386 C library; the host needs no i386 package.
+# The "ours" programs also run under the root's valgrind (memcheck, x86 tools).
+# I386_FORMS="ours ffi" runs a subset.
+set -uo pipefail
+# shellcheck source=capi-tests/arches/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+a=i386
+arch_info "$a"
+failures=0
+"$top/capi-tests/arches/cross.sh" "$a" || die "i386: the library does not build"
+up=$("$top/capi-tests/fetch-upstream.sh") || die "i386: no upstream tree"
+work="$top/target/arches/$a"
+mkdir -p "$work"
+cc=$(root_tool "$gnu-gcc" "$gnu-gcc")
+libdir="$top/build/$a/lib"
+
+# Upstream's tree configured for i386 (shared with static.sh), and its own
+# library built from it, for the reference runs.
+cfg="$work/upstream"
+if [ ! -f "$cfg/.configured" ] || [ "$(cat "$cfg/.configured")" != "$up $gnu-gcc" ]; then
+	rm -rf "$cfg"
+	cp -a "$up" "$cfg"
+	in_root sh -c 'cd "$1" && ./configure --cc="$2" >configure.log 2>&1' sh "$cfg" "$gnu-gcc" ||
+		die "i386: upstream's configure --cc=$gnu-gcc failed (see $cfg/configure.log)"
+	echo "$up $gnu-gcc" >"$cfg/.configured"
+fi
+ref="$work/upstream-lib"
+if [ ! -f "$ref/.built" ] || [ "$(cat "$ref/.built")" != "$up $gnu-gcc" ]; then
+	rm -rf "$ref"
+	cp -a "$up" "$ref"
+	in_root sh -c 'cd "$1" && ./configure --cc="$2" --use-libc >configure.log 2>&1 && make -j2 -C src >build.log 2>&1' \
+		sh "$ref" "$gnu-gcc" || die "i386: building upstream's liburing for i386 failed (see $ref/build.log)"
+	ln -sf liburing.so.2.15 "$ref/src/liburing.so.2"
+	ln -sf liburing-ffi.so.2.15 "$ref/src/liburing-ffi.so.2"
+	echo "$up $gnu-gcc" >"$ref/.built"
+fi
+say "upstream's own liburing.so.2 for i386: $(in_root "$gnu-readelf" -h "$ref/src/liburing.so.2.15" | awk -F: '/Machine:/ {gsub(/^ +/, "", $2); print $2}')"
+
+# The program list is mk/capi.mk's CAPI_PROGS, the one list run-capi.sh is given.
+read -ra capi_progs <<<"$(make -C "$top" -s --no-print-directory \
+	--eval 'print-capi-progs: ; @echo $(CAPI_PROGS)' print-capi-progs)"
+[ ${#capi_progs[@]} -gt 0 ] || die "i386: could not read CAPI_PROGS from mk/capi.mk"
+
+# run NAME BINDIR LIBDIR [VAR=VALUE...]: run-capi.sh in the root; one result line.
+run() {
+	local name=$1 bindir=$2 lib=$3 log="$work/capi-${1//\//-}.log"
+	shift 3
+	in_root LD_LIBRARY_PATH="$lib" "$@" bash "$top/capi-tests/capi/run-capi.sh" "$bindir" "$lib" "${capi_progs[@]}" >"$log" 2>&1
+	local rc=$? last
+	last=$(grep -E '^capi: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+	if [ $rc -eq 0 ] && [ -n "$last" ]; then
+		pass "i386 $name: ${last#capi: }"
+	else
+		grep -E '^(FAIL|not ok|.*FAIL)' "$log" | head -20 | sed 's/^/    /'
+		fail "i386 $name: ${last:-no summary} (exit $rc; $log)"
+	fi
+}
+
+for form in ${I386_FORMS:-ours ffi upstream}; do
+	extra=()
+	[ "$form" != upstream ] || extra=(CAPI_UPSTREAM="$cfg")
+	if ! make -C "$top" --no-print-directory -s BUILD="build/$a" CC="$cc" CARGO=false \
+		RUST_A="$top/target/arches/cargo/$rust/release/liburing.a" \
+		CAPI_CC="$cc" CAPI_HEADERS="$form" "${extra[@]}" capi-build >"$work/build-$form.log" 2>&1; then
+		tail -20 "$work/build-$form.log" | sed 's/^/    /'
+		fail "i386 $form: the C tests do not build with $gnu-gcc"
+		continue
+	fi
+	bindir="$top/build/$a/capi-tests/$form"
+	file -b "$bindir/setup" | grep 'ELF 32-bit LSB.*Intel 80386' >/dev/null ||
+		{ fail "i386 $form: $bindir/setup is not an i386 program: $(file -b "$bindir/setup")"; continue; }
+	run "$form/ours" "$bindir" "$libdir"
+	# The reference: the same programs on upstream's own library (the
+	# programs are linked with an rpath to ours: LD_LIBRARY_PATH wins).
+	run "$form/upstream-lib" "$bindir" "$ref/src"
+	# Memcheck on the 32-bit programs and our 32-bit library (run-capi.sh's
+	# valgrind mode, as make test-capi-valgrind on x86_64).
+	[ "$form" != ours ] || run "$form/ours/valgrind" "$bindir" "$libdir" CAPI_VALGRIND=1
+done
+[ "$failures" -eq 0 ]
