@@ -25,11 +25,13 @@
 # upstream's own header-internal helpers below or marked private by a leading
 # or trailing underscore.
 #
-# Planted-regression control (every run, a few seconds): a throw-away copy of
+# Planted-regression controls (every run, a few seconds): a throw-away copy of
 # our header whose io_uring_prep_nop also sets IOSQE_ASYNC is compiled into a
 # second ffi_diff and run on that helper alone; it must fail and name
-# io_uring_prep_nop as "C differs from upstream and Rust", or this check
-# cannot see a broken helper and fails itself.
+# io_uring_prep_nop as "C differs from upstream and Rust". Then the same plant
+# in a copy of upstream's header, compiled into the upstream side: it must
+# fail with "C and Rust differ from upstream" (which proves that the third
+# party really is upstream's header). Otherwise this check fails itself.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -114,27 +116,43 @@ build_diff() {
 }
 build_diff "$inc" "$out/ffi_diff"
 
-# The planted-regression control (see the top of this file).
-if [ "${FFI_DIFF_CONTROL:-1}" != 0 ]; then
-    plant="$out/planted-include"
-    rm -rf "$plant"
-    cp -R "$inc" "$plant"
-    line='io_uring_prep_rw(IORING_OP_NOP, sqe, -1, NULL, 0, 0);'
-    [ "$(grep -cF "$line" "$plant/liburing.h")" = 1 ] \
-        || die "control: io_uring_prep_nop's body line not found once in our header; update the plant"
-    sed -i "s/$line/$line sqe->flags |= IOSQE_ASYNC; \/* planted *\//" "$plant/liburing.h"
-    grep -q 'planted' "$plant/liburing.h" || die "control: the plant was not applied"
-    build_diff "$plant" "$out/ffi_diff-planted" -O0
-    if FFI_DIFF_ONLY=io_uring_prep_nop "$out/ffi_diff-planted" "$lib/liburing-ffi.so.2" /dev/null 200 \
-        >"$out/control.log" 2>&1; then
-        cat "$out/control.log" >&2
-        die "control: a header whose io_uring_prep_nop sets IOSQE_ASYNC passed the three-way diff"
+# The planted-regression controls (see the top of this file).
+# plant INCDIR COPY: COPY is INCDIR with io_uring_prep_nop also setting IOSQE_ASYNC.
+plant() {
+    local line='io_uring_prep_rw(IORING_OP_NOP, sqe, -1, NULL, 0, 0);'
+    rm -rf "$2"
+    cp -R "$1" "$2"
+    [ "$(grep -cF "$line" "$2/liburing.h")" = 1 ] \
+        || die "control: io_uring_prep_nop's body line not found once in $1/liburing.h; update the plant"
+    sed -i "s/$line/$line sqe->flags |= IOSQE_ASYNC; \/* planted *\//" "$2/liburing.h"
+    grep -q 'planted' "$2/liburing.h" || die "control: the plant was not applied to $2/liburing.h"
+}
+# control NAME EXE EXPECTED: EXE run on io_uring_prep_nop alone must fail with
+# a mismatch of io_uring_prep_nop that says EXPECTED.
+control() {
+    if FFI_DIFF_ONLY=io_uring_prep_nop "$2" "$lib/liburing-ffi.so.2" /dev/null 200 >"$out/control-$1.log" 2>&1; then
+        cat "$out/control-$1.log" >&2
+        die "control ($1): a planted io_uring_prep_nop passed the three-way diff"
     fi
-    grep -q '^MISMATCH io_uring_prep_nop .*C differs from upstream and Rust' "$out/control.log" || {
-        cat "$out/control.log" >&2
-        die "control: the planted io_uring_prep_nop was not named as the C side's mismatch"
+    grep -q "^MISMATCH io_uring_prep_nop .*$3" "$out/control-$1.log" || {
+        cat "$out/control-$1.log" >&2
+        die "control ($1): the planted io_uring_prep_nop was not named with '$3'"
     }
-    say "control: planted io_uring_prep_nop (sets IOSQE_ASYNC) caught: $(grep -m1 '^MISMATCH' "$out/control.log" | cut -c1-150)"
+    say "control ($1): caught: $(grep -m1 '^MISMATCH' "$out/control-$1.log" | cut -c1-150)"
+}
+if [ "${FFI_DIFF_CONTROL:-1}" != 0 ]; then
+    # Our header planted: the C side must be the odd one out.
+    plant "$inc" "$out/planted-include"
+    build_diff "$out/planted-include" "$out/ffi_diff-planted" -O0
+    control "our header planted" "$out/ffi_diff-planted" "C differs from upstream and Rust"
+    # Upstream's header planted (so its translation unit really is upstream's):
+    # C and Rust must both differ from it.
+    plant "$upinc" "$out/planted-upstream-include"
+    "$cc" -std=gnu11 -D_GNU_SOURCE -O0 -Wall -Wextra -Wno-unused-parameter -I"$gen" \
+        -I"$out/planted-upstream-include" -c "$gen/ref.c" -o "$out/up-planted.o"
+    "$cc" -std=gnu11 -O0 -Wall -Wextra -Werror -I"$inc" -I"$gen" "$here/ffi_diff.c" "$out/up-planted.o" \
+        -o "$out/ffi_diff-upstream-planted" -L"$lib" -luring -Wl,-rpath,"$lib" -ldl
+    control "upstream's header planted" "$out/ffi_diff-upstream-planted" "C and Rust differ from upstream"
 else
     say "control: NOT RUN (FFI_DIFF_CONTROL=0)"
 fi
