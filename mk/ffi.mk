@@ -1,10 +1,10 @@
 # FFI (capi-tests/ffi/): liburing-ffi.so.2, the inline helpers as Rust exports,
 # as other languages use it.
 #
-#   make test-ffi-diff       C inline helpers vs Rust exports, byte for byte
-#                            (capi-tests/ffi/diff/)
-#   make test-ffi-diff FFI_DIFF_HEADER=upstream
-#                            the C side from upstream 2.15's header instead of ours
+#   make test-ffi-diff       three-way, byte for byte, on the same random
+#                            arguments: upstream 2.15's inline helpers, ours
+#                            (include/liburing.h) and the Rust exports, plus a
+#                            planted-regression control (capi-tests/ffi/diff/)
 #   make test-ffi-symbols    exported symbols of both .so against the version
 #                            scripts (capi-tests/ffi/check-ffi-symbols.sh)
 #   make test-ffi-py         Python ctypes smoke test (capi-tests/ffi/python/smoke.py)
@@ -16,14 +16,12 @@
 #                            CQ overflow, return-type traps, thread split,
 #                            docs/FFI.md's example, checked mode from Python
 #
-# FFI_DIFF_HEADER: ours, upstream, or auto (ours when include/liburing.h
-# exists). FFI_DIFF_ITERS: random argument sets per helper (default 3000).
+# FFI_DIFF_ITERS: random argument sets per helper (default 3000).
 # FFI_TEST_SCALE scales the Python workloads of test-ffi-python (default 1).
 
 .PHONY: test-ffi-diff test-ffi-symbols test-ffi-py test-ffi-python
 
 FFI_DIR         := capi-tests/ffi
-FFI_DIFF_HEADER ?= auto
 FFI_DIFF_ITERS  ?= 3000
 PYTHON          ?= python3
 FFI_USERS_LIB   := $(CURDIR)/$(LIBOUT)/$(FFI_SONAME)
@@ -31,7 +29,7 @@ FFI_USERS_LIB   := $(CURDIR)/$(LIBOUT)/$(FFI_SONAME)
 TEST_TARGETS += test-ffi-diff test-ffi-symbols test-ffi-py test-ffi-python
 
 test-ffi-diff: lib
-	@FFI_DIFF_ITERS=$(FFI_DIFF_ITERS) CC=$(CC) $(FFI_DIR)/diff/run.sh $(FFI_DIFF_HEADER)
+	@FFI_DIFF_ITERS=$(FFI_DIFF_ITERS) CC=$(CC) $(FFI_DIR)/diff/run.sh
 
 test-ffi-symbols: lib
 	@$(FFI_DIR)/check-ffi-symbols.sh

@@ -24,7 +24,8 @@ prototype, which is all this script needs to know about the reference.
       every SQE-writing and pure helper with the same random and edge-case
       arguments on identically pre-filled SQEs and compares the bytes.
       (capi-tests/header/ringdiff.c uses the same wrappers for the ring
-      helpers.)
+      helpers, and capi-tests/ffi/diff/run.sh compiles DIR/ref.c as the
+      upstream side of its three-way diff, through DIR/wrappers.h.)
 """
 
 import re

@@ -1,27 +1,41 @@
 #!/usr/bin/env bash
-# Differential test of liburing-ffi.so.2 (Rust) against the C inline helpers
-# of a liburing.h, in one process: see ffi_diff.c for what is compared.
+# Three-way differential test of the inline helpers, in one process (see
+# ffi_diff.c for what is compared): upstream liburing 2.15's header (the
+# reference, compiled in a translation unit of its own with renamed
+# trampolines), our include/liburing.h, and the Rust exports of
+# liburing-ffi.so.2, on the same random arguments.
 #
-# usage: capi-tests/ffi/diff/run.sh [ours|upstream|auto]
-#   ours      the C side is our include/liburing.h
-#   upstream  the C side is upstream liburing 2.15's header (fetched and
-#             configured by this script; the reference itself)
-#   auto      ours when include/liburing.h exists, else upstream (default)
+# usage: capi-tests/ffi/diff/run.sh
 # Environment: FFI_DIFF_ITERS (random argument sets per helper, default 3000),
-# FFI_DIFF_SEED, CC, LIBURING_UPSTREAM_SRC (see capi-tests/fetch-upstream.sh).
+# FFI_DIFF_SEED, CC, LIBURING_UPSTREAM_SRC (see capi-tests/fetch-upstream.sh),
+# FFI_DIFF_CONTROL=0 (leave out the planted-regression control below).
 #
-# The list of helpers that must be covered comes from the header under test:
-# it is compiled with -fkeep-inline-functions and every inline function it
-# defines is listed with nm. Those in liburing-ffi.map must all be exercised
-# by ffi_diff (it fails otherwise). An inline function named like a public
-# helper (io_uring_*) that liburing-ffi does not export fails the run too,
-# unless it is one of upstream's own header-internal helpers below or marked
-# private by a leading or trailing underscore.
+# Upstream's side reuses capi-tests/header/'s machinery: gen.py's sqediff mode
+# writes ref.c (ref_<name> calls upstream's inline <name>, for every inline
+# helper of upstream's header) and wrappers.h; ref.c is compiled against
+# upstream's configured header (capi-tests/upstream/configured.sh) into
+# up.o, and ffi_diff.c (our header) calls ref_<name> through wrappers.h.
+#
+# The list of helpers that must be covered comes from the headers: each is
+# compiled with -fkeep-inline-functions and every inline function it defines
+# is listed with nm. Those in liburing-ffi.map must all be exercised by
+# ffi_diff (it fails otherwise), and both headers must define the same ones.
+# An inline function named like a public helper (io_uring_*) that
+# liburing-ffi does not export fails the run too, unless it is one of
+# upstream's own header-internal helpers below or marked private by a leading
+# or trailing underscore.
+#
+# Planted-regression controls (every run, a few seconds): a throw-away copy of
+# our header whose io_uring_prep_nop also sets IOSQE_ASYNC is compiled into a
+# second ffi_diff and run on that helper alone; it must fail and name
+# io_uring_prep_nop as "C differs from upstream and Rust". Then the same plant
+# in a copy of upstream's header, compiled into the upstream side: it must
+# fail with "C and Rust differ from upstream" (which proves that the third
+# party really is upstream's header). Otherwise this check fails itself.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 here="$top/capi-tests/ffi/diff"
-mode=${1:-auto}
 iters=${FFI_DIFF_ITERS:-3000}
 cc=${CC:-cc}
 lib="$top/build/lib"
@@ -36,31 +50,13 @@ die() { echo "ffi-diff: FAIL: $*" >&2; exit 1; }
 internal='io_uring_cqe_shift io_uring_cqe_shift_from_flags io_uring_initialize_sqe
 io_uring_load_sq_head io_uring_skip_cqe io_uring_sqe_shift io_uring_sqe_shift_from_flags'
 
-if [ "$mode" = auto ]; then
-    if [ -f "$top/include/liburing.h" ]; then mode=ours; else mode=upstream; fi
-fi
-case "$mode" in
-ours)
-    inc="$top/include"
-    [ -f "$inc/liburing.h" ] || die "no include/liburing.h"
-    ;;
-upstream)
-    up=$("$top/capi-tests/fetch-upstream.sh") || die "no upstream tree"
-    tree="$out/upstream-tree"
-    if [ ! -f "$tree/.configured" ]; then
-        rm -rf "$tree"
-        cp -R "$up" "$tree"
-        (cd "$tree" && ./configure >"$out/configure.log" 2>&1) || die "upstream configure failed, see $out/configure.log"
-        touch "$tree/.configured"
-    fi
-    inc="$tree/src/include"
-    ;;
-*)
-    die "unknown header mode '$mode' (ours, upstream or auto)"
-    ;;
-esac
+inc="$top/include"
+[ -f "$inc/liburing.h" ] || die "no include/liburing.h"
+cfg=$("$top/capi-tests/upstream/configured.sh") || die "could not configure upstream's tree"
+upinc="$cfg/src/include"
+[ -f "$upinc/liburing.h" ] || die "no $upinc/liburing.h"
 [ -f "$lib/liburing-ffi.so.2" ] || die "build/lib/liburing-ffi.so.2 missing (run make)"
-say "C side: $mode header ($inc/liburing.h); Rust side: $lib/liburing-ffi.so.2"
+say "upstream: $upinc/liburing.h; C: $inc/liburing.h; Rust: $lib/liburing-ffi.so.2"
 
 # Names of a version script's global symbols.
 map_names() {
@@ -69,13 +65,19 @@ map_names() {
 }
 map_names "$top/liburing-ffi.map" >"$out/ffi-map.txt"
 
+# The inline functions a header defines: inline_list INCDIR OUT
 printf '#include <liburing.h>\n' >"$out/inline.c"
-"$cc" -D_GNU_SOURCE -O0 -fkeep-inline-functions -c -I"$inc" "$out/inline.c" -o "$out/inline.o"
-nm "$out/inline.o" | awk '$2 == "t" || $2 == "T" {print $3}' | sort -u >"$out/header-inline.txt"
+inline_list() {
+    "$cc" -D_GNU_SOURCE -O0 -fkeep-inline-functions -c -I"$1" "$out/inline.c" -o "$out/inline.o"
+    nm "$out/inline.o" | awk '$2 == "t" || $2 == "T" {print $3}' | sort -u >"$2"
+}
+inline_list "$inc" "$out/header-inline.txt"
+inline_list "$upinc" "$out/upstream-inline.txt"
 
 comm -12 "$out/header-inline.txt" "$out/ffi-map.txt" >"$out/required.txt"
+comm -12 "$out/upstream-inline.txt" "$out/ffi-map.txt" >"$out/upstream-required.txt"
 nreq=$(wc -l <"$out/required.txt")
-say "$(wc -l <"$out/header-inline.txt") inline functions in the header, $nreq of them exported by liburing-ffi"
+say "$(wc -l <"$out/header-inline.txt") inline functions in our header ($(wc -l <"$out/upstream-inline.txt") in upstream's), $nreq of them exported by liburing-ffi"
 
 bad=0
 for f in $(comm -23 "$out/header-inline.txt" "$out/ffi-map.txt" | grep 'io_uring' || true); do
@@ -84,11 +86,75 @@ for f in $(comm -23 "$out/header-inline.txt" "$out/ffi-map.txt" | grep 'io_uring
     echo "ffi-diff: FAIL: inline helper $f is not exported by liburing-ffi (not in liburing-ffi.map)" >&2
     bad=1
 done
+# Both headers must define the same exported helpers: the three-way
+# comparison covers the union, so a helper only one header has fails here.
+for f in $(comm -3 "$out/required.txt" "$out/upstream-required.txt" | tr -d '\t'); do
+    if grep -qx "$f" "$out/required.txt"; then where="our header only"; else where="upstream's header only"; fi
+    echo "ffi-diff: FAIL: exported inline helper $f is defined in $where" >&2
+    bad=1
+done
 [ "$bad" = 0 ] || exit 1
 # liburing 2.15 has 141 inline helpers in its FFI library (io_uring_get_sqe
 # among them); a header that defines fewer cannot prove the rest.
 [ "$nreq" -ge 141 ] || die "only $nreq exported inline helpers found in the header (expected 141)"
 
-"$cc" -std=gnu11 -O2 -Wall -Wextra -Werror -I"$inc" "$here/ffi_diff.c" -o "$out/ffi_diff" \
-    -L"$lib" -luring -Wl,-rpath,"$lib" -ldl
+# Upstream's helpers as ref_<name> functions (capi-tests/header/gen.py, the
+# generator of test-header's sqediff), compiled against upstream's header.
+gen="$out/upstream-wrappers"
+rm -rf "$gen"
+mkdir -p "$gen"
+echo '#include <liburing.h>' >"$gen/aux.c"
+"$cc" -std=gnu11 -D_GNU_SOURCE -I"$upinc" -fsyntax-only -aux-info "$gen/ref.aux" "$gen/aux.c"     || die "gcc -aux-info on upstream's header failed"
+python3 "$top/capi-tests/header/gen.py" sqediff "$gen/ref.aux" "$upinc/liburing.h" "$gen" >"$gen/gen.log"     || die "gen.py failed, see $gen/gen.log"
+"$cc" -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Wno-unused-parameter -I"$gen" -I"$upinc"     -c "$gen/ref.c" -o "$out/up.o"
+
+# build_diff INCDIR EXE [OPT]: ffi_diff.c against a header of ours, linked
+# with up.o (the control's build is -O0: a quarter of the compile time).
+build_diff() {
+    "$cc" -std=gnu11 "${3:--O2}" -Wall -Wextra -Werror -I"$1" -I"$gen" "$here/ffi_diff.c" "$out/up.o" -o "$2" \
+        -L"$lib" -luring -Wl,-rpath,"$lib" -ldl
+}
+build_diff "$inc" "$out/ffi_diff"
+
+# The planted-regression controls (see the top of this file).
+# plant INCDIR COPY: COPY is INCDIR with io_uring_prep_nop also setting IOSQE_ASYNC.
+plant() {
+    local line='io_uring_prep_rw(IORING_OP_NOP, sqe, -1, NULL, 0, 0);'
+    rm -rf "$2"
+    cp -R "$1" "$2"
+    [ "$(grep -cF "$line" "$2/liburing.h")" = 1 ] \
+        || die "control: io_uring_prep_nop's body line not found once in $1/liburing.h; update the plant"
+    sed -i "s/$line/$line sqe->flags |= IOSQE_ASYNC; \/* planted *\//" "$2/liburing.h"
+    grep -q 'planted' "$2/liburing.h" || die "control: the plant was not applied to $2/liburing.h"
+}
+# control NAME EXE EXPECTED: EXE run on io_uring_prep_nop alone must fail with
+# a mismatch of io_uring_prep_nop that says EXPECTED.
+control() {
+    if FFI_DIFF_ONLY=io_uring_prep_nop "$2" "$lib/liburing-ffi.so.2" /dev/null 200 >"$out/control-$1.log" 2>&1; then
+        cat "$out/control-$1.log" >&2
+        die "control ($1): a planted io_uring_prep_nop passed the three-way diff"
+    fi
+    grep -q "^MISMATCH io_uring_prep_nop .*$3" "$out/control-$1.log" || {
+        cat "$out/control-$1.log" >&2
+        die "control ($1): the planted io_uring_prep_nop was not named with '$3'"
+    }
+    say "control ($1): caught: $(grep -m1 '^MISMATCH' "$out/control-$1.log" | cut -c1-150)"
+}
+if [ "${FFI_DIFF_CONTROL:-1}" != 0 ]; then
+    # Our header planted: the C side must be the odd one out.
+    plant "$inc" "$out/planted-include"
+    build_diff "$out/planted-include" "$out/ffi_diff-planted" -O0
+    control "our header planted" "$out/ffi_diff-planted" "C differs from upstream and Rust"
+    # Upstream's header planted (so its translation unit really is upstream's):
+    # C and Rust must both differ from it.
+    plant "$upinc" "$out/planted-upstream-include"
+    "$cc" -std=gnu11 -D_GNU_SOURCE -O0 -Wall -Wextra -Wno-unused-parameter -I"$gen" \
+        -I"$out/planted-upstream-include" -c "$gen/ref.c" -o "$out/up-planted.o"
+    "$cc" -std=gnu11 -O0 -Wall -Wextra -Werror -I"$inc" -I"$gen" "$here/ffi_diff.c" "$out/up-planted.o" \
+        -o "$out/ffi_diff-upstream-planted" -L"$lib" -luring -Wl,-rpath,"$lib" -ldl
+    control "upstream's header planted" "$out/ffi_diff-upstream-planted" "C and Rust differ from upstream"
+else
+    say "control: NOT RUN (FFI_DIFF_CONTROL=0)"
+fi
+
 "$out/ffi_diff" "$lib/liburing-ffi.so.2" "$out/required.txt" "$iters"
