@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `make test-skips`: the planted regressions of the loud-skip rule
+# (capi-tests/skip.sh, run_targets in the Makefile). valgrind is made
+# "missing" by pointing test-capi-valgrind at a program that does not exist
+# (CAPI_VALGRIND_BIN), then:
+#   1. no opt-out: test-capi-valgrind fails and names what is missing;
+#   2. SKIP names something else: it still fails;
+#   3. SKIP=valgrind through run_targets (make test with TEST_TARGETS set to
+#      it): the summary line counts it as skipped, not passed, and the reason
+#      is listed above it;
+#   4. the same without SKIP: the summary counts it as failed.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+make=${MAKE:-make}
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+bad=0
+no() { echo "skip-control: FAIL: $*"; bad=1; }
+missing=valgrind-planted-missing
+vg=(CAPI_VALGRIND_BIN=$missing SKIP_RECORD=$d/rec)
+
+capi-tests/skip.sh --control || bad=1
+
+$make --no-print-directory test-capi-valgrind "${vg[@]}" SKIP= >"$d/1" 2>&1 &&
+	no "1: test-capi-valgrind passed without valgrind"
+grep -q "^FAIL test-capi-valgrind: $missing is not installed" "$d/1" ||
+	no "1: test-capi-valgrind did not name the missing valgrind: $(tail -3 "$d/1")"
+
+$make --no-print-directory test-capi-valgrind "${vg[@]}" SKIP=qemu,root >"$d/2" 2>&1 &&
+	no "2: SKIP=qemu,root let test-capi-valgrind off"
+
+$make --no-print-directory test TEST_TARGETS=test-capi-valgrind "${vg[@]}" SKIP=valgrind >"$d/3" 2>&1 ||
+	no "3: make test with SKIP=valgrind failed: $(tail -3 "$d/3")"
+[ "$(tail -1 "$d/3")" = "test targets: 0 passed, 0 failed, 1 skipped" ] ||
+	no "3: summary line is '$(tail -1 "$d/3")'"
+grep -q "^  SKIP test-capi-valgrind: $missing is not installed .*(opted out: SKIP=valgrind)" "$d/3" ||
+	no "3: the skipped target and its reason are not listed"
+
+$make --no-print-directory test TEST_TARGETS=test-capi-valgrind "${vg[@]}" SKIP= >"$d/4" 2>&1 &&
+	no "4: make test passed with a target that could not run"
+grep -qx "test targets: 0 passed, 1 failed, 0 skipped" "$d/4" ||
+	no "4: no summary line counting it failed: $(grep "test targets" "$d/4")"
+
+[ $bad = 0 ] && echo "skip-control: a missing valgrind fails test-capi-valgrind; SKIP=valgrind makes make test count it skipped, with the reason"
+exit $bad
