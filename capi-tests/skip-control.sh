@@ -8,7 +8,9 @@
 #   3. SKIP=valgrind through run_targets (make test with TEST_TARGETS set to
 #      it): the summary line counts it as skipped, not passed, and the reason
 #      is listed above it;
-#   4. the same without SKIP: the summary counts it as failed.
+#   4. the same without SKIP: the summary counts it as failed;
+#   5. test-qemu's script with a fake qemu-io (not linked against liburing):
+#      fails, and with SKIP=qemu records the skip.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -42,5 +44,18 @@ $make --no-print-directory test TEST_TARGETS=test-capi-valgrind "${vg[@]}" SKIP=
 grep -qx "test targets: 0 passed, 1 failed, 0 skipped" "$d/4" ||
 	no "4: no summary line counting it failed: $(grep "test targets" "$d/4")"
 
-[ $bad = 0 ] && echo "skip-control: a missing valgrind fails test-capi-valgrind; SKIP=valgrind makes make test count it skipped, with the reason"
+# 5. test-qemu's script with a qemu-io that is not linked against liburing:
+#    fails; with SKIP=qemu it records the skip.
+mkdir -p "$d/bin"
+printf '#!/bin/sh\nexit 0\n' >"$d/bin/qemu-io"
+chmod +x "$d/bin/qemu-io"
+PATH="$d/bin:$PATH" SKIP= capi-tests/capi/qemu-io.sh build/lib >"$d/5" 2>&1 &&
+	no "5: qemu-io.sh passed with a qemu-io that does not use liburing"
+grep -q "^FAIL test-qemu: .*not linked against liburing" "$d/5" || no "5: no FAIL line naming why: $(tail -2 "$d/5")"
+rm -f "$d/rec"
+PATH="$d/bin:$PATH" SKIP=qemu SKIP_RECORD=$d/rec capi-tests/capi/qemu-io.sh build/lib >"$d/5b" 2>&1 ||
+	no "5: SKIP=qemu did not let qemu-io.sh off"
+grep -q "^SKIP test-qemu: .*(opted out: SKIP=qemu)" "$d/rec" 2>/dev/null || no "5: the qemu skip was not recorded"
+
+[ $bad = 0 ] && echo "skip-control: a missing valgrind fails test-capi-valgrind; SKIP=valgrind makes make test count it skipped, with the reason; the same for qemu-io"
 exit $bad

@@ -26,19 +26,28 @@ define fuzz_opts
 case $$t in setup) san="-s none --target-dir target/nosan";; *) san="";; esac
 endef
 
+# The nightly toolchain and cargo-fuzz, installed on first use; $$why says
+# what is missing when they cannot be had (then the target fails, unless
+# SKIP=fuzz: capi-tests/skip.sh).
+define fuzz_tools
+{ rustup run nightly rustc --version >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal \
+	|| { why="the nightly toolchain (for cargo fuzz) is missing and could not be installed"; false; }; } && \
+{ command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz \
+	|| { why="cargo-fuzz is missing and 'cargo install cargo-fuzz' failed"; false; }; }
+endef
+
 fuzz-build:
-	@rustup run nightly rustc --version >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal \
-		|| { echo "fuzz: the nightly toolchain (for cargo fuzz) is missing and could not be installed"; exit 1; }
-	@command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz \
-		|| { echo "fuzz: cargo-fuzz is missing and 'cargo install cargo-fuzz' failed"; exit 1; }
-	@cd fuzz && for t in $(FUZZ_TARGETS); do $(fuzz_opts); \
+	@$(fuzz_tools) || { capi-tests/skip.sh fuzz $@ "$$why"; exit; }; \
+	cd fuzz && for t in $(FUZZ_TARGETS); do $(fuzz_opts); \
 		cargo +nightly fuzz build -O $$san $$t || exit 1; done
 
 # New inputs go to target/reliability/fuzz-corpus/<target>; the committed
 # seeds in fuzz/corpus/<target> are read only. A crash leaves its input in
 # fuzz/artifacts/<target>/ and fails the target.
-fuzz: fuzz-build
-	@mkdir -p $(dir $(FUZZ_HISTORY)); failed=""; \
+fuzz:
+	@$(fuzz_tools) || { capi-tests/skip.sh fuzz $@ "$$why"; exit; }; \
+	$(MAKE) --no-print-directory fuzz-build || exit 1; \
+	mkdir -p $(dir $(FUZZ_HISTORY)); failed=""; \
 	cd fuzz && for t in $(FUZZ_TARGETS); do $(fuzz_opts); \
 		mkdir -p $(FUZZ_WORK)/$$t corpus/$$t; log=$(FUZZ_WORK)/$$t.log; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \

@@ -11,10 +11,12 @@
 #   - qemu-io really used io_uring (anon_inode:[io_uring] fds while running);
 #   - 4 MiB written with pattern 0x5a read back verified by qemu-io, and the
 #     image bytes checked independently; a wrong pattern is caught (control).
-# Skips (exit 0, clearly reported) only when qemu-io cannot be installed.
+# When qemu-io cannot be installed, or does not use liburing, it fails unless
+# the caller opted out with SKIP=qemu (capi-tests/skip.sh).
 set -u
 
 libdir=$(readlink -f "${1:?usage: qemu-io.sh LIBDIR}")
+skip=$(cd "$(dirname "$0")/.." && pwd)/skip.sh
 lib="$libdir/liburing.so.2"
 pass=0
 fail=0
@@ -30,14 +32,14 @@ if ! command -v qemu-io >/dev/null; then
 	       { apt-get update -q >/dev/null 2>&1 &&
 		 apt-get install -y -q qemu-utils >/dev/null 2>&1; }; } ||
 	   ! command -v qemu-io >/dev/null; then
-		echo "SKIP qemu-io: qemu-utils could not be installed; nothing was tested"
-		exit 0
+		"$skip" qemu test-qemu "qemu-utils (qemu-io) could not be installed; nothing was tested"
+		exit
 	fi
 fi
 qemu_io=$(command -v qemu-io)
 if ! ldd "$qemu_io" | grep -q 'liburing\.so\.2'; then
-	echo "SKIP qemu-io: $qemu_io is not linked against liburing.so.2; nothing was tested"
-	exit 0
+	"$skip" qemu test-qemu "$qemu_io is not linked against liburing.so.2; nothing was tested"
+	exit
 fi
 system_lib=$(ldd "$qemu_io" | awk '$1 == "liburing.so.2" {print $3}')
 

@@ -19,8 +19,8 @@ echo "demo: copy verified byte for byte"
 echo
 echo "== 2. an unmodified Debian binary (qemu-io) on our liburing.so.2"
 if ! command -v qemu-io >/dev/null; then
-	echo "demo: qemu-io is not installed here (package qemu-utils); skipping this part"
-	exit 0
+	"$(dirname "$0")/../skip.sh" qemu demo "qemu-io is not installed here (apt-get install qemu-utils): part 2 not shown"
+	exit
 fi
 img="$work/disk.img"
 truncate -s 16M "$img"

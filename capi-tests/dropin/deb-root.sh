@@ -25,10 +25,9 @@ source "$(dirname "$0")/lib.sh"
 need_built_lib
 
 if [ ! -f "$top/include/liburing.h" ]; then
-	pending "deb root: include/liburing.h does not exist in this tree yet (liburing-dev would be empty)"
-	exit 0
+	die "deb root: include/liburing.h is missing (liburing-dev would be empty)"
 fi
-[ "$(id -u)" = 0 ] || { skip "deb root: needs root (chroot, debootstrap)"; exit 0; }
+[ "$(id -u)" = 0 ] || { "$top/capi-tests/skip.sh" root test-dropin "deb root: needs root (chroot, debootstrap)"; exit; }
 need_cmd strace strace || die "deb root: strace is needed and could not be installed"
 strace_has_stacks || die "deb root: this strace cannot unwind stacks (-k)"
 need_cmd pkg-config pkg-config || die "deb root: pkg-config is needed and could not be installed"
@@ -96,8 +95,9 @@ build_base() {
 if [ ! -f "$base/.complete" ] || [ "$(cat "$base/.complete")" != "$base_packages" ]; then
 	[ ! -e "$base" ] || safe_rm "$base" || die "deb root: cannot remove the stale $base"
 	if ! build_base; then
-		skip "deb root: could not debootstrap a Debian root here (no archive access?); see target/dropin/debootstrap.log"
-		exit 0
+		"$top/capi-tests/skip.sh" debootstrap test-dropin \
+			"deb root: could not debootstrap a Debian root here (no archive access?); see target/dropin/debootstrap.log"
+		exit
 	fi
 fi
 
@@ -254,7 +254,7 @@ rm -f "$R.cc.log"
 # 4. Back to Debian's package.
 debian_deb=$(ls "$R"/root/debian-debs/liburing2_*.deb 2>/dev/null | head -1)
 if [ -z "$debian_deb" ]; then
-	skip "deb root: Debian's liburing2 .deb was not kept in the base; cannot test going back"
+	not_run debian-deb "deb root: Debian's liburing2 .deb was not kept in the base; cannot test going back"
 elif in_root "$R" dpkg -r liburing-dev >/dev/null 2>&1 &&
 	in_root "$R" dpkg -i "/root/debian-debs/$(basename "$debian_deb")" >"$R.back.log" 2>&1 &&
 	[ "$(in_root "$R" dpkg-query -W -f '${Version}' liburing2)" = "$deb_version" ] &&

@@ -1,6 +1,7 @@
 # Shared helpers for the drop-in tests (sourced, not run).
-# Every script here prints "dropin: PASS|FAIL|SKIP|PENDING: <name>: <why>" lines
-# so that a run can be read at a glance.
+# Every script here prints "dropin: PASS|FAIL: <name>: <why>" lines so that a
+# run can be read at a glance; a part that cannot run here fails unless the
+# caller opted out of it by name (not_run, capi-tests/skip.sh).
 # (Pipelines end in `grep ... >/dev/null`, never `grep -q`: with pipefail an
 # early-exiting grep -q can make the writer die of SIGPIPE and the test lie.)
 
@@ -14,8 +15,12 @@ arch_triplet=$(gcc -print-multiarch 2>/dev/null || dpkg-architecture -qDEB_HOST_
 
 pass() { echo "dropin: PASS: $*"; }
 fail() { echo "dropin: FAIL: $*"; failures=$((${failures:-0} + 1)); }
-skip() { echo "dropin: SKIP: $*"; }
-pending() { echo "dropin: PENDING: $*"; }
+# not_run NAME WHY: a part that cannot run here. It fails (counted in
+# $failures) unless SKIP names NAME; then skip.sh prints and records the skip,
+# and make test counts test-dropin as skipped.
+not_run() {
+	"$top/capi-tests/skip.sh" "$1" test-dropin "$2" || failures=$((${failures:-0} + 1))
+}
 die() { echo "dropin: FAIL: $*"; exit 1; }
 
 # need_cmd COMMAND DEBIAN_PACKAGE: make sure COMMAND exists, installing the

@@ -16,8 +16,8 @@ source "$(dirname "$0")/lib.sh"
 need_built_lib
 
 if ! need_cmd qemu-io qemu-utils || ! need_cmd qemu-img qemu-utils; then
-	skip "swap-in qemu: qemu-utils (qemu-io, qemu-img) could not be installed here"
-	exit 0
+	"$top/capi-tests/skip.sh" qemu test-dropin "swap-in qemu: qemu-utils (qemu-io, qemu-img) could not be installed here"
+	exit
 fi
 need_cmd strace strace || die "swap-in qemu: strace is needed to see the io_uring system calls and could not be installed"
 strace_has_stacks || die "swap-in qemu: this strace cannot unwind stacks (-k); cannot attribute the system calls"

@@ -126,6 +126,9 @@ if nm -D --defined-only "$lib/liburing-ffi.so" 2>/dev/null | grep -w io_uring_pr
     ffi_has_helpers=yes
 fi
 note "liburing-ffi.so exports the inline helpers: $ffi_has_helpers"
+# The ffi form's link and run steps below need them: without them those parts
+# do not run, and that is a failure, not a skip.
+[ $ffi_has_helpers = yes ] || bad "liburing-ffi.so does not export the inline helpers: the ffi form is not linked or run"
 
 rpath=(-L"$lib" -Wl,-rpath,"$lib")
 
