@@ -3,10 +3,14 @@
 #
 #   make test-upstream       upstream's tests; MODES="abi source ffi",
 #                            TESTS="nop.t cq-full.t", JOBS=2, TIMEOUT=60
-#   make compat-results      copy the last run's per-mode results into
-#                            capi-tests/upstream/results/ (committed)
+#   make compat-results      copy the last full run's per-mode results into
+#                            capi-tests/upstream/results/ (committed), with the
+#                            commit run.sh tested (a TESTS= subset writes none)
 #   make compat-doc          regenerate COMPATIBILITY.md
-#   make test-compat-doc     fail when COMPATIBILITY.md is stale
+#   make test-compat-doc     fail when COMPATIBILITY.md is stale, or when the
+#                            committed results were produced at a commit whose
+#                            library code differs from HEAD's (its planted
+#                            regressions, compat-doc.py --control, run first)
 
 .PHONY: test-upstream compat-results compat-doc test-compat-doc
 
@@ -27,4 +31,5 @@ compat-doc: lib
 	@capi-tests/upstream/compat-doc.py --write COMPATIBILITY.md
 
 test-compat-doc: lib
+	@capi-tests/upstream/compat-doc.py --control
 	@capi-tests/upstream/compat-doc.py --check COMPATIBILITY.md

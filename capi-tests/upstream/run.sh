@@ -73,8 +73,12 @@
 # with first=RESULT/rc (flaky: the first run), upstream=K/N (how many of N runs
 # of upstream's build missed the expectation), abi-ours=K/N (the same for the
 # abi binary on our library), skips=<n> (skip lines in the output).
+# A full run also writes <run>/commit.txt: the commit of the library tested
+# ("<sha> with-local-changes" when library code had uncommitted changes).
 set -uo pipefail
 
+# What "library code" is (compat-doc.py has the same list).
+LIBRARY_PATHS="src include Cargo.toml Cargo.lock build.rs *.map"
 SKIP_RE='skip|not supported|unsupported|not available|no support'
 TEST_USER=liburing-rs-test
 
@@ -106,6 +110,15 @@ main() {
     ENV_RUNS=${ENV_RUNS:-3}
     REFERENCE=${REFERENCE:-}
     out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
+    # The commit the library under test was built from, written beside each
+    # full run's results.txt (commit.txt); compat-doc.py --save-results copies
+    # it into the committed results and --check compares it with HEAD.
+    run_commit=$(git -C "$top" rev-parse HEAD 2>/dev/null || echo unknown)
+    local lib_paths
+    read -r -a lib_paths <<< "$LIBRARY_PATHS"
+    if [ -n "$(git -C "$top" status --porcelain --untracked-files=no -- "${lib_paths[@]}" 2>/dev/null)" ]; then
+        run_commit="$run_commit with-local-changes"
+    fi
     our_libdir="$top/build/lib"
     our_inc=${OUR_INCLUDE:-$top/build/include}
     up_libdir="$out/upstream-lib"
@@ -496,6 +509,9 @@ run_mode() {
             "$(skip_lines "$rdir/out/$t.out" | wc -l)" "${extra[$t]:+ ${extra[$t]}}" >> "$rdir/$resname.new"
     done
     sort -o "$rdir/$resname" "$rdir/$resname.new"; rm -f "$rdir/$resname.new"
+    # A subset (subset.txt) says nothing about the suite: only a full run
+    # records its commit.
+    if [ "$resname" = results.txt ]; then echo "$run_commit" > "$rdir/commit.txt"; fi
 
     worse=(); better=(); flaky=(); envlim=(); unchecked=()
     judge_run "$rdir/$resname" "$rdir/out" "$ref_res" "$ref_out"
