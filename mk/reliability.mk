@@ -47,6 +47,9 @@ fuzz-build:
 fuzz:
 	@$(fuzz_tools) || { capi-tests/skip.sh fuzz $@ "$$why"; exit; }; \
 	$(MAKE) --no-print-directory fuzz-build || exit 1; \
+	gen=$$(ls -t $$(find fuzz/target -name prep_dispatch.rs) | head -n 1); \
+	$(FIGURES) set prep-helpers "$$(sed -n 's/.*PREP_COUNT: usize = \([0-9]*\);.*/\1/p' $$gen)" && \
+	$(FIGURES) check --only prep-helpers docs/RELIABILITY.md || exit 1; \
 	mkdir -p $(dir $(FUZZ_HISTORY)); failed=""; \
 	cd fuzz && for t in $(FUZZ_TARGETS); do $(fuzz_opts); \
 		mkdir -p $(FUZZ_WORK)/$$t corpus/$$t; log=$(FUZZ_WORK)/$$t.log; \
@@ -81,6 +84,16 @@ reliab_env = set -e; mkdir -p $(RELIAB_OUT)/upstream-lib; \
 	ln -sf $$up/src/liburing.so.2.15 $(RELIAB_OUT)/upstream-lib/liburing.so.2; \
 	if [ -f include/liburing.h ]; then inc=$(CURDIR)/$(INCOUT); else inc=$$up/src/include; fi
 
+# Figures docs/RELIABILITY.md quotes, recorded by the targets that measure
+# them (target/reliability/figures.txt) and checked against the document's
+# marked numbers right away (capi-tests/reliability/figures.py).
+FIGURES := $(RELIAB_SRC)/figures.py
+# $(call reliab_tour,COMMAND,NAME,KEY): run the tour, record its count as
+# KEY and check it (under ASan the tour leaves its mappings check out).
+reliab_tour = $(1) > $(RELIAB_OUT)/$(2).out; cat $(RELIAB_OUT)/$(2).out; \
+	$(FIGURES) set $(3) "$$(sed -n 's/^tour: \([0-9]*\) checks passed.*/\1/p' $(RELIAB_OUT)/$(2).out)"; \
+	$(FIGURES) check --only $(3) docs/RELIABILITY.md
+
 # stress.c against whichever liburing.so.2 LD_LIBRARY_PATH finds.
 reliab_stress = $(CC) $(RELIAB_CFLAGS) -I$$inc $(RELIAB_SRC)/stress.c -o $(RELIAB_OUT)/stress \
 	-L$(CURDIR)/$(LIBOUT) -luring -lpthread
@@ -93,7 +106,8 @@ test-reliability: lib $(RELIAB_HDRS)
 	$(CC) $(RELIAB_CFLAGS) -I$$inc $(RELIAB_SRC)/tour.c -o $(RELIAB_OUT)/tour -L$(CURDIR)/$(LIBOUT) -luring; \
 	echo "== tour of the success paths, upstream 2.15 then ours"; \
 	LD_LIBRARY_PATH=$(RELIAB_OUT)/upstream-lib $(RELIAB_OUT)/tour; \
-	LD_LIBRARY_PATH=$(CURDIR)/$(LIBOUT) $(RELIAB_OUT)/tour; \
+	$(call reliab_tour,LD_LIBRARY_PATH=$(CURDIR)/$(LIBOUT) $(RELIAB_OUT)/tour,tour,tour-checks); \
+	$(FIGURES) --control; \
 	echo "== bad-input table against upstream 2.15 ($(RELIAB_OUT)/badinput.md)"; \
 	rc=0; $(RELIAB_OUT)/badinput $$up/src/liburing.so.2.15 $(CURDIR)/$(SO) liburing.map --markdown \
 		> $(RELIAB_OUT)/badinput.md || rc=$$?; \
@@ -131,13 +145,17 @@ sanitize: lib $(RELIAB_HDRS)
 	export LD_LIBRARY_PATH=$(CURDIR)/$(LIBOUT) ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1; \
 	head -c 3000000 /dev/urandom > $$d/src; $$d/demo $$d/src $$d/dst; cmp $$d/src $$d/dst; \
-	$$d/tour; for m in $(STRESS_QUICK); do $$d/stress $$m; done; \
+	$(call reliab_tour,$$d/tour,tour-san,tour-checks-asan); for m in $(STRESS_QUICK); do $$d/stress $$m; done; \
 	echo "sanitize: demo, tour and stress clean under -fsanitize=address,undefined"; \
 	$(MAKE) --no-print-directory capi-build CAPI_OUT=$$d/capi \
 		CAPI_CFLAGS="$(CAPI_CFLAGS) $(SAN_FLAGS)" >/dev/null; \
 	$(RELIAB_SRC)/sanitize-capi.sh --control; \
 	CAPI_NOPS=1000000 $(RELIAB_SRC)/sanitize-capi.sh $(CAPI_DIR)/run-capi.sh $$d/capi $(CURDIR)/$(LIBOUT) \
-		$$d/capi.log $(CAPI_PROGS)
+		$$d/capi.log $(CAPI_PROGS); \
+	sum=$$(grep -E '^capi: [0-9]+ passed, [0-9]+ failed$$' $$d/capi.log | tail -n 1); \
+	$(FIGURES) set sanitize-capi-passed "$$(echo "$$sum" | awk '{print $$2}')"; \
+	$(FIGURES) set sanitize-capi-failed "$$(echo "$$sum" | awk '{print $$4}')"; \
+	$(FIGURES) check --only sanitize-capi-passed,sanitize-capi-failed docs/RELIABILITY.md
 
 # Single-threaded modes only: valgrind 3.19 holds its big lock across
 # io_uring_enter (it does not know the call can block), so a thread waiting
@@ -153,7 +171,7 @@ valgrind: lib $(RELIAB_HDRS)
 	$(CC) -std=gnu11 -O1 -g -Wall -I$$inc $(RELIAB_SRC)/tour.c -o $$d/tour -L$(CURDIR)/$(LIBOUT) -luring; \
 	export LD_LIBRARY_PATH=$(CURDIR)/$(LIBOUT); \
 	head -c 3000000 /dev/urandom > $$d/src; $(VALGRIND) $$d/demo $$d/src $$d/dst; cmp $$d/src $$d/dst; \
-	$(VALGRIND) $$d/tour; \
+	$(call reliab_tour,$(VALGRIND) $$d/tour,tour-vg,tour-checks); \
 	for m in "overflow 5000" dontfork; do \
 		$(VALGRIND) $$d/stress $$m; done; \
 	echo "valgrind: 0 errors, 0 bytes definitely or indirectly lost"
