@@ -10,7 +10,9 @@
 #      is listed above it;
 #   4. the same without SKIP: the summary counts it as failed;
 #   5. test-qemu's script with a fake qemu-io (not linked against liburing):
-#      fails, and with SKIP=qemu records the skip.
+#      fails, and with SKIP=qemu records the skip;
+#   6. test-dropin's deb root run as an unprivileged user: fails naming root,
+#      and with SKIP=root records the skip.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -57,5 +59,19 @@ PATH="$d/bin:$PATH" SKIP=qemu SKIP_RECORD=$d/rec capi-tests/capi/qemu-io.sh buil
 	no "5: SKIP=qemu did not let qemu-io.sh off"
 grep -q "^SKIP test-qemu: .*(opted out: SKIP=qemu)" "$d/rec" 2>/dev/null || no "5: the qemu skip was not recorded"
 
-[ $bad = 0 ] && echo "skip-control: a missing valgrind fails test-capi-valgrind; SKIP=valgrind makes make test count it skipped, with the reason; the same for qemu-io"
+# 6. test-dropin's deb root as an unprivileged user (when we are root and
+#    have setpriv): fails naming root; SKIP=root records the skip.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 777 "$d"; rm -f "$d/rec"
+	nobody() { setpriv --reuid 65534 --regid 65534 --clear-groups capi-tests/dropin/deb-root.sh; }
+	SKIP= nobody >"$d/6" 2>&1 && no "6: deb-root.sh passed as an unprivileged user"
+	grep -q "^FAIL test-dropin: deb root: needs root" "$d/6" || no "6: no FAIL line naming root: $(tail -2 "$d/6")"
+	SKIP=root SKIP_RECORD=$d/rec nobody >"$d/6b" 2>&1 || no "6: SKIP=root did not let deb-root.sh off"
+	grep -q "^SKIP test-dropin: deb root: needs root .*(opted out: SKIP=root)" "$d/rec" 2>/dev/null ||
+		no "6: the root skip was not recorded"
+else
+	"$top/capi-tests/skip.sh" root test-skips "case 6 (deb root as an unprivileged user) needs root and setpriv" || bad=1
+fi
+
+[ $bad = 0 ] && echo "skip-control: a missing valgrind fails test-capi-valgrind; SKIP=valgrind makes make test count it skipped, with the reason; the same for qemu-io and for deb root without root"
 exit $bad
