@@ -442,7 +442,20 @@ def main():
     if stale_results:
         print("compat-doc: the committed upstream-suite results do not describe this commit's library:")
         print("\n".join("  " + p for p in stale_results))
-        print("  run make test-upstream, then make compat-results compat-doc, and commit both")
+        out = os.environ.get("UPSTREAM_TESTS_OUT", os.path.join(TOP, "target", "upstream-tests"))
+        here = []
+        for m in MODES:
+            try:
+                c = open(os.path.join(out, m, "commit.txt")).read().split()
+            except FileNotFoundError:
+                continue
+            if c and not commit_problem([f"at commit {c[0]}" + (" (with local changes)" if c[1:] else "")], m):
+                here.append(m)
+        if here:
+            print(f"  the last full run here ({out}) tested this library in mode(s) {', '.join(here)}: "
+                  "make compat-results compat-doc records it; commit both")
+        else:
+            print("  run make test-upstream, then make compat-results compat-doc, and commit both")
         return 1
     try:
         old = open(a.check).read()
