@@ -14,7 +14,11 @@ ARCH ?= i386
 # `make test-arches-static ARCHES=riscv64` tries it (and fails saying so).
 ARCHES ?= i386 arm64 s390x armhf ppc64el
 
-TEST_TARGETS += test-arches-static test-arches-i386
+# Not yet in TEST_TARGETS: on a fresh clone the sid root, five architectures'
+# toolchains and their cross builds take 20-25 minutes before the first check
+# runs, which with the rest of make test passes its 45-minute budget. Issue 13
+# stays open until the root is cached across runs or trimmed; run
+# `make test-arches-static test-arches-i386` by hand meanwhile.
 
 arches-root:
 	capi-tests/arches/root.sh $(ARCH)
