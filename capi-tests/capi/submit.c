@@ -529,6 +529,9 @@ static void test_wait_reg(void)
 		io_uring_queue_exit(&ring);
 	}
 
+	if (!capi_need_register_op("registered wait regions (register_region)", IORING_REGISTER_MEM_REGION,
+				   "IORING_REGISTER_MEM_REGION", "6.13"))
+		return;
 	ret = io_uring_queue_init(8, &ring, IORING_SETUP_R_DISABLED);
 	if (!capi_require(ret == 0, "queue_init(R_DISABLED) for wait regions", ret))
 		return;
