@@ -560,6 +560,18 @@ static void test_queue_mmap(void)
 		CHECK_EQ(ring.int_flags, 0, "queue_mmap: struct cleared (int_flags 0)");
 		CHECK_EQ(ring.sq.ring_entries, 16, "queue_mmap: SQ entries");
 		CHECK_EQ(ring.cq.ring_entries, 32, "queue_mmap: CQ entries");
+		if (!(p.flags & IORING_SETUP_NO_SQARRAY)) {
+			unsigned i;
+
+			/*
+			 * queue_mmap maps the SQ array but, as upstream's, leaves
+			 * filling it to the caller (queue_init does it).
+			 */
+			CHECK(ring.sq.array != NULL,
+			      "fall-back (kernel refuses NO_SQARRAY, -EINVAL): queue_mmap maps sq.array");
+			for (i = 0; ring.sq.array && i < ring.sq.ring_entries; i++)
+				ring.sq.array[i] = i;
+		}
 		err = capi_nops(&ring, 50, 300);
 		CHECK(!err, "queue_mmap ring: 50 NOPs round trip", "%s", err);
 		io_uring_queue_exit(&ring);
