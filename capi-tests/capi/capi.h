@@ -6,7 +6,11 @@
  * "FAIL <prog>: <what> (<detail>)", and main() ends with capi_done(),
  * which prints "N passed, N failed" and turns the tally into the exit code.
  * A program may also call capi_skip() for a check that this machine cannot
- * run; skips are printed and counted but never turn into a pass.
+ * run; skips are printed and counted but never turn into a pass. A check of
+ * a feature newer than some kernels asks the running kernel first
+ * (capi_need_register_op, capi_need_setup_flag, capi_need_feature, or
+ * capi_needs with the program's own probe) and skips naming the feature and
+ * the first Linux release that has it.
  */
 #ifndef CAPI_TESTS_CAPI_H
 #define CAPI_TESTS_CAPI_H
