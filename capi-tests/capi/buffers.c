@@ -211,7 +211,8 @@ static void test_incremental(struct io_uring *ring)
 
 	br = io_uring_setup_buf_ring(ring, 4, 7, IOU_PBUF_RING_INC, &err);
 	if (err == -EINVAL) {
-		capi_skip("incremental buffer ring", "kernel refuses IOU_PBUF_RING_INC");
+		capi_needs(0, "incremental buffer ring", "IOU_PBUF_RING_INC", "6.12",
+			   "answered -22 (Invalid argument) to a PBUF_RING registration with it");
 		free(big);
 		return;
 	}

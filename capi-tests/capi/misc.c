@@ -37,7 +37,7 @@ static void test_query(void)
 	h[0].size = sizeof(qo);
 	ret = io_uring_register_query(&h[0]);
 	if (ret == -EINVAL) {
-		capi_skip("register_query", "kernel has no IORING_REGISTER_QUERY (-EINVAL)");
+		capi_needs(0, "register_query", "IORING_REGISTER_QUERY", "6.18", "answered -22 (Invalid argument)");
 		return;
 	}
 	CHECK_RET(ret, 0, "register_query(OPCODES) returns 0");
@@ -112,7 +112,8 @@ static void test_sync_msg(void)
 	io_uring_prep_msg_ring(&sqe, target.ring_fd, 0x42, 0x99, 0);
 	ret = io_uring_register_sync_msg(&sqe);
 	if (ret == -EINVAL) {
-		capi_skip("register_sync_msg", "kernel refuses IORING_REGISTER_SEND_MSG_RING");
+		capi_needs(0, "register_sync_msg", "IORING_REGISTER_SEND_MSG_RING", "6.13",
+			   "answered -22 (Invalid argument)");
 		io_uring_queue_exit(&target);
 		return;
 	}
