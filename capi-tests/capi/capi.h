@@ -6,7 +6,11 @@
  * "FAIL <prog>: <what> (<detail>)", and main() ends with capi_done(),
  * which prints "N passed, N failed" and turns the tally into the exit code.
  * A program may also call capi_skip() for a check that this machine cannot
- * run; skips are printed and counted but never turn into a pass.
+ * run; skips are printed and counted but never turn into a pass. A check of
+ * a feature newer than some kernels asks the running kernel first
+ * (capi_need_register_op, capi_need_setup_flag, capi_need_feature, or
+ * capi_needs with the program's own probe) and skips naming the feature and
+ * the first Linux release that has it.
  */
 #ifndef CAPI_TESTS_CAPI_H
 #define CAPI_TESTS_CAPI_H
@@ -82,6 +86,107 @@ static inline void capi_skip(const char *what, const char *why)
 {
 	capi_skipped++;
 	printf("SKIP %s: %s (%s)\n", capi_prog, what, why);
+}
+
+/* ---- what the running kernel has ------------------------------------ */
+
+/*
+ * A check that needs a kernel feature asks the running kernel (never its
+ * version string) and, when the kernel says no, reports one loud skip:
+ *   SKIP <prog>: <what> (<feature> needs Linux <first>, this kernel <answer>)
+ * run-capi.sh fails a run whose kernel is at least <first> and still skips,
+ * so a wrong probe cannot hide a check on a kernel that has the feature.
+ */
+static inline int capi_needs(int has, const char *what, const char *feature,
+			     const char *first, const char *answer)
+{
+	if (has)
+		return 1;
+	capi_skipped++;
+	printf("SKIP %s: %s (%s needs Linux %s, this kernel %s)\n", capi_prog,
+	       what, feature, first, answer);
+	return 0;
+}
+
+/* A descriptor number that no process has open (far above any fd limit). */
+#define CAPI_NO_FD 0x3ffffff0
+
+/*
+ * The kernel checks a register opcode against the last one it knows before
+ * it looks at the fd: an unknown opcode is -EINVAL, a known one on a
+ * descriptor nobody has is -EBADF.
+ */
+static inline int capi_need_register_op(const char *what, unsigned op,
+					const char *name, const char *first)
+{
+	long r = syscall(__NR_io_uring_register, CAPI_NO_FD, op, NULL, 0);
+	int ans = r < 0 ? -errno : (int)r;
+	char why[96];
+
+	snprintf(why, sizeof(why), "answered %d (%s) to opcode %u", ans,
+		 ans < 0 ? strerror(-ans) : "-", op);
+	return capi_needs(ans != -EINVAL, what, name, first, why);
+}
+
+/*
+ * io_uring_setup(4) with one setup flag (plus what it needs): -EINVAL means
+ * the kernel does not know the flag. *features gets p.features of a ring
+ * the kernel accepted.
+ */
+static inline int capi_kernel_setup(unsigned flags, unsigned *features)
+{
+	struct io_uring_params p;
+	void *mem = MAP_FAILED;
+	long fd;
+	int ans;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	if (flags & IORING_SETUP_NO_MMAP) {
+		mem = mmap(NULL, 2 * 65536, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (mem == MAP_FAILED)
+			return -errno;
+		p.cq_off.user_addr = (unsigned long)mem;
+		p.sq_off.user_addr = (unsigned long)mem + 65536;
+	}
+	fd = syscall(__NR_io_uring_setup, 4, &p);
+	ans = fd < 0 ? -errno : 0;
+	if (fd >= 0) {
+		if (features)
+			*features = p.features;
+		close((int)fd);
+	}
+	if (mem != MAP_FAILED)
+		munmap(mem, 2 * 65536);
+	return ans;
+}
+
+static inline int capi_need_setup_flag(const char *what, unsigned flag,
+				       const char *name, const char *first)
+{
+	int ans = capi_kernel_setup(flag, NULL);
+	char why[96];
+
+	snprintf(why, sizeof(why), "answered %d (%s) to io_uring_setup flag 0x%x",
+		 ans, ans < 0 ? strerror(-ans) : "-", flag);
+	return capi_needs(ans != -EINVAL, what, name, first, why);
+}
+
+static inline int capi_kernel_has_flag(unsigned flag)
+{
+	return capi_kernel_setup(flag, NULL) != -EINVAL;
+}
+
+static inline int capi_need_feature(const char *what, unsigned feat,
+				    const char *name, const char *first)
+{
+	unsigned features = 0;
+	int ans = capi_kernel_setup(0, &features);
+	char why[96];
+
+	snprintf(why, sizeof(why), "sets p.features 0x%x (setup %d)", features, ans);
+	return capi_needs(ans == 0 && (features & feat), what, name, first, why);
 }
 
 /* A boolean check; the detail is printed only on failure. */

@@ -37,7 +37,7 @@ static void test_query(void)
 	h[0].size = sizeof(qo);
 	ret = io_uring_register_query(&h[0]);
 	if (ret == -EINVAL) {
-		capi_skip("register_query", "kernel has no IORING_REGISTER_QUERY (-EINVAL)");
+		capi_needs(0, "register_query", "IORING_REGISTER_QUERY", "6.18", "answered -22 (Invalid argument)");
 		return;
 	}
 	CHECK_RET(ret, 0, "register_query(OPCODES) returns 0");
@@ -112,7 +112,8 @@ static void test_sync_msg(void)
 	io_uring_prep_msg_ring(&sqe, target.ring_fd, 0x42, 0x99, 0);
 	ret = io_uring_register_sync_msg(&sqe);
 	if (ret == -EINVAL) {
-		capi_skip("register_sync_msg", "kernel refuses IORING_REGISTER_SEND_MSG_RING");
+		capi_needs(0, "register_sync_msg", "IORING_REGISTER_SEND_MSG_RING", "6.13",
+			   "answered -22 (Invalid argument)");
 		io_uring_queue_exit(&target);
 		return;
 	}
@@ -325,6 +326,13 @@ static void fd_only_calls(struct io_uring *r, struct io_uring *good, long want, 
 		snprintf(what, sizeof(what), "%s: %s", tag, name);	\
 		CHECK_RET(call, want, what);				\
 	} while (0)
+/* a register opcode newer than some kernels: ask the kernel first */
+#define FD_ONLY_NEW(call, name, op, first)				\
+	do {								\
+		snprintf(what, sizeof(what), "%s: %s", tag, name);	\
+		if (capi_need_register_op(what, op, #op, first))	\
+			CHECK_RET(call, want, what);			\
+	} while (0)
 
 	CPU_ZERO(&set);
 	CPU_SET(0, &set);
@@ -368,13 +376,13 @@ static void fd_only_calls(struct io_uring *r, struct io_uring *good, long want, 
 	FD_ONLY(io_uring_register_iowq_max_workers(r, vals), "register_iowq_max_workers");
 	FD_ONLY(io_uring_register_buf_ring(r, &breg, 0), "register_buf_ring");
 	FD_ONLY(io_uring_unregister_buf_ring(r, 1), "unregister_buf_ring");
-	FD_ONLY(io_uring_buf_ring_head(r, 1, &head), "buf_ring_head");
+	FD_ONLY_NEW(io_uring_buf_ring_head(r, 1, &head), "buf_ring_head", IORING_REGISTER_PBUF_STATUS, "6.8");
 	FD_ONLY(io_uring_register_sync_cancel(r, &creg), "register_sync_cancel");
-	FD_ONLY(io_uring_register_napi(r, &napi), "register_napi");
-	FD_ONLY(io_uring_unregister_napi(r, &napi), "unregister_napi");
-	FD_ONLY(io_uring_register_clock(r, &clk), "register_clock");
-	FD_ONLY(io_uring_register_region(r, &mr), "register_region");
-	FD_ONLY(io_uring_register_ifq(r, &ifq), "register_ifq");
+	FD_ONLY_NEW(io_uring_register_napi(r, &napi), "register_napi", IORING_REGISTER_NAPI, "6.9");
+	FD_ONLY_NEW(io_uring_unregister_napi(r, &napi), "unregister_napi", IORING_UNREGISTER_NAPI, "6.9");
+	FD_ONLY_NEW(io_uring_register_clock(r, &clk), "register_clock", IORING_REGISTER_CLOCK, "6.12");
+	FD_ONLY_NEW(io_uring_register_region(r, &mr), "register_region", IORING_REGISTER_MEM_REGION, "6.13");
+	FD_ONLY_NEW(io_uring_register_ifq(r, &ifq), "register_ifq", IORING_REGISTER_ZCRX_IFQ, "6.15");
 	/* opcodes this kernel may not know are refused before the fd is looked at */
 	{
 		long w = raw_register(r->ring_fd, IORING_REGISTER_ZCRX_CTRL, &zctrl, 0);
@@ -391,11 +399,14 @@ static void fd_only_calls(struct io_uring *r, struct io_uring *good, long want, 
 	FD_ONLY(io_uring_register_probe(r, NULL, 0), "register_probe");
 	memset(&p, 0, sizeof(p));
 	p.sq_entries = 16;
-	FD_ONLY(io_uring_resize_rings(r, &p), "resize_rings");
-	FD_ONLY(io_uring_clone_buffers(r, good), "clone_buffers (bad destination)");
-	FD_ONLY(__io_uring_clone_buffers(r, good, 0), "__clone_buffers (bad destination)");
-	FD_ONLY(io_uring_clone_buffers_offset(r, good, 0, 0, 1, 0), "clone_buffers_offset (bad destination)");
-	FD_ONLY(__io_uring_clone_buffers_offset(r, good, 0, 0, 1, 0), "__clone_buffers_offset (bad destination)");
+	FD_ONLY_NEW(io_uring_resize_rings(r, &p), "resize_rings", IORING_REGISTER_RESIZE_RINGS, "6.13");
+	FD_ONLY_NEW(io_uring_clone_buffers(r, good), "clone_buffers (bad destination)", IORING_REGISTER_CLONE_BUFFERS, "6.12");
+	FD_ONLY_NEW(__io_uring_clone_buffers(r, good, 0), "__clone_buffers (bad destination)",
+		    IORING_REGISTER_CLONE_BUFFERS, "6.12");
+	FD_ONLY_NEW(io_uring_clone_buffers_offset(r, good, 0, 0, 1, 0), "clone_buffers_offset (bad destination)",
+		    IORING_REGISTER_CLONE_BUFFERS, "6.12");
+	FD_ONLY_NEW(__io_uring_clone_buffers_offset(r, good, 0, 0, 1, 0), "__clone_buffers_offset (bad destination)",
+		    IORING_REGISTER_CLONE_BUFFERS, "6.12");
 
 	probe = io_uring_get_probe_ring(r);
 	snprintf(what, sizeof(what), "%s: get_probe_ring returns NULL", tag);
@@ -405,6 +416,7 @@ static void fd_only_calls(struct io_uring *r, struct io_uring *good, long want, 
 	snprintf(what, sizeof(what), "%s: setup_buf_ring returns NULL with the error", tag);
 	CHECK(br == NULL && err == want, what, "br %p err %d", (void *)br, err);
 #undef FD_ONLY
+#undef FD_ONLY_NEW
 }
 
 static void test_closed_and_zeroed(void)
@@ -433,16 +445,26 @@ static void test_closed_and_zeroed(void)
 	}
 	ret = io_uring_queue_init(8, &ring, 0);
 	if (capi_require(ret == 0, "queue_init for the closed-ring checks", ret)) {
+		unsigned kfeat = 0;
+
+		capi_kernel_setup(0, &kfeat);
 		stale = ring;
 		io_uring_queue_exit(&ring);
 		CHECK(fcntl(stale.ring_fd, F_GETFD) < 0, "queue_exit closed the ring fd");
 		fd_only_calls(&stale, &good, -EBADF, "closed ring");
-		CHECK_RET(io_uring_clone_buffers(&dst, &stale), -EBADF,
-			  "closed ring: clone_buffers from it is -EBADF");
+		if (capi_need_register_op("closed ring: clone_buffers from it", IORING_REGISTER_CLONE_BUFFERS,
+					  "IORING_REGISTER_CLONE_BUFFERS", "6.12"))
+			CHECK_RET(io_uring_clone_buffers(&dst, &stale), -EBADF,
+				  "closed ring: clone_buffers from it is -EBADF");
 		CHECK_RET(io_uring_unregister_ring_fd(&stale), -EINVAL,
 			  "closed ring: unregister_ring_fd is -EINVAL");
-		CHECK_RET(io_uring_close_ring_fd(&stale), -EINVAL,
-			  "closed ring: close_ring_fd (never registered) is -EINVAL");
+		if (kfeat & IORING_FEAT_REG_REG_RING)
+			CHECK_RET(io_uring_close_ring_fd(&stale), -EINVAL,
+				  "closed ring: close_ring_fd (never registered) is -EINVAL");
+		else
+			CHECK_RET(io_uring_close_ring_fd(&stale), -EOPNOTSUPP,
+				  "fall-back (no IORING_FEAT_REG_REG_RING before Linux 6.3): "
+				  "closed ring: close_ring_fd is -EOPNOTSUPP");
 	}
 	io_uring_queue_exit(&dst);
 	capi_check_no_leak(before, "closed-ring error paths");

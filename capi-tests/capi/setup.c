@@ -34,6 +34,20 @@ static long raw_register(int fd, unsigned op, const void *arg, unsigned nr)
 	return r < 0 ? -errno : r;
 }
 
+/* NO_SQARRAY came in Linux 6.6; older kernels refuse the flag with -EINVAL. */
+static int kernel_has_no_sqarray(void)
+{
+	return capi_kernel_has_flag(IORING_SETUP_NO_SQARRAY);
+}
+
+/* REG_REG_RING (Linux 6.3): the kernel takes a registered ring index for io_uring_register. */
+static int kernel_has_reg_reg_ring(void)
+{
+	unsigned features = 0;
+
+	return capi_kernel_setup(0, &features) == 0 && (features & IORING_FEAT_REG_REG_RING);
+}
+
 static int fd_is_io_uring(int fd)
 {
 	char path[64], target[128];
@@ -122,9 +136,15 @@ static void test_queue_init(void)
 	CHECK_EQ(ring.sq.ring_mask, 7, "queue_init: sq.ring_mask");
 	CHECK_EQ(ring.cq.ring_mask, 15, "queue_init: cq.ring_mask");
 	CHECK_EQ(*ring.sq.kring_entries, 8, "queue_init: kernel SQ ring_entries visible");
-	CHECK(ring.flags & IORING_SETUP_NO_SQARRAY,
-	      "queue_init asks for IORING_SETUP_NO_SQARRAY by default",
-	      "flags 0x%x", ring.flags);
+	if (kfd != -EINVAL)
+		CHECK(ring.flags & IORING_SETUP_NO_SQARRAY,
+		      "queue_init asks for IORING_SETUP_NO_SQARRAY by default",
+		      "flags 0x%x", ring.flags);
+	else
+		/* the kernel refused NO_SQARRAY (it needs Linux 6.6): the library fell back */
+		CHECK(!(ring.flags & IORING_SETUP_NO_SQARRAY) && ring.sq.array != NULL,
+		      "fall-back (kernel refuses NO_SQARRAY, -EINVAL): queue_init rings use the SQ array",
+		      "flags 0x%x array %p", ring.flags, (void *)ring.sq.array);
 	CHECK(ring.ring_fd >= 0 && fd_is_io_uring(ring.ring_fd),
 	      "queue_init: ring_fd is an io_uring fd", "fd %d", ring.ring_fd);
 	CHECK_EQ(ring.enter_ring_fd, ring.ring_fd, "queue_init: enter_ring_fd == ring_fd");
@@ -187,7 +207,11 @@ static void test_queue_init_params(void)
 			      (char *)ring.cq.cqes == cr + p.cq_off.cqes &&
 			      (char *)ring.cq.kflags == cr + p.cq_off.flags,
 			      "cq.k* pointers and cqes are ring_ptr + the kernel's cq_off");
-			CHECK(ring.sq.array == NULL, "NO_SQARRAY ring: sq.array is NULL");
+			if (ring.flags & IORING_SETUP_NO_SQARRAY || kernel_has_no_sqarray())
+				CHECK(ring.sq.array == NULL, "NO_SQARRAY ring: sq.array is NULL");
+			else
+				CHECK(ring.sq.array != NULL,
+				      "fall-back (kernel refuses NO_SQARRAY, -EINVAL): sq.array is mapped");
 			CHECK(ring.sq.ring_sz == ring.cq.ring_sz && ring.sq.ring_sz >= cq_bytes,
 			      "ring_sz: one mapping covering the CQEs",
 			      "sq %zu cq %zu need %zu", (size_t)ring.sq.ring_sz, (size_t)ring.cq.ring_sz, cq_bytes);
@@ -236,6 +260,9 @@ static void test_queue_init_params(void)
 		memset(&p, 0, sizeof(p));
 		p.flags = IORING_SETUP_ATTACH_WQ | IORING_SETUP_NO_SQARRAY;
 		p.wq_fd = 0x7fff;
+		/* a kernel without NO_SQARRAY (before 6.6) refuses the asked-for flag first */
+		if (!kernel_has_no_sqarray())
+			kret = raw_setup(8, &p);
 		ret = io_uring_queue_init_params(8, &ring, &p);
 		CHECK(ret < 0 && ret == kret,
 		      "queue_init_params(ATTACH_WQ, bad wq_fd) is the kernel's error",
@@ -517,7 +544,8 @@ static void test_queue_mmap(void)
 	int fd, ret, pfd[2];
 
 	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_NO_SQARRAY;
+	/* fall-back on a kernel before 6.6: a ring with the SQ array */
+	p.flags = kernel_has_no_sqarray() ? IORING_SETUP_NO_SQARRAY : 0;
 	fd = io_uring_setup(16, &p);
 	if (!capi_require(fd >= 0 && fd_is_io_uring(fd), "io_uring_setup(16) returns an io_uring fd", fd))
 		return;
@@ -532,6 +560,18 @@ static void test_queue_mmap(void)
 		CHECK_EQ(ring.int_flags, 0, "queue_mmap: struct cleared (int_flags 0)");
 		CHECK_EQ(ring.sq.ring_entries, 16, "queue_mmap: SQ entries");
 		CHECK_EQ(ring.cq.ring_entries, 32, "queue_mmap: CQ entries");
+		if (!(p.flags & IORING_SETUP_NO_SQARRAY)) {
+			unsigned i;
+
+			/*
+			 * queue_mmap maps the SQ array but, as upstream's, leaves
+			 * filling it to the caller (queue_init does it).
+			 */
+			CHECK(ring.sq.array != NULL,
+			      "fall-back (kernel refuses NO_SQARRAY, -EINVAL): queue_mmap maps sq.array");
+			for (i = 0; ring.sq.array && i < ring.sq.ring_entries; i++)
+				ring.sq.array[i] = i;
+		}
 		err = capi_nops(&ring, 50, 300);
 		CHECK(!err, "queue_mmap ring: 50 NOPs round trip", "%s", err);
 		io_uring_queue_exit(&ring);
@@ -766,6 +806,9 @@ static void fallback_child(void *unused)
 	unsigned i;
 	int ret, ok;
 	char *buf;
+	/* ask the kernel before the spy sees (and may refuse) io_uring_setup */
+	int has_no_sqarray = kernel_has_no_sqarray();
+	int has_no_mmap = capi_kernel_has_flag(IORING_SETUP_NO_MMAP);
 
 	cspy.decide = setup_decide;
 	cspy.ctx = &verdict;
@@ -814,6 +857,9 @@ static void fallback_child(void *unused)
 	CHECK_EQ(capi_spy_calls(&cspy), 1, "fallback: -ENOMEM means one call");
 
 	/* 4. queue_init_mem falls back too, and sizes the SQ array in */
+	if (!capi_needs(has_no_mmap, "fallback: queue_init_mem (SQ array in the caller's memory)",
+			"IORING_SETUP_NO_MMAP", "6.5", "answered -EINVAL to io_uring_setup flag 0x4000"))
+		goto no_mmap_done;
 	verdict.refuse_errno = EINVAL;
 	capi_spy_reset(&cspy);
 	buf = mmap(NULL, 256 * KB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -833,14 +879,24 @@ static void fallback_child(void *unused)
 		io_uring_queue_exit(&ring);
 	}
 	munmap(buf, 256 * KB);
+no_mmap_done:
 
 	/* 5. without refusal, NO_SQARRAY is asked for once and kept */
 	verdict.refuse_errno = 0;
 	capi_spy_reset(&cspy);
 	ret = io_uring_queue_init(16, &ring, 0);
-	CHECK(ret == 0 && capi_spy_calls(&cspy) == 1 && (verdict.flags[0] & IORING_SETUP_NO_SQARRAY),
-	      "no refusal: one io_uring_setup call, with NO_SQARRAY",
-	      "ret %d calls %d flags 0x%x", ret, capi_spy_calls(&cspy), verdict.flags[0]);
+	if (has_no_sqarray)
+		CHECK(ret == 0 && capi_spy_calls(&cspy) == 1 && (verdict.flags[0] & IORING_SETUP_NO_SQARRAY),
+		      "no refusal: one io_uring_setup call, with NO_SQARRAY",
+		      "ret %d calls %d flags 0x%x", ret, capi_spy_calls(&cspy), verdict.flags[0]);
+	else
+		/* the kernel itself refuses NO_SQARRAY (it needs Linux 6.6) */
+		CHECK(ret == 0 && capi_spy_calls(&cspy) == 2 &&
+		      (verdict.flags[0] & IORING_SETUP_NO_SQARRAY) &&
+		      !(verdict.flags[1] & IORING_SETUP_NO_SQARRAY) && ring.sq.array != NULL,
+		      "fall-back (kernel refuses NO_SQARRAY, -EINVAL): two io_uring_setup calls, the second without it",
+		      "ret %d calls %d flags 0x%x then 0x%x", ret, capi_spy_calls(&cspy),
+		      verdict.flags[0], verdict.flags[1]);
 	if (ret == 0)
 		io_uring_queue_exit(&ring);
 	verdict.refuse_errno = 0;
@@ -861,8 +917,12 @@ static void test_ring_fd(void)
 	fd = ring.ring_fd;
 	CHECK_RET(io_uring_unregister_ring_fd(&ring), -EINVAL,
 		  "unregister_ring_fd before registering is -EINVAL");
-	CHECK_RET(io_uring_close_ring_fd(&ring), -EINVAL,
-		  "close_ring_fd before registering is -EINVAL");
+	if (kernel_has_reg_reg_ring())
+		CHECK_RET(io_uring_close_ring_fd(&ring), -EINVAL,
+			  "close_ring_fd before registering is -EINVAL");
+	else
+		CHECK_RET(io_uring_close_ring_fd(&ring), -EOPNOTSUPP,
+			  "fall-back (no IORING_FEAT_REG_REG_RING before Linux 6.3): close_ring_fd is -EOPNOTSUPP");
 	ret = io_uring_register_ring_fd(&ring);
 	CHECK_RET(ret, 1, "register_ring_fd returns 1");
 	CHECK(ring.enter_ring_fd != fd && ring.enter_ring_fd >= 0 && ring.enter_ring_fd < 16,
@@ -870,8 +930,13 @@ static void test_ring_fd(void)
 	      "enter_ring_fd %d", ring.enter_ring_fd);
 	CHECK(ring.int_flags & 16, "register_ring_fd: REG_RING internal flag set",
 	      "int_flags 0x%x", ring.int_flags);
-	CHECK(ring.int_flags & 1, "register_ring_fd: REG_REG_RING set (kernel has the feature)",
-	      "int_flags 0x%x", ring.int_flags);
+	if (kernel_has_reg_reg_ring())
+		CHECK(ring.int_flags & 1, "register_ring_fd: REG_REG_RING set (kernel has the feature)",
+		      "int_flags 0x%x", ring.int_flags);
+	else
+		CHECK(!(ring.int_flags & 1),
+		      "fall-back (no IORING_FEAT_REG_REG_RING before Linux 6.3): REG_REG_RING not set",
+		      "int_flags 0x%x", ring.int_flags);
 	CHECK_RET(io_uring_register_ring_fd(&ring), -EEXIST,
 		  "register_ring_fd twice is -EEXIST");
 	err = capi_nops(&ring, 30, 1);
@@ -890,6 +955,18 @@ static void test_ring_fd(void)
 	ret = io_uring_register_ring_fd(&ring);
 	CHECK_RET(ret, 1, "register_ring_fd again returns 1");
 	nfds = capi_count_fds();
+	if (!kernel_has_reg_reg_ring()) {
+		/* register calls keep using the fd: it must stay open */
+		CHECK_RET(io_uring_close_ring_fd(&ring), -EOPNOTSUPP,
+			  "fall-back (no IORING_FEAT_REG_REG_RING before Linux 6.3): close_ring_fd keeps the fd");
+		CHECK(ring.ring_fd == fd && fd_is_open(fd) && capi_count_fds() == nfds,
+		      "fall-back: the ring fd is still open after the refused close_ring_fd");
+		capi_need_feature("close_ring_fd and a ring with no fd", IORING_FEAT_REG_REG_RING,
+				  "IORING_FEAT_REG_REG_RING", "6.3");
+		io_uring_queue_exit(&ring);
+		capi_check_no_leak(before, "register_ring_fd/queue_exit");
+		return;
+	}
 	ret = io_uring_close_ring_fd(&ring);
 	CHECK_RET(ret, 1, "close_ring_fd returns 1");
 	CHECK_EQ(ring.ring_fd, -1, "close_ring_fd sets ring_fd to -1");
@@ -1210,9 +1287,12 @@ int main(void)
 	test_versions();
 	test_queue_init();
 	test_queue_init_params();
-	test_queue_init_mem();
+	if (capi_need_setup_flag("queue_init_mem", IORING_SETUP_NO_MMAP, "IORING_SETUP_NO_MMAP", "6.5"))
+		test_queue_init_mem();
 	test_memory_size();
-	test_no_mmap_own_memory();
+	if (capi_need_setup_flag("NO_MMAP rings with the library's memory", IORING_SETUP_NO_MMAP,
+				 "IORING_SETUP_NO_MMAP", "6.5"))
+		test_no_mmap_own_memory();
 	test_queue_mmap();
 	test_raw_syscalls();
 	test_exported_get_sqe();
@@ -1220,8 +1300,13 @@ int main(void)
 	test_setup_flags();
 	test_ring_fd();
 	test_ring_fd_slots();
-	test_registered_fd_only();
-	test_resize();
+	/* both flags came in 6.5; a probe with REGISTERED_FD_ONLY would take a ring slot */
+	if (capi_need_setup_flag("REGISTERED_FD_ONLY rings", IORING_SETUP_NO_MMAP,
+				 "IORING_SETUP_REGISTERED_FD_ONLY|NO_MMAP", "6.5"))
+		test_registered_fd_only();
+	if (capi_need_register_op("resize_rings", IORING_REGISTER_RESIZE_RINGS,
+				  "IORING_REGISTER_RESIZE_RINGS", "6.13"))
+		test_resize();
 	test_restrictions();
 	return capi_done();
 }

@@ -529,6 +529,9 @@ static void test_wait_reg(void)
 		io_uring_queue_exit(&ring);
 	}
 
+	if (!capi_need_register_op("registered wait regions (register_region)", IORING_REGISTER_MEM_REGION,
+				   "IORING_REGISTER_MEM_REGION", "6.13"))
+		return;
 	ret = io_uring_queue_init(8, &ring, IORING_SETUP_R_DISABLED);
 	if (!capi_require(ret == 0, "queue_init(R_DISABLED) for wait regions", ret))
 		return;
@@ -826,7 +829,8 @@ static void test_cqe_mixed(void)
 
 	ret = io_uring_queue_init(8, &ring, IORING_SETUP_CQE_MIXED);
 	if (ret == -EINVAL) {
-		capi_skip("CQE_MIXED ring", "kernel refuses IORING_SETUP_CQE_MIXED (-EINVAL)");
+		capi_needs(0, "CQE_MIXED ring", "IORING_SETUP_CQE_MIXED", "6.18",
+			   "answered -22 (Invalid argument) to io_uring_setup with it");
 		return;
 	}
 	if (!capi_require(ret == 0, "queue_init(CQE_MIXED)", ret))

@@ -140,6 +140,12 @@ def judge(kdir):
             elif kv.get("rc") != "0" and not fails:
                 tot["worse"].append(f"FAIL {prog}: exit {kv.get('rc')} with no FAIL line")
             skips += [ln for ln in out if ln.startswith("SKIP ")]
+            # A skip names the first kernel with the feature; on that kernel or a newer one it hides a check.
+            rel = re.match(r"(\d+)\.(\d+)", k.get("release", ""))
+            for ln in out:
+                m = re.search(r"needs Linux (\d+)\.(\d+)", ln) if ln.startswith("SKIP ") else None
+                if m and rel and (int(rel.group(1)), int(rel.group(2))) >= (int(m.group(1)), int(m.group(2))):
+                    tot["worse"].append(f"FAIL {prog}: skipped on Linux {k['release']}, which has the feature: {ln}")
         tot["skips"] = skips
         k["capi"][form] = tot
         if tot["worse"]:
