@@ -46,6 +46,9 @@
 # Expectation lines: <test> <PASS|SKIP|FAIL> [how=WAY] [rc=N last=REGEX]  [# why]
 #   how=unprivileged  run as the user liburing-rs-test (created when missing)
 #   how=netns         run in a new, empty network namespace (unshare -n)
+#   how=loopback      run in a new network namespace whose loopback is up: a
+#                     port of its own choosing cannot be taken by anything else
+#                     on the machine
 #   rc=N last=REGEX   (FAIL only) the exit status and an extended regular
 #                     expression the whole last non-empty output line matches;
 #                     last= takes the rest of the line up to " #".
@@ -149,7 +152,10 @@ main() {
     fi
     ntests=$(echo $sel | wc -w)
     for t in $sel; do
-        case ${exp_how[$t]:-} in unprivileged) ensure_test_user || die "cannot create user $TEST_USER";; esac
+        case ${exp_how[$t]:-} in
+            unprivileged) ensure_test_user || die "cannot create user $TEST_USER";;
+            loopback) ensure_ip;;
+        esac
     done
 
     overall=0
@@ -206,11 +212,19 @@ read_expectations() {
             esac
             rest=${rest#"${rest%%[! ]*}"}
         done
-        case ${exp_how[$name]:-} in ''|unprivileged|netns) ;; *) die "expectations.txt: $name: unknown how=${exp_how[$name]}";; esac
+        case ${exp_how[$name]:-} in ''|unprivileged|netns|loopback) ;; *) die "expectations.txt: $name: unknown how=${exp_how[$name]}";; esac
         if [ "$res" = FAIL ] && { [ -z "${exp_rc[$name]:-}" ] || [ -z "${exp_last[$name]:-}" ]; }; then
             die "expectations.txt: $name: an expected FAIL needs its exact failure (rc= and last=)"
         fi
     done < "$expect_file"
+}
+
+# Tests marked how=loopback bring their namespace's loopback up with ip(8).
+ensure_ip() {
+    command -v ip > /dev/null 2>&1 && return 0
+    say "ip(8) is missing (tests marked how=loopback need it); installing iproute2"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q iproute2 >&2 ||
+        die "could not install iproute2: the tests marked how=loopback cannot run"
 }
 
 ensure_test_user() {
@@ -243,6 +257,7 @@ run_test() {
         unprivileged) how=(setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --clear-groups --)
                       chmod 0777 "$dir";;
         netns)        how=(unshare -n --);;
+        loopback)     how=(unshare -n -- sh -c 'ip link set lo up && exec "$0"');;
     esac
     s0=$(date +%s.%N)
     (cd "$dir" && LD_LIBRARY_PATH="$ld${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
