@@ -49,6 +49,7 @@
 #   how=loopback      run in a new network namespace whose loopback is up: a
 #                     port of its own choosing cannot be taken by anything else
 #                     on the machine
+#   timeout=N         this test's limit in seconds when it is above TIMEOUT
 #   rc=N last=REGEX   (FAIL only) the exit status and an extended regular
 #                     expression the whole last non-empty output line matches;
 #                     last= takes the rest of the line up to " #".
@@ -194,7 +195,7 @@ die() { echo "upstream-tests: $*" >&2; exit 2; }
 rank() { case $1 in PASS) echo 4;; SKIP) echo 3;; FAIL) echo 2;; TIMEOUT) echo 1;; *) echo 0;; esac; }
 
 read_expectations() {
-    declare -gA expect=() exp_how=() exp_rc=() exp_last=()
+    declare -gA expect=() exp_how=() exp_rc=() exp_last=() exp_timeout=()
     local line name res rest w
     while IFS= read -r line; do
         line=${line%% #*}
@@ -207,6 +208,9 @@ read_expectations() {
             case $rest in
                 how=*) w=${rest%% *}; exp_how[$name]=${w#how=}; rest=${rest#"$w"};;
                 rc=*)  w=${rest%% *}; exp_rc[$name]=${w#rc=}; rest=${rest#"$w"};;
+                timeout=*) w=${rest%% *}; exp_timeout[$name]=${w#timeout=}; rest=${rest#"$w"}
+                       [[ ${exp_timeout[$name]} =~ ^[1-9][0-9]*$ ]] ||
+                           die "expectations.txt: $name: timeout= wants whole seconds";;
                 last=*) w=${rest#last=}; exp_last[$name]=${w%"${w##*[! ]}"}; rest="";;
                 *) die "expectations.txt: $name: unknown field '${rest%% *}'";;
             esac
@@ -259,9 +263,13 @@ run_test() {
         netns)        how=(unshare -n --);;
         loopback)     how=(unshare -n -- sh -c 'ip link set lo up && exec "$0"');;
     esac
+    # A test that needs longer than TIMEOUT on a quiet machine names its own
+    # limit (timeout= in expectations.txt); the larger of the two applies.
+    local lim=$TIMEOUT
+    [ "${exp_timeout[$t]:-0}" -gt "$lim" ] && lim=${exp_timeout[$t]}
     s0=$(date +%s.%N)
     (cd "$dir" && LD_LIBRARY_PATH="$ld${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-        timeout -s INT -k "$TIMEOUT" "$TIMEOUT" "${how[@]}" "./$t" < /dev/null > "$outf" 2>&1)
+        timeout -s INT -k "$lim" "$lim" "${how[@]}" "./$t" < /dev/null > "$outf" 2>&1)
     rc=$?
     secs=$(echo "$(date +%s.%N) - $s0" | bc)
     case $rc in 0) r=PASS;; 77) r=SKIP;; 124|137) r=TIMEOUT;; *) r=FAIL;; esac
