@@ -322,7 +322,8 @@ def generate():
             notes.append("tests only upstream's libc-free helpers: runs against our test shim")
         if notes:
             shim_note[t] = "; ".join(notes)
-    how_note = {"unprivileged": "run as an unprivileged user", "netns": "run in an empty network namespace"}
+    how_note = {"unprivileged": "run as an unprivileged user", "netns": "run in an empty network namespace",
+                "loopback": "run in a network namespace of its own, loopback up (its port cannot be taken)"}
     for t, (_, extra) in exp.items():
         if extra.get("how"):
             shim_note[t] = "; ".join(x for x in (how_note[extra["how"]], shim_note.get(t)) if x)
