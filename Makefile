@@ -45,14 +45,17 @@ CHECK_TARGETS := test-map test-rust-debug test-capi test-capi-ffi test-header-qu
 # is counted as skipped, never as passed, and the lines are listed.
 SKIP_RECORD ?= $(CURDIR)/$(BUILD)/skipped.txt
 define run_targets
-	@failed=""; passed=0; nfailed=0; nskipped=0; rec=$(SKIP_RECORD); all=$(SKIP_RECORD).$(2); \
+	@failed=""; passed=0; nfailed=0; nskipped=0; times=""; rec=$(SKIP_RECORD); all=$(SKIP_RECORD).$(2); \
 	mkdir -p $$(dirname $$rec); : > $$all; for t in $(1); do \
-		echo "=== make $$t ==="; rm -f $$rec; \
+		echo "=== make $$t ==="; rm -f $$rec; t0=$$(date +%s); \
 		if SKIP_RECORD=$$rec $(MAKE) --no-print-directory $$t; then \
-			if [ -s $$rec ]; then nskipped=$$((nskipped + 1)); sed 's/^/  /' $$rec >> $$all; \
-			else passed=$$((passed + 1)); fi; \
-		else failed="$$failed $$t"; nfailed=$$((nfailed + 1)); fi; \
+			if [ -s $$rec ]; then nskipped=$$((nskipped + 1)); sed 's/^/  /' $$rec >> $$all; v=skipped; \
+			else passed=$$((passed + 1)); v=passed; fi; \
+		else failed="$$failed $$t"; nfailed=$$((nfailed + 1)); v=failed; fi; \
+		dt=$$(( $$(date +%s) - t0 )); times="$$times$$(printf '  %-24s %-8s %4d s' $$t $$v $$dt)\n"; \
+		echo "=== make $$t: $$v in $$dt s ==="; \
 	done; rm -f $$rec; \
+	printf "$(2) targets, wall time each:\n$$times"; \
 	if [ -s $$all ]; then echo "SKIPPED $(2) targets, and why:"; cat $$all; fi; \
 	if [ -n "$$failed" ]; then echo "FAILED $(2) targets:$$failed"; fi; \
 	echo "$(2) targets: $$passed passed, $$nfailed failed, $$nskipped skipped"; \
