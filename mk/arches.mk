@@ -15,7 +15,8 @@
 #                                installed with dpkg -i next to Debian's amd64 libraries
 #   make arches-root             the Debian sid root alone (target/arches/sid)
 # A missing root (not root; no archive) fails the target, unless SKIP=root or
-# SKIP=arches-root (capi-tests/skip.sh).
+# SKIP=arches-root (capi-tests/skip.sh); capi-tests/arches/skip-control.sh
+# (run first by test-arches-smoke and test-arches-static) plants one.
 
 .PHONY: cross arches-root test-arches test-arches-smoke test-arches-static test-arches-i386 \
 	test-arches-upstream test-arches-deb
@@ -31,13 +32,15 @@ cross:
 	capi-tests/arches/cross.sh $(or $(ARCH),$(ARCHES))
 
 test-arches-smoke:
-	@s=0; ARCHES_TARGET=$@ capi-tests/arches/static.sh $(ARCHES) || s=1; \
+	@s=0; capi-tests/arches/skip-control.sh || s=1; \
+		ARCHES_TARGET=$@ capi-tests/arches/static.sh $(ARCHES) || s=1; \
 		ARCHES_TARGET=$@ I386_VALGRIND=0 capi-tests/arches/i386.sh || s=1; exit $$s
 
 test-arches:
 	$(call run_targets,test-arches-static test-arches-i386 test-arches-upstream test-arches-deb,test-arches)
 
 test-arches-static:
+	@capi-tests/arches/skip-control.sh
 	@ARCHES_TARGET=$@ capi-tests/arches/static.sh $(ARCHES)
 
 test-arches-i386:

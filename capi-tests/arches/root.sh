@@ -62,7 +62,9 @@ flock 9
 [ -f "$aroot/.complete" ] && [ "$(cat "$aroot/.complete")" = "$recipe" ] && exit 0
 
 log="$top/target/arches/sid.log"
-mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+# ARCHES_MIRROR overrides it (an unreachable one is how the missing-root
+# path is exercised).
+mirror=${ARCHES_MIRROR:-$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)}
 [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
 [ -n "$mirror" ] || die "root: no archive URI in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list"
 if ! command -v mmdebstrap >/dev/null; then
