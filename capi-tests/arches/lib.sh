@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the per-architecture scripts (sourced, not run).
 # Every script here prints "arches: PASS|FAIL|SKIP: <what>: <why>" lines.
 
@@ -6,6 +7,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # and the architectures it holds them for (Debian's names).
 # ARCHES_ROOT overrides it (skip-control.sh's planted missing root only).
 aroot=${ARCHES_ROOT:-$top/target/arches/sid}
+# shellcheck disable=SC2034 # used by the scripts that source this file
 ROOT_ARCHES="i386 arm64 armhf s390x riscv64 ppc64el"
 
 pass() { echo "arches: PASS: $*"; }

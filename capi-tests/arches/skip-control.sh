@@ -15,7 +15,7 @@ rm -rf "$d"
 mkdir -p "$d"
 export ARCHES_ROOT="$d/root" ARCHES_MIRROR=http://127.0.0.1:9/debian ARCHES_TARGET=skip-control
 bad=0
-SKIP= SKIP_RECORD="$d/rec" "$top/capi-tests/arches/static.sh" i386 >"$d/out" 2>&1 && {
+SKIP='' SKIP_RECORD="$d/rec" "$top/capi-tests/arches/static.sh" i386 >"$d/out" 2>&1 && {
 	say "skip-control: the target passed with no root and no opt-out"
 	bad=1
 }
