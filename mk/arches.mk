@@ -13,13 +13,15 @@
 #                                judged against upstream's own i386 library in the same run
 #   make test-arches-deb         make deb ARCH=<arch> for every architecture of ARCHES, each
 #                                installed with dpkg -i next to Debian's amd64 libraries
+#   make bench-i386              instructions per NOP on i386 (callgrind), ours and upstream's
+#                                own i386 library in the same run: target/arches/i386/bench.md
 #   make arches-root             the Debian sid root alone (target/arches/sid)
 # A missing root (not root; no archive) fails the target, unless SKIP=root or
 # SKIP=arches-root (capi-tests/skip.sh); capi-tests/arches/skip-control.sh
 # (run first by test-arches-smoke and test-arches-static) plants one.
 
 .PHONY: cross arches-root test-arches test-arches-smoke test-arches-static test-arches-i386 \
-	test-arches-upstream test-arches-deb
+	test-arches-upstream test-arches-deb bench-i386
 
 ARCHES ?= i386 arm64 armhf s390x riscv64 ppc64el
 
@@ -51,3 +53,6 @@ test-arches-upstream:
 
 test-arches-deb:
 	@ARCHES_TARGET=$@ capi-tests/arches/deb.sh $(ARCHES)
+
+bench-i386:
+	@ARCHES_TARGET=$@ capi-tests/arches/bench-i386.sh
