@@ -34,7 +34,7 @@ cross:
 	capi-tests/arches/cross.sh $(or $(ARCH),$(ARCHES))
 
 test-arches-smoke:
-	@s=0; capi-tests/arches/skip-control.sh || s=1; \
+	@s=0; ARCHES_TARGET=$@ capi-tests/arches/skip-control.sh || s=1; \
 		ARCHES_TARGET=$@ capi-tests/arches/static.sh $(ARCHES) || s=1; \
 		ARCHES_TARGET=$@ I386_VALGRIND=0 capi-tests/arches/i386.sh || s=1; exit $$s
 
@@ -42,7 +42,7 @@ test-arches:
 	$(call run_targets,test-arches-static test-arches-i386 test-arches-upstream test-arches-deb,test-arches)
 
 test-arches-static:
-	@capi-tests/arches/skip-control.sh
+	@ARCHES_TARGET=$@ capi-tests/arches/skip-control.sh
 	@ARCHES_TARGET=$@ capi-tests/arches/static.sh $(ARCHES)
 
 test-arches-i386:
