@@ -23,6 +23,9 @@
 #   fuzz         the nightly toolchain or cargo-fuzz cannot be had (fuzz)
 #   abi-facts    the reference symbol lists ($ABI_FACTS) are absent
 #                (test-ffi-symbols)
+#   arches-root  the Debian sid root with every architecture's toolchain
+#                could not be built (capi-tests/arches/: test-arches-*);
+#                not root there: SKIP=root
 #
 #   capi-tests/skip.sh --control   checks this script itself (test-map runs it)
 set -uo pipefail

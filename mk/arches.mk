@@ -1,33 +1,58 @@
 # Debian's architectures (capi-tests/arches/): the library built by Debian
 # unstable's own toolchain for each of them, under build/<arch>/.
-#   make cross ARCH=i386            one architecture (arm64 armhf s390x riscv64 ppc64el)
-#   make test-arches-static         symbols and layouts, every architecture of ARCHES (no emulation)
-#   make test-arches-i386           our C tests as 32-bit programs on this kernel
+#   make cross ARCH=arm64        one architecture (i386 arm64 armhf s390x riscv64 ppc64el;
+#                                without ARCH, every one of ARCHES)
+#   make test-arches-smoke       make test's part: test-arches-static for every architecture,
+#                                then test-arches-i386 without its valgrind run
+#   make test-arches             everything: test-arches-static, test-arches-i386 (with
+#                                valgrind), test-arches-upstream, test-arches-deb
+#   make test-arches-static      symbols and layouts, every architecture of ARCHES (no emulation)
+#   make test-arches-i386        our C tests as 32-bit programs on this kernel, three forms,
+#                                on ours and on upstream's own i386 library, and under valgrind
+#   make test-arches-upstream    upstream's suite built for i386 (abi mode) on our i386 library,
+#                                judged against upstream's own i386 library in the same run
+#   make test-arches-deb         make deb ARCH=<arch> for every architecture of ARCHES, each
+#                                installed with dpkg -i next to Debian's amd64 libraries
+#   make bench-i386              instructions per NOP on i386 (callgrind), ours and upstream's
+#                                own i386 library in the same run: target/arches/i386/bench.md
+#   make arches-root             the Debian sid root alone (target/arches/sid)
+# A missing root (not root; no archive) fails the target, unless SKIP=root or
+# SKIP=arches-root (capi-tests/skip.sh); capi-tests/arches/skip-control.sh
+# (run first by test-arches-smoke and test-arches-static) plants one.
 
-.PHONY: cross arches-root test-arches-static test-arches-i386
+.PHONY: cross arches-root test-arches test-arches-smoke test-arches-static test-arches-i386 \
+	test-arches-upstream test-arches-deb bench-i386
 
-ARCH ?= i386
-# riscv64 is not in the default list: in the archive snapshot this machine
-# reads, libstd-rust-1.97:riscv64 needs libllvm22:riscv64 1:22.1.8-1+b2 while
-# the root's amd64 rustc has libllvm22 1:22.1.8-3 (Multi-Arch: same wants one
-# version), so libstd-rust-dev:riscv64 cannot be installed next to rustc.
-# `make test-arches-static ARCHES=riscv64` tries it (and fails saying so).
-ARCHES ?= i386 arm64 s390x armhf ppc64el
+ARCHES ?= i386 arm64 armhf s390x riscv64 ppc64el
 
-# Not yet in TEST_TARGETS: on a fresh clone the sid root, five architectures'
-# toolchains and their cross builds take 20-25 minutes before the first check
-# runs, which with the rest of make test passes its 45-minute budget. Issue 13
-# stays open until the root is cached across runs or trimmed; run
-# `make test-arches-static test-arches-i386` by hand meanwhile.
+TEST_TARGETS += test-arches-smoke
 
 arches-root:
-	capi-tests/arches/root.sh $(ARCH)
+	capi-tests/arches/root.sh
 
 cross:
-	capi-tests/arches/cross.sh $(ARCH)
+	capi-tests/arches/cross.sh $(or $(ARCH),$(ARCHES))
+
+test-arches-smoke:
+	@s=0; ARCHES_TARGET=$@ capi-tests/arches/skip-control.sh || s=1; \
+		ARCHES_TARGET=$@ capi-tests/arches/static.sh $(ARCHES) || s=1; \
+		ARCHES_TARGET=$@ I386_VALGRIND=0 capi-tests/arches/i386.sh || s=1; exit $$s
+
+test-arches:
+	$(call run_targets,test-arches-static test-arches-i386 test-arches-upstream test-arches-deb,test-arches)
 
 test-arches-static:
-	capi-tests/arches/static.sh $(ARCHES)
+	@ARCHES_TARGET=$@ capi-tests/arches/skip-control.sh
+	@ARCHES_TARGET=$@ capi-tests/arches/static.sh $(ARCHES)
 
 test-arches-i386:
-	capi-tests/arches/i386.sh
+	@ARCHES_TARGET=$@ capi-tests/arches/i386.sh
+
+test-arches-upstream:
+	@ARCHES_TARGET=$@ capi-tests/arches/upstream-i386.sh
+
+test-arches-deb:
+	@ARCHES_TARGET=$@ capi-tests/arches/deb.sh $(ARCHES)
+
+bench-i386:
+	@ARCHES_TARGET=$@ capi-tests/arches/bench-i386.sh

@@ -20,6 +20,7 @@ source "$(dirname "$0")/lib.sh"
 a=i386
 arch_info "$a"
 failures=0
+need_root "$a"
 "$top/capi-tests/arches/cross.sh" "$a" || die "i386: the library does not build"
 up=$("$top/capi-tests/fetch-upstream.sh") || die "i386: no upstream tree"
 work="$top/target/arches/$a"
@@ -56,13 +57,13 @@ read -ra capi_progs <<<"$(make -C "$top" -s --no-print-directory \
 
 # run NAME BINDIR LIBDIR [VAR=VALUE...]: run-capi.sh in the root; one result line.
 run() {
-	local name=$1 bindir=$2 lib=$3 log="$work/capi-${1//\//-}.log"
+	local name=$1 bindir=$2 lib=$3 log="$work/capi-${1//\//-}.log" t0=$SECONDS
 	shift 3
 	in_root LD_LIBRARY_PATH="$lib" "$@" bash "$top/capi-tests/capi/run-capi.sh" "$bindir" "$lib" "${capi_progs[@]}" >"$log" 2>&1
 	local rc=$? last
 	last=$(grep -E '^capi: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
 	if [ $rc -eq 0 ] && [ -n "$last" ]; then
-		pass "i386 $name: ${last#capi: }"
+		pass "i386 $name: ${last#capi: } ($((SECONDS - t0)) s)"
 	else
 		grep -E '^(FAIL|not ok|.*FAIL)' "$log" | head -20 | sed 's/^/    /'
 		fail "i386 $name: ${last:-no summary} (exit $rc; $log)"
@@ -70,6 +71,7 @@ run() {
 }
 
 for form in ${I386_FORMS:-ours ffi upstream}; do
+	t0=$SECONDS
 	extra=()
 	[ "$form" != upstream ] || extra=(CAPI_UPSTREAM="$cfg")
 	if ! make -C "$top" --no-print-directory -s BUILD="build/$a" CC="$cc" CARGO=false \
@@ -80,6 +82,7 @@ for form in ${I386_FORMS:-ours ffi upstream}; do
 		continue
 	fi
 	bindir="$top/build/$a/capi-tests/$form"
+	say "i386 $form: the C tests built with $gnu-gcc in $((SECONDS - t0)) s"
 	file -b "$bindir/setup" | grep 'ELF 32-bit LSB.*Intel 80386' >/dev/null ||
 		{ fail "i386 $form: $bindir/setup is not an i386 program: $(file -b "$bindir/setup")"; continue; }
 	run "$form/ours" "$bindir" "$libdir"
@@ -88,6 +91,8 @@ for form in ${I386_FORMS:-ours ffi upstream}; do
 	run "$form/upstream-lib" "$bindir" "$ref/src"
 	# Memcheck on the 32-bit programs and our 32-bit library (run-capi.sh's
 	# valgrind mode, as make test-capi-valgrind on x86_64).
-	[ "$form" != ours ] || run "$form/ours/valgrind" "$bindir" "$libdir" CAPI_VALGRIND=1
+	# I386_VALGRIND=0 leaves it out (make test's smoke run: make test-arches
+	# runs it).
+	[ "$form" != ours ] || [ "${I386_VALGRIND:-1}" = 0 ] || run "$form/ours/valgrind" "$bindir" "$libdir" CAPI_VALGRIND=1
 done
 [ "$failures" -eq 0 ]

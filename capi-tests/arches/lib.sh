@@ -1,9 +1,14 @@
+# shellcheck shell=bash
 # Shared helpers for the per-architecture scripts (sourced, not run).
 # Every script here prints "arches: PASS|FAIL|SKIP: <what>: <why>" lines.
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-# The Debian unstable root holding the cross toolchains (root.sh builds it).
-aroot="$top/target/arches/root"
+# The Debian unstable root holding the cross toolchains (root.sh builds it)
+# and the architectures it holds them for (Debian's names).
+# ARCHES_ROOT overrides it (skip-control.sh's planted missing root only).
+aroot=${ARCHES_ROOT:-$top/target/arches/sid}
+# shellcheck disable=SC2034 # used by the scripts that source this file
+ROOT_ARCHES="i386 arm64 armhf s390x riscv64 ppc64el"
 
 pass() { echo "arches: PASS: $*"; }
 fail() { echo "arches: FAIL: $*"; failures=$((${failures:-0} + 1)); }
@@ -46,22 +51,65 @@ safe_rm() {
 	rm -rf "$1"
 }
 
-# in_root CMD...: run CMD in the root with an empty environment, in a private
-# mount namespace where /proc is mounted and this tree is bind-mounted at its
-# own path (so that paths printed inside are host paths); the command starts
-# in the current directory when that is inside this tree. The mounts vanish
-# with the command.
+# need_root ARCH...: the sid root (root.sh), or a loud skip. Without root
+# (chroot) or an archive to build the root from, the calling target
+# ($ARCHES_TARGET) fails naming what is missing, unless the caller opted out
+# by name (SKIP=root, SKIP=arches-root; capi-tests/skip.sh): then the script
+# exits 0 and make test counts the target as skipped.
+need_root() {
+	local target=${ARCHES_TARGET:-$(basename "$0")}
+	if [ "$(id -u)" != 0 ]; then
+		"$top/capi-tests/skip.sh" root "$target" "arches: not root: the Debian sid root needs mmdebstrap and chroot"
+		exit
+	fi
+	"$top/capi-tests/arches/root.sh" "$@" && return 0
+	"$top/capi-tests/skip.sh" arches-root "$target" \
+		"arches: the Debian sid root with every architecture's toolchain could not be built (see target/arches/sid.log)"
+	exit
+}
+
+# in_root [--dev] CMD...: run CMD in the root with an empty environment, in a
+# private mount namespace where /proc is mounted and this tree is bind-mounted
+# at its own path (so that paths printed inside are host paths); --dev also
+# binds the host's /dev and /sys there. The command starts in the current
+# directory when that is inside this tree. The mounts vanish with the command.
 in_root() {
+	local dev=0
+	[ "${1:-}" != --dev ] || { dev=1; shift; }
 	mkdir -p "$aroot$top"
 	local dir=/
 	case "$PWD/" in "$top"/*) dir=$PWD ;; esac
 	unshare --mount --propagation private sh -c '
-		r=$1; t=$2; d=$3; shift 3
+		r=$1; t=$2; d=$3; dev=$4; shift 4
 		mount -t proc proc "$r/proc" || exit 99
 		mount --bind "$t" "$r$t" || exit 99
+		if [ "$dev" = 1 ]; then
+			mount --rbind /dev "$r/dev" && mount --rbind /sys "$r/sys" || exit 99
+		fi
 		exec chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
 			/bin/sh -c "cd \"\$0\" && exec /usr/bin/env \"\$@\"" "$d" "$@"' \
-		sh "$aroot" "$top" "$dir" "$@"
+		sh "$aroot" "$top" "$dir" "$dev" "$@"
+}
+
+# in_overlay DIR CMD...: as in_root, in a throwaway copy of the root: an
+# overlay whose lower layer is the root and whose upper layer is DIR/upper
+# (emptied first), so that dpkg -i and the like change nothing in the root.
+in_overlay() {
+	local d=$1
+	shift
+	[ ! -e "$d" ] || safe_rm "$d" || return 99
+	mkdir -p "$d/upper" "$d/work" "$d/merged"
+	mkdir -p "$aroot$top"
+	local dir=/
+	case "$PWD/" in "$top"/*) dir=$PWD ;; esac
+	unshare --mount --propagation private sh -c '
+		r=$1; t=$2; d=$3; o=$4; shift 4
+		mount -t overlay overlay -o "lowerdir=$r,upperdir=$o/upper,workdir=$o/work" "$o/merged" || exit 99
+		mount -t proc proc "$o/merged/proc" || exit 99
+		mount --bind "$t" "$o/merged$t" || exit 99
+		exec chroot "$o/merged" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
+			/bin/sh -c "cd \"\$0\" && exec /usr/bin/env \"\$@\"" "$d" "$@"' \
+		sh "$aroot" "$top" "$dir" "$d" "$@"
 }
 
 # root_tool NAME TOOL: writes an executable target/arches/bin/NAME that runs

@@ -4,22 +4,26 @@
 # features, -include'd by upstream's tests) and the generated public headers
 # liburing/compat.h and liburing/io_uring_version.h; it runs in a private copy
 # under target/ so the fetched tree stays untouched. Nothing here is committed.
+# UPSTREAM_CONFIGURE_FLAGS (e.g. "--cc=i686-linux-gnu-gcc --cxx=i686-linux-gnu-g++",
+# capi-tests/arches/upstream-i386.sh) are handed to configure and recorded.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
 up=$("$top/capi-tests/fetch-upstream.sh")
 cfg="$out/upstream-tree"
-if [ ! -f "$cfg/.configured" ] || [ "$(cat "$cfg/.configured")" != "$up" ]; then
+stamp="$up${UPSTREAM_CONFIGURE_FLAGS:+ $UPSTREAM_CONFIGURE_FLAGS}"
+if [ ! -f "$cfg/.configured" ] || [ "$(cat "$cfg/.configured")" != "$stamp" ]; then
     echo "configured-upstream: configuring a copy of $up in $cfg" >&2
     rm -rf "$cfg"
     mkdir -p "$out"
     cp -a "$up" "$cfg"
     rm -f "$cfg/.complete"
-    if ! (cd "$cfg" && ./configure > configure.log 2>&1); then
+    # shellcheck disable=SC2086 # the flags are words
+    if ! (cd "$cfg" && ./configure ${UPSTREAM_CONFIGURE_FLAGS:-} > configure.log 2>&1); then
         echo "configured-upstream: upstream's configure failed, see $cfg/configure.log" >&2
         exit 1
     fi
-    echo "$up" > "$cfg/.configured"
+    echo "$stamp" > "$cfg/.configured"
 fi
 echo "$cfg"

@@ -68,6 +68,7 @@
 #                            results.txt and out/); then none is run here
 #   UPSTREAM_TESTS_OUT=dir   work directory (default target/upstream-tests)
 #   OUR_INCLUDE=dir          our headers (default build/include)
+#   OUR_LIBDIR=dir           our libraries (default build/lib)
 #   NO_RUN=1                 build only
 #
 # Layout under the work directory: <mode>/test/ the binaries of a mode (abi,
@@ -123,7 +124,7 @@ main() {
     if [ -n "$(git -C "$top" status --porcelain --untracked-files=no -- "${lib_paths[@]}" 2>/dev/null)" ]; then
         run_commit="$run_commit with-local-changes"
     fi
-    our_libdir="$top/build/lib"
+    our_libdir=${OUR_LIBDIR:-$top/build/lib}
     our_inc=${OUR_INCLUDE:-$top/build/include}
     up_libdir="$out/upstream-lib"
 

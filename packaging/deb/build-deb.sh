@@ -13,6 +13,13 @@
 #
 # Output: build/deb/liburing2_<ver>_<arch>.deb, build/deb/liburing-dev_<ver>_<arch>.deb
 # DEB_REVISION overrides the Debian revision (default 1+rs1).
+#
+# Another architecture (`make deb ARCH=arm64`, capi-tests/arches/): DEB_ARCH
+# names it (Debian's name), DEB_MAKE_VARS the make variables that point at
+# its build (BUILD=build/<arch> ..., as capi-tests/arches/deb.sh sets them;
+# the libraries are already linked there by cross.sh), DEB_OUT the output
+# directory (default build/deb). The library goes to that architecture's
+# multiarch directory.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -20,17 +27,24 @@ cd "$top"
 upstream_version=$(sed -n 's/^VERSION *:= *//p' Makefile)
 major=${upstream_version%%.*}
 version="$upstream_version-${DEB_REVISION:-1+rs1}"
-arch=$(dpkg --print-architecture)
-multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+if [ -n "${DEB_ARCH:-}" ]; then
+	arch=$DEB_ARCH
+	multiarch=$(dpkg-architecture -a"$arch" -qDEB_HOST_MULTIARCH 2>/dev/null)
+else
+	arch=$(dpkg --print-architecture)
+	multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+fi
+[ -n "$multiarch" ] || { echo "build-deb: no multiarch directory for $arch" >&2; exit 1; }
 libdir=/usr/lib/$multiarch
-out="$top/build/deb"
-stage="$top/build/deb/stage"
+out="$top/${DEB_OUT:-build/deb}"
+stage="$out/stage"
+read -ra make_vars <<<"${DEB_MAKE_VARS:-}"
 
 [ -f include/liburing.h ] || { echo "build-deb: include/liburing.h is missing; liburing-dev would be empty" >&2; exit 1; }
 
 rm -rf "$stage"
 mkdir -p "$stage" "$out"
-make --no-print-directory -s install PREFIX=/usr LIBDIR="$libdir" INCLUDEDIR=/usr/include DESTDIR="$stage/all"
+make --no-print-directory -s "${make_vars[@]}" install PREFIX=/usr LIBDIR="$libdir" INCLUDEDIR=/usr/include DESTDIR="$stage/all"
 
 # Split the install between the two packages the way Debian does.
 lib_pkg="$stage/liburing$major"
@@ -59,17 +73,19 @@ for p in "$lib_pkg" "$dev_pkg"; do
 	chmod 644 "$p/usr/share/doc/$name/changelog.Debian.gz"
 done
 
-# Run-time dependencies: dpkg-shlibdeps when it is there (dpkg-dev), else the
-# highest GLIBC_x.y symbol version the libraries ask for.
+# Run-time dependencies: dpkg-shlibdeps when it is there (dpkg-dev) and the
+# packages are this machine's architecture, else the highest GLIBC_x.y
+# symbol version the libraries ask for (readelf reads any architecture).
 lib_depends=""
-if command -v dpkg-shlibdeps >/dev/null; then
+if [ -z "${DEB_ARCH:-}" ] && command -v dpkg-shlibdeps >/dev/null; then
 	mkdir -p "$stage/shlibdeps/debian"
 	printf 'Source: liburing-rs\n\nPackage: liburing%s\nArchitecture: any\n' "$major" >"$stage/shlibdeps/debian/control"
 	lib_depends=$(cd "$stage/shlibdeps" && dpkg-shlibdeps -O "$lib_pkg$libdir"/*.so."$upstream_version" 2>/dev/null |
 		sed -n 's/^shlibs:Depends=//p')
 fi
 if [ -z "$lib_depends" ]; then
-	glibc=$(objdump -T "$lib_pkg$libdir"/*.so."$upstream_version" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1)
+	glibc=$(readelf -W --dyn-syms "$lib_pkg$libdir"/*.so."$upstream_version" | grep -o 'GLIBC_[0-9.]*[0-9]' | sed 's/GLIBC_//' | sort -V | tail -1)
+	[ -n "$glibc" ] || { echo "build-deb: no GLIBC symbol version in the libraries" >&2; exit 1; }
 	lib_depends="libc6 (>= $glibc)"
 fi
 dev_depends="liburing$major (= $version), libc6-dev | libc-dev"

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# skip-control.sh: the planted regression of the missing-root path. A root
+# that cannot be built (an unreachable archive, ARCHES_MIRROR, into a root
+# path of its own, ARCHES_ROOT) must fail the target, naming the reason and
+# SKIP=arches-root; with SKIP=arches-root it must be recorded as a skip
+# (capi-tests/skip.sh), never pass silently. A few seconds: apt-get update
+# fails at once.
+set -uo pipefail
+# shellcheck source=capi-tests/arches/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+if [ "$(id -u)" != 0 ]; then
+	"$top/capi-tests/skip.sh" root "${ARCHES_TARGET:-skip-control}" "arches: skip-control: not root: mmdebstrap and chroot need it"
+	exit
+fi
+d="$top/target/arches/skip-control"
+rm -rf "$d"
+mkdir -p "$d"
+export ARCHES_ROOT="$d/root" ARCHES_MIRROR=http://127.0.0.1:9/debian ARCHES_TARGET=skip-control
+bad=0
+SKIP='' SKIP_RECORD="$d/rec" "$top/capi-tests/arches/static.sh" i386 >"$d/out" 2>&1 && {
+	say "skip-control: the target passed with no root and no opt-out"
+	bad=1
+}
+grep -q '^FAIL skip-control: arches: the Debian sid root .* could not be built .*(SKIP=arches-root accepts this)' "$d/out" || {
+	say "skip-control: no FAIL line naming SKIP=arches-root"
+	bad=1
+}
+SKIP=arches-root SKIP_RECORD="$d/rec" "$top/capi-tests/arches/static.sh" i386 >"$d/out2" 2>&1 || {
+	say "skip-control: SKIP=arches-root did not opt out"
+	bad=1
+}
+grep -q '^SKIP skip-control: .*(opted out: SKIP=arches-root)' "$d/rec" 2>/dev/null || {
+	say "skip-control: the opted-out skip was not recorded"
+	bad=1
+}
+[ ! -e "$d/root" ] || {
+	say "skip-control: a root was left at $d/root"
+	bad=1
+}
+if [ $bad = 0 ]; then
+	pass "skip-control: a root that cannot be built fails the target, and SKIP=arches-root records a skip"
+else
+	sed 's/^/    /' "$d/out" | tail -5
+	fail "skip-control: the missing-root path is not loud"
+fi
+rm -rf "$d"
+[ $bad = 0 ]
