@@ -20,7 +20,7 @@ echo 1 > /proc/sys/kernel/printk 2>/dev/null
 for m in $(cat /modules/modules.load 2>/dev/null); do
 	insmod "/modules/$m.ko" || echo "GUEST-ERROR insmod $m failed"
 done
-echo "GUEST-BOOT release=$(uname -r) version=$(uname -v | tr ' ' '_') cpus=$(nproc)"
+echo "GUEST-BOOT release=$(uname -r) version=$(uname -v | tr ' ' '_') cpus=$(nproc) uptime=$(cut -d' ' -f1 /proc/uptime)"
 
 mkdir -p /results /tmp/work
 uname -a > /results/uname.txt
