@@ -190,14 +190,22 @@ say "payload ready in $((t_prep - t_start)) s: $(ls "$payload/upstream" | grep -
 # --- one guest per kernel, KERNEL_JOBS at a time ----------------------------
 status=0
 kernel_dirs=()
-declare -A kdirs
+declare -A kdirs=()
+# The kernels are fetched all at once (each suite has its own apt lists and
+# cache; on a fresh clone unpacking sid's 110 MB modules package is most of it).
+t0=$(date +%s)
 for suite in $KERNELS; do
     kout="$out/$suite"
     rm -rf "$kout"
     mkdir -p "$kout"
+    "$here/fetch-kernel.sh" "$suite" "$ARCH" > "$kout/fetch.out" 2> "$kout/fetch.log" &
+done
+wait
+say "kernel images ready in $(( $(date +%s) - t0 )) s"
+for suite in $KERNELS; do
+    kout="$out/$suite"
     kernel_dirs+=("$kout")
-    t0=$(date +%s)
-    if ! kdir=$("$here/fetch-kernel.sh" "$suite" "$ARCH" 2> "$kout/fetch.log"); then
+    if ! kdir=$(grep . "$kout/fetch.out") || [ ! -f "$kdir/kernel.info" ]; then
         cat "$kout/fetch.log"
         if missing "no $suite kernel image for $ARCH: $(tail -n 1 "$kout/fetch.log")"; then
             # opted out (SKIP=kernels): recorded as a skip, not judged
@@ -208,7 +216,6 @@ for suite in $KERNELS; do
         fi
         continue
     fi
-    echo "$(( $(date +%s) - t0 ))" > "$kout/fetch-seconds"
     cp "$kdir/kernel.info" "$kout/kernel.info"
     kdirs[$suite]=$kdir
 done
@@ -216,7 +223,7 @@ done
 # The KVM probe (20 s) once per host kernel, qemu build and /dev/kvm.
 if [ "$ACCEL" = auto ] && [ ${#kdirs[@]} -gt 0 ]; then
     first=$(for s in $KERNELS; do [ -n "${kdirs[$s]:-}" ] && echo "$s" && break; done)
-    key="host $(uname -r); $(qemu-system-x86_64 --version 2>/dev/null | head -1); /dev/kvm $([ -w /dev/kvm ] && echo yes || echo no); arch $ARCH"
+    key="host $(uname -r); $("$qemu" --version 2>/dev/null | head -1); /dev/kvm $([ -w /dev/kvm ] && echo yes || echo no); arch $ARCH"
     cache="$top/target/kernels/accel-probe.txt"
     if [ "${KVM_PROBE:-0}" != 1 ] && [ -f "$cache" ] && [ "$(sed -n 1p "$cache")" = "$key" ]; then
         ACCEL=$(sed -n 2p "$cache")

@@ -259,7 +259,7 @@ def main():
                          "retries included)")
         if any(parts):
             print("  time: " + ", ".join(x for x in parts if x))
-        if "capi" in k:
+        if "capi" in k and os.path.isdir(os.path.join(k["dir"], "results")):
             for form in ("ours", "ffi"):
                 if form not in k["capi"]:
                     print(f"  our C tests, {form} form: not run in this {a.kind} (CAPI_FORMS)")
