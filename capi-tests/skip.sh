@@ -23,6 +23,9 @@
 #   fuzz         the nightly toolchain or cargo-fuzz cannot be had (fuzz)
 #   abi-facts    the reference symbol lists ($ABI_FACTS) are absent
 #                (test-ffi-symbols)
+#   kernels      qemu-system-x86 or busybox-static cannot be installed, or a
+#                Debian kernel image cannot be fetched (test-kernels-smoke,
+#                test-kernels); a guest that does not finish always fails
 #
 #   capi-tests/skip.sh --control   checks this script itself (test-map runs it)
 set -uo pipefail
