@@ -66,6 +66,10 @@ def save_results(run_dir):
     when = datetime.datetime.fromtimestamp(os.path.getmtime(os.path.join(run_dir, "commit.txt")),
                                            datetime.timezone.utc).strftime("%Y-%m-%d")
     wall = report.read(os.path.join(run_dir, "wall-seconds")).strip() or "?"
+    conf = dict(ln.split("=", 1) for ln in report.read(os.path.join(run_dir, "payload", "job.conf")).splitlines()
+                if "=" in ln)
+    limits = (f"a test is stopped after {conf.get('UP_TIMEOUT', '?')} s, a C program after "
+              f"{conf.get('CAPI_TIMEOUT', '?')} s; {conf.get('RETRIES', '?')} more runs for a worse result")
     saved = 0
     for suite in SUITES:
         kdir = os.path.join(run_dir, suite)
@@ -80,7 +84,8 @@ def save_results(run_dir):
              f"# suite {suite}",
              f"# release {k['release']}",
              f"# version {k['version']}",
-             f"# guest {k['wall']} s wall"]
+             f"# guest {k['wall']} s wall",
+             f"# limits {limits}"]
         for p, v, sha in k["debs"]:
             L.append(f"# package {p} {v} sha256 {sha}")
         for form in ("ours", "ffi"):
@@ -163,7 +168,7 @@ def section():
         L.append(f"`{field(r, 'version')}`; " + "; ".join(
             "`" + h[len("package "):].split(" sha256 ")[0] + "`" for h in r["header"] if h.startswith("package "))
             + f"; library at commit {m.group(1)[:12] if m else '?'}; {r['header'][0].split(' (')[-1].rstrip(')')}"
-            + f"; this guest {field(r, 'guest')}.")
+            + f"; this guest {field(r, 'guest')}; {field(r, 'limits')}.")
         L.append("")
         L.append("| | pass | skip | fail | worse |")
         L.append("| --- | ---: | ---: | ---: | ---: |")
