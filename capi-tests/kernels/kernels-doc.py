@@ -106,6 +106,14 @@ def save_results(run_dir):
                           ("both", u["both"])):
             for x in xs:
                 L.append(f"{title} {x.splitlines()[0]}")
+        # the tests that end FAIL or TIMEOUT on both libraries (the fail column)
+        for ln in report.read(os.path.join(kdir, "results", "kt.txt")).splitlines():
+            w = ln.split()
+            if len(w) > 3 and w[1] == "up":
+                kv = dict(x.split("=", 1) for x in w[3:] if "=" in x)
+                o, r = kv.get("ours", "?").split("/")[0], kv.get("ref", "?").split("/")[0]
+                if report.rank(o) == 0 and report.rank(r) == 0:
+                    L.append(f"bothfail {w[2]} ({o.lower()}{'' if o == r else ', upstream ' + r.lower()})")
         for p in k["problems"]:
             L.append("problem " + p.splitlines()[0])
         with open(os.path.join(RESULTS_DIR, suite + ".txt"), "w") as fh:
@@ -193,11 +201,12 @@ def section():
         L.append("")
         for title, label in (("worse", "Worse"), ("better", "Better than upstream's library"),
                              ("flaky", "Passed on a retry"),
+                             ("bothfail", "Failing on both libraries"),
                              ("both", "Flaky on both libraries in this guest (not counted as worse: upstream's "
                               "library, run again, ended no better than ours)"), ("problem", "Problems")):
             xs = [x for t, x in r["notes"] if t == title]
             if xs:
-                L.append(f"{label}: " + "; ".join(xs) + ".")
+                L.append(f"{label}: " + ("; " if title != "bothfail" else ", ").join(xs) + ".")
                 L.append("")
     return L
 
