@@ -26,6 +26,9 @@
 #   arches-root  the Debian sid root with every architecture's toolchain
 #                could not be built (capi-tests/arches/: test-arches-*);
 #                not root there: SKIP=root
+#   kernels      qemu-system-x86 or busybox-static cannot be installed, or a
+#                Debian kernel image cannot be fetched (test-kernels-smoke,
+#                test-kernels); a guest that does not finish always fails
 #
 #   capi-tests/skip.sh --control   checks this script itself (test-map runs it)
 set -uo pipefail

@@ -8,13 +8,17 @@
 #   make test-kernels-smoke    each kernel: our C tests + smoke-tests.txt (~40)
 #   KERNELS="bookworm" ACCEL=tcg TESTS="nop.t" UP_TIMEOUT=120 narrow a run
 
-.PHONY: test-kernels test-kernels-smoke kernels-prep
+.PHONY: test-kernels test-kernels-smoke kernels-prep test-kernels-doc kernels-results
 
-# Not yet in TEST_TARGETS: our C tests now pass or skip by name on 6.1 and
-# 6.12, but the three-kernel smoke took longer than its 12-minute budget here
-# (7.7 min for 6.1 + 6.12 alone), and one spy check of setup.c ("-ENOMEM means
-# one call") failed once in a 6.1 guest without a cause found yet. Issue 12
-# stays open until both are settled; run `make test-kernels-smoke` by hand.
+# The smoke is in make test: the three kernels booted two at a time, our C
+# tests in both forms (each program on upstream's library only when it failed
+# on ours; the full matrix runs every one on both), the planted regression
+# (plant.sh: setup.c on our library without the NO_SQARRAY fall-back must fail
+# on 6.1), and smoke-tests.txt on both libraries. Missing qemu, busybox or a
+# kernel image fails unless SKIP=kernels; a guest that does not finish always
+# fails. test-kernels-doc checks COMPATIBILITY.md's kernel tables against
+# capi-tests/kernels/results/ (recorded from a full run by kernels-results).
+TEST_TARGETS += test-kernels-smoke test-kernels-doc
 
 kernels-prep: lib headers $(CAPI_REF)/.built
 	@$(MAKE) --no-print-directory capi-build CAPI_HEADERS=ours
@@ -25,3 +29,12 @@ test-kernels: kernels-prep
 
 test-kernels-smoke: kernels-prep
 	@capi-tests/kernels/kernels.sh --smoke
+
+# COMPATIBILITY.md's kernel tables: record the last full run, then regenerate
+# the document with make compat-doc; commit both.
+kernels-results:
+	@capi-tests/kernels/kernels-doc.py --save-results
+
+test-kernels-doc:
+	@capi-tests/kernels/kernels-doc.py --control
+	@capi-tests/kernels/kernels-doc.py --check COMPATIBILITY.md

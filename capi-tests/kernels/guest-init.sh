@@ -17,10 +17,15 @@ echo 0 > /proc/sys/kernel/printk_ratelimit 2>/dev/null
 # Keep kernel messages off the console (the job's lines are parsed there).
 echo 1 > /proc/sys/kernel/printk 2>/dev/null
 
+# Loopback up: upstream's network tests (accept, recv, send-zerocopy, ...)
+# talk to 127.0.0.1 and ::1; with it down they time out or abort on either
+# library.
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up 2>/dev/null || echo "GUEST-ERROR loopback not up"
+
 for m in $(cat /modules/modules.load 2>/dev/null); do
 	insmod "/modules/$m.ko" || echo "GUEST-ERROR insmod $m failed"
 done
-echo "GUEST-BOOT release=$(uname -r) version=$(uname -v | tr ' ' '_') cpus=$(nproc)"
+echo "GUEST-BOOT release=$(uname -r) version=$(uname -v | tr ' ' '_') cpus=$(nproc) uptime=$(cut -d' ' -f1 /proc/uptime)"
 
 mkdir -p /results /tmp/work
 uname -a > /results/uname.txt

@@ -20,6 +20,16 @@
 # FAIL/TIMEOUT), after RETRIES more runs with ours. A kernel that cannot be
 # fetched or a guest that does not finish fails the run.
 #
+# The planted regression (plant.sh): our library built from a copy of the
+# sources without the NO_SQARRAY fall-back goes into the payload, and on every
+# kernel older than 6.6 (bookworm's 6.1) the guest runs setup.c on it once
+# more; report.py fails the run unless setup.c fails there.
+#
+# The guests run KERNEL_JOBS at a time (two on this 2-core machine), the
+# newest kernel first (it runs the most tests). The KVM probe's answer is kept
+# in target/kernels/accel-probe.txt for this host kernel, qemu and /dev/kvm,
+# and probed again when one of them changes (KVM_PROBE=1 forces a probe).
+#
 # Environment:
 #   KERNELS="bookworm trixie sid"   Debian suites whose kernel to boot
 #   ARCH=amd64                      guest architecture (fetch-kernel.sh, run-guest.sh)
@@ -27,6 +37,12 @@
 #   TESTS="nop.t ..."               upstream tests to run instead of the list
 #   UP_TIMEOUT=120 (smoke: 30) CAPI_TIMEOUT=300 (smoke: 60) CAPI_NOPS=200000 RETRIES=2
 #                                   guest job limits
+#   CAPI_REF=always (smoke: on-failure)   our C tests on upstream's library too:
+#                                   every program, or only one that failed on ours
+#   CAPI_FORMS="ours ffi"           the forms of our C tests to run in the guests
+#   KERNEL_JOBS=2                   guests at once
+#   GUEST_TIMEOUT=900 (full: 7200)  seconds a guest may run
+#   PLANT=1                         build and run the planted regression (0: not)
 #   KERNELS_OUT=target/kernels/{run,smoke}   work and result directory
 #   OUR_LIBDIR=build/lib            the liburing.so.2 / liburing-ffi.so.2 under test
 #                                   (the programs stay the same; qemu runs on it too)
@@ -43,14 +59,53 @@ if [ $smoke = 1 ]; then kind=smoke; else kind=run; fi
 # The smoke has a time budget: an upstream test still running after 30 s is a
 # TIMEOUT, one of our C programs (a few seconds each) is killed after 60 s.
 [ $smoke = 1 ] && UP_TIMEOUT=${UP_TIMEOUT:-30} && CAPI_TIMEOUT=${CAPI_TIMEOUT:-60}
+# The smoke runs a C program on upstream's library only when it failed on
+# ours (the judge compares failing checks); the full matrix runs every one on
+# both, for COMPATIBILITY.md's tables.
+[ $smoke = 1 ] && CAPI_REF=${CAPI_REF:-on-failure}
+KERNEL_JOBS=${KERNEL_JOBS:-2}
+# A guest is stopped after GUEST_TIMEOUT s (run-guest.sh): 900 fits the smoke
+# (its slowest guest took 377 s at load average 15); the full matrix's 255
+# upstream tests on two libraries take about 40 min per kernel under TCG.
+[ $smoke = 1 ] || export GUEST_TIMEOUT=${GUEST_TIMEOUT:-7200}
 out=${KERNELS_OUT:-$top/target/kernels/$kind}
 up_out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
 export ARCH
 
 say() { echo "kernels: $*"; }
 fail() { echo "FAIL kernels: $*"; exit 1; }
+# A piece this machine lacks (qemu, busybox, a kernel image): a failure with
+# its reason, unless SKIP=kernels opts out (capi-tests/skip.sh records it).
+target=test-kernels
+[ $smoke = 1 ] && target=test-kernels-smoke
+missing() { "$top/capi-tests/skip.sh" kernels "$target" "$1"; }
+ensure_cmd() { # CMD PACKAGE [static]: the command, installed with apt-get when absent
+    local c
+    c=$(command -v "$1" || true)
+    if [ -z "$c" ] || { [ "${3:-}" = static ] && ldd "$c" >/dev/null 2>&1; }; then
+        say "$1 missing${3:+ or not static}; installing $2"
+        apt-get install -y -q "$2" >/dev/null 2>&1 ||
+            { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "$2" >/dev/null 2>&1; }
+        c=$(command -v "$1" || true)
+    fi
+    [ -n "$c" ] && { [ "${3:-}" != static ] || ! ldd "$c" >/dev/null 2>&1; }
+}
 t_start=$(date +%s)
 say "$kind on $KERNELS ($ARCH); load average at start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
+
+case $ARCH in
+    amd64) qemu=qemu-system-x86_64 qemu_pkg=qemu-system-x86;;
+    arm64) qemu=qemu-system-aarch64 qemu_pkg=qemu-system-arm;;
+    *) qemu=qemu-system-$ARCH qemu_pkg=qemu-system-misc;;
+esac
+if ! ensure_cmd "$qemu" "$qemu_pkg"; then
+    missing "$qemu is missing and 'apt-get install $qemu_pkg' did not provide it: no guest can boot"
+    exit $?
+fi
+if ! ensure_cmd busybox busybox-static static; then
+    missing "no static busybox ('apt-get install busybox-static' failed): no guest initramfs can be built"
+    exit $?
+fi
 
 # --- what runs in the guests ------------------------------------------------
 ourlib=${OUR_LIBDIR:-$top/build/lib}
@@ -106,51 +161,115 @@ for t in $list; do
     echo "$t" >> "$payload/upstream/upstream.list"
 done
 cp "$here/guest-job.sh" "$payload/job.sh"
+plant_note=
+if [ "${PLANT:-1}" = 1 ]; then
+    plantlib=$("$here/plant.sh" "$top/target/kernels/plant" 2> "$out.plant.log") ||
+        { cat "$out.plant.log"; fail "the planted library does not build (see $out.plant.log)"; }
+    mkdir -p "$payload/lib/planted"
+    cp -L "$plantlib/liburing.so.2" "$payload/lib/planted/"
+    plant_note=--plant
+fi
 cat > "$payload/job.conf" <<CONF
 CAPI_NOPS=${CAPI_NOPS:-200000}
 UP_TIMEOUT=${UP_TIMEOUT:-120}
 CAPI_TIMEOUT=${CAPI_TIMEOUT:-300}
 RETRIES=${RETRIES:-2}
+CAPI_FORMS="${CAPI_FORMS:-ours ffi}"
+CAPI_REF=${CAPI_REF:-always}
 CONF
+# Which library the run tested (COMPATIBILITY.md's tables name it; see
+# kernels-doc.py): HEAD, and whether library code had uncommitted changes.
+commit=$(git -C "$top" rev-parse HEAD 2>/dev/null || echo unknown)
+dirty=
+git -C "$top" diff --quiet HEAD -- src include Cargo.toml Cargo.lock build.rs '*.map' 2>/dev/null ||
+    dirty=with-local-changes
+echo "$commit $dirty" > "$out/commit.txt"
+if [ $smoke = 1 ]; then echo smoke; elif [ -n "${TESTS:-}" ]; then echo "subset TESTS=$TESTS"
+elif [ "$KERNELS" != "bookworm trixie sid" ]; then echo "subset KERNELS=$KERNELS"; else echo full; fi > "$out/run-kind.txt"
+# The payload's part of every guest's initramfs, built once.
+"$here/run-guest.sh" --payload-cpio "$payload" "$out/payload.cpio" 2>&1 ||
+    fail "could not build the payload's initramfs archive"
 t_prep=$(date +%s)
 say "payload ready in $((t_prep - t_start)) s: $(ls "$payload/upstream" | grep -c '\.t$') upstream tests, $(ls "$payload/capi/ours" | wc -l) C test programs per form"
 
-# --- one guest per kernel ---------------------------------------------------
+# --- one guest per kernel, KERNEL_JOBS at a time ----------------------------
 status=0
 kernel_dirs=()
+declare -A kdirs=()
+# The kernels are fetched all at once (each suite has its own apt lists and
+# cache; on a fresh clone unpacking sid's 110 MB modules package is most of it).
+t0=$(date +%s)
 for suite in $KERNELS; do
     kout="$out/$suite"
     rm -rf "$kout"
     mkdir -p "$kout"
-    if ! kdir=$("$here/fetch-kernel.sh" "$suite" "$ARCH" 2> "$kout/fetch.log"); then
+    "$here/fetch-kernel.sh" "$suite" "$ARCH" > "$kout/fetch.out" 2> "$kout/fetch.log" &
+done
+wait
+say "kernel images ready in $(( $(date +%s) - t0 )) s"
+for suite in $KERNELS; do
+    kout="$out/$suite"
+    kernel_dirs+=("$kout")
+    if ! kdir=$(grep . "$kout/fetch.out") || [ ! -f "$kdir/kernel.info" ]; then
         cat "$kout/fetch.log"
-        echo "FAIL kernels: no $suite kernel image for $ARCH: $(tail -n 1 "$kout/fetch.log")"
-        status=1
-        echo "fetch failed: $(tail -n 1 "$kout/fetch.log")" > "$kout/failed"
-        kernel_dirs+=("$kout")
+        if missing "no $suite kernel image for $ARCH: $(tail -n 1 "$kout/fetch.log")"; then
+            # opted out (SKIP=kernels): recorded as a skip, not judged
+            kernel_dirs=("${kernel_dirs[@]:0:${#kernel_dirs[@]}-1}")
+        else
+            status=1
+            echo "fetch failed: $(tail -n 1 "$kout/fetch.log")" > "$kout/failed"
+        fi
         continue
     fi
     cp "$kdir/kernel.info" "$kout/kernel.info"
-    if [ "$ACCEL" = auto ]; then
+    kdirs[$suite]=$kdir
+done
+
+# The KVM probe (20 s) once per host kernel, qemu build and /dev/kvm.
+if [ "$ACCEL" = auto ] && [ ${#kdirs[@]} -gt 0 ]; then
+    first=$(for s in $KERNELS; do [ -n "${kdirs[$s]:-}" ] && echo "$s" && break; done)
+    key="host $(uname -r); $("$qemu" --version 2>/dev/null | head -1); /dev/kvm $([ -w /dev/kvm ] && echo yes || echo no); arch $ARCH"
+    cache="$top/target/kernels/accel-probe.txt"
+    if [ "${KVM_PROBE:-0}" != 1 ] && [ -f "$cache" ] && [ "$(sed -n 1p "$cache")" = "$key" ]; then
+        ACCEL=$(sed -n 2p "$cache")
+        mkdir -p "$out/probe"
+        { sed -n '4,$p' "$cache"; echo "(probed $(sed -n 3p "$cache") for this host kernel, qemu and /dev/kvm; KVM_PROBE=1 probes again)"; } > "$out/probe/probe.txt"
+    else
         # (qemu aborts under nested KVM; bash's "Aborted" note goes to a file)
-        ACCEL=$("$here/run-guest.sh" --probe "$kdir" "$out/probe" 2> "$out/probe.stderr")
-        say "KVM probe (20 s boot of $suite's kernel): $ACCEL; $(tr '\n' ' ' < "$out/probe/probe.txt")"
+        ACCEL=$("$here/run-guest.sh" --probe "${kdirs[$first]}" "$out/probe" 2> "$out/probe.stderr")
+        { echo "$key"; echo "$ACCEL"; date -u +"%Y-%m-%d %H:%M UTC with $first's kernel"; cat "$out/probe/probe.txt"; } > "$cache"
     fi
-    say "$suite: booting Linux $(sed -n 's/^release //p' "$kdir/kernel.info") ($ACCEL)"
+    say "KVM probe: $ACCEL; $(tr '\n' ' ' < "$out/probe/probe.txt")"
+fi
+
+run_one() { # SUITE: boot it, keep the log; runs in the background
+    local suite=$1 kout="$out/$1" kdir=${kdirs[$1]} t0 rc
     t0=$(date +%s)
-    ACCEL=$ACCEL QEMU_LIBDIR=$ourlib "$here/run-guest.sh" "$kdir" "$payload" "$kout" > "$kout/run-guest.log" 2>&1
+    ACCEL=$ACCEL QEMU_LIBDIR=$ourlib PAYLOAD_CPIO=$out/payload.cpio "$here/run-guest.sh" "$kdir" "$payload" "$kout" > "$kout/run-guest.log" 2>&1
     rc=$?
-    cat "$kout/run-guest.log"
     [ -f "$out/probe/probe.txt" ] && cp "$out/probe/probe.txt" "$kout/probe.txt"
     echo "$(( $(date +%s) - t0 ))" > "$kout/wall-seconds"
-    if [ $rc -ne 0 ]; then
-        status=1
-        echo "the guest run failed (see run-guest.log)" > "$kout/failed"
-    fi
-    kernel_dirs+=("$kout")
+    [ $rc -eq 0 ] || echo "the guest run failed (see run-guest.log)" > "$kout/failed"
+    say "$suite: guest finished in $(cat "$kout/wall-seconds") s (exit $rc; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+}
+launch=$(for s in $KERNELS; do echo "$s"; done | tac)
+for suite in $launch; do
+    [ -n "${kdirs[$suite]:-}" ] || continue
+    while [ "$(jobs -rp | wc -l)" -ge "$KERNEL_JOBS" ]; do wait -n; done
+    say "$suite: booting Linux $(sed -n 's/^release //p' "${kdirs[$suite]}/kernel.info") ($ACCEL)"
+    run_one "$suite" &
+done
+wait
+for suite in $KERNELS; do
+    [ -n "${kdirs[$suite]:-}" ] || continue
+    echo "--- $suite: run-guest.sh"
+    cat "$out/$suite/run-guest.log"
+    [ -f "$out/$suite/failed" ] && status=1
 done
 
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 "$here/report.py" --kind "$kind" "${kernel_dirs[@]}" || status=1
+[ ${#kernel_dirs[@]} -gt 0 ] || { say "no kernel left to judge (every one skipped)"; exit $status; }
+python3 "$here/report.py" --kind "$kind" $plant_note --forms "${CAPI_FORMS:-ours ffi}" "${kernel_dirs[@]}" || status=1
 say "wall time: $(( $(date +%s) - t_start )) s (preparation $((t_prep - t_start)) s)"
+echo "$(( $(date +%s) - t_start ))" > "$out/wall-seconds"
 exit $status
