@@ -78,8 +78,12 @@ def save_results(run_dir):
             return 1
         k = report.judge(kdir)
         if "capi" not in k or not k.get("up", {}).get("n"):
-            print(f"kernels-doc: {suite}: no results came back ({'; '.join(k['problems'])})")
-            return 1
+            # a guest that did not finish leaves no results: its kernel keeps
+            # no file (the section says so; --check fails until a complete run)
+            print(f"kernels-doc: {suite}: no results came back ({'; '.join(k['problems'])}); not recorded")
+            if os.path.exists(os.path.join(RESULTS_DIR, suite + ".txt")):
+                os.remove(os.path.join(RESULTS_DIR, suite + ".txt"))
+            continue
         L = [f"# full matrix run of {when} at commit {rev} ({k['accel']}, the whole run {wall} s wall)",
              f"# suite {suite}",
              f"# release {k['release']}",
@@ -120,7 +124,7 @@ def save_results(run_dir):
             fh.write("\n".join(L) + "\n")
         saved += 1
         print(f"kernels-doc: saved {suite} to capi-tests/kernels/results/{suite}.txt")
-    return 0 if saved == len(SUITES) else 1
+    return 0 if saved else 1
 
 
 def read_results(suite):
@@ -167,7 +171,7 @@ def section():
     for suite in SUITES:
         r = read_results(suite)
         if r is None:
-            L.append(f"### {suite}: no recorded run")
+            L.append(f"### {suite}: no recorded full run (make test-kernels-doc fails until there is one)")
             L.append("")
             continue
         m = re.search(r"at commit ([0-9a-f]{7,40})", r["header"][0])
