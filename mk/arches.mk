@@ -3,8 +3,12 @@
 #   make cross ARCH=i386            one architecture (arm64 armhf s390x riscv64 ppc64el)
 #   make test-arches-static         symbols and layouts, every architecture of ARCHES (no emulation)
 #   make test-arches-i386           our C tests as 32-bit programs on this kernel
+#   make test-arches-guests         arm64 and s390x in qemu guests (TCG) booting Debian's
+#                                   kernel for the arch: our C tests + the kernels smoke list
+#                                   of upstream's suite, ours vs upstream's library (ARCH=arm64
+#                                   for one; test-arches-guests-full: every upstream test)
 
-.PHONY: cross arches-root test-arches-static test-arches-i386
+.PHONY: cross arches-root test-arches-static test-arches-i386 test-arches-guests test-arches-guests-full
 
 ARCH ?= i386
 # riscv64 is not in the default list: in the archive snapshot this machine
@@ -31,3 +35,13 @@ test-arches-static:
 
 test-arches-i386:
 	capi-tests/arches/i386.sh
+
+# ARCH on the command line picks one architecture; otherwise GUEST_ARCHES.
+GUEST_ARCHES ?= arm64 s390x
+guest_arches = $(if $(filter command line environment,$(origin ARCH)),$(ARCH),$(GUEST_ARCHES))
+
+test-arches-guests: lib
+	capi-tests/arches/guests.sh $(guest_arches)
+
+test-arches-guests-full: lib
+	capi-tests/arches/guests.sh --full $(guest_arches)

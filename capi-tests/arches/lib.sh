@@ -51,17 +51,22 @@ safe_rm() {
 # own path (so that paths printed inside are host paths); the command starts
 # in the current directory when that is inside this tree. The mounts vanish
 # with the command.
+# When target/arches is a symbolic link out of this tree (a root shared by
+# several work trees), its real directory is bind-mounted at its own path too.
 in_root() {
 	mkdir -p "$aroot$top"
-	local dir=/
+	local dir=/ ta
 	case "$PWD/" in "$top"/*) dir=$PWD ;; esac
+	ta=$(readlink -f "$top/target/arches")
+	case "$ta/" in "$top"/*) ta="" ;; *) mkdir -p "$aroot$ta" ;; esac
 	unshare --mount --propagation private sh -c '
-		r=$1; t=$2; d=$3; shift 3
+		r=$1; t=$2; d=$3; ta=$4; shift 4
 		mount -t proc proc "$r/proc" || exit 99
 		mount --bind "$t" "$r$t" || exit 99
+		[ -z "$ta" ] || mount --bind "$ta" "$r$ta" || exit 99
 		exec chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
 			/bin/sh -c "cd \"\$0\" && exec /usr/bin/env \"\$@\"" "$d" "$@"' \
-		sh "$aroot" "$top" "$dir" "$@"
+		sh "$aroot" "$top" "$dir" "$ta" "$@"
 }
 
 # root_tool NAME TOOL: writes an executable target/arches/bin/NAME that runs

@@ -33,6 +33,10 @@
 #   GUEST_TIMEOUT=900    seconds for the whole boot
 #   QEMU_LIBDIR=build/lib   the liburing.so.2 qemu must run on
 #   RESULT_DISK_MB=64    size of the result disk
+#   GUEST_BUSYBOX=       the static busybox the guest runs (default: the host's;
+#                        another architecture's guest needs its own)
+#   GUEST_OVERLAY=       a directory copied onto the initramfs root (another
+#                        architecture's C library, which ldd here cannot see)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -52,6 +56,8 @@ fail() { echo "FAIL run-guest: $*"; exit 1; }
 case $ARCH in
     amd64) qemu=qemu-system-x86_64; qemu_pkg=qemu-system-x86; machine=(); console=ttyS0; kvm_ok=1;;
     arm64) qemu=qemu-system-aarch64; qemu_pkg=qemu-system-arm; machine=(-M virt); console=ttyAMA0; kvm_ok=0;;
+    # -serial is the SCLP console; if=virtio is virtio-blk-ccw.
+    s390x) qemu=qemu-system-s390x; qemu_pkg=qemu-system-s390x; machine=(-M s390-ccw-virtio); console=ttysclp0; kvm_ok=0;;
     *) fail "no qemu set-up known for architecture '$ARCH'";;
 esac
 
@@ -92,7 +98,7 @@ base_root() { # ROOT KERNEL_DIR INIT
     local root=$1 kdir=$2
     rm -rf "$root"
     mkdir -p "$root"/{bin,proc,sys,dev,tmp,modules,payload}
-    cp "$busybox" "$root/bin/busybox"
+    cp "${GUEST_BUSYBOX:-$busybox}" "$root/bin/busybox"
     ln -s busybox "$root/bin/sh"
     cp "$3" "$root/init"
     chmod +x "$root/init"
@@ -174,6 +180,10 @@ fi
 root="$out/root"
 base_root "$root" "$kdir" "$here/guest-init.sh"
 cp -a "$payload"/. "$root/payload/"
+if [ -n "${GUEST_OVERLAY:-}" ]; then
+    [ -d "$GUEST_OVERLAY" ] || fail "GUEST_OVERLAY=$GUEST_OVERLAY is not a directory"
+    cp -a "$GUEST_OVERLAY"/. "$root/"
+fi
 # Shared libraries of every ELF file in the payload, at their own paths.
 libs=$(find "$root/payload" -type f -perm -u+x -print0 | xargs -0 -r file -N --mime-type 2>/dev/null |
     awk -F': ' '$2 ~ /x-(pie-)?(executable|sharedlib)/ {print $1}' |
