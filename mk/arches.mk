@@ -7,8 +7,10 @@
 #                                   kernel for the arch: our C tests + the kernels smoke list
 #                                   of upstream's suite, ours vs upstream's library (ARCH=arm64
 #                                   for one; test-arches-guests-full: every upstream test)
+#   make test-arches-guests-plant   a byte-order bug planted in a throw-away s390x build
+#                                   must fail the s390x guest run (guests-plant.sh)
 
-.PHONY: cross arches-root test-arches-static test-arches-i386 test-arches-guests test-arches-guests-full
+.PHONY: cross arches-root test-arches-static test-arches-i386 test-arches-guests test-arches-guests-full test-arches-guests-plant
 
 ARCH ?= i386
 # riscv64 is not in the default list: in the archive snapshot this machine
@@ -45,3 +47,6 @@ test-arches-guests: lib
 
 test-arches-guests-full: lib
 	capi-tests/arches/guests.sh --full $(guest_arches)
+
+test-arches-guests-plant: lib
+	capi-tests/arches/guests-plant.sh s390x

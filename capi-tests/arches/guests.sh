@@ -37,6 +37,9 @@
 set -uo pipefail
 # shellcheck source=capi-tests/arches/lib.sh
 source "$(dirname "$0")/lib.sh"
+# (everything below is one function, read whole before it runs: the script
+# can be edited while a long guest run is using it)
+main() {
 
 full=0
 [ "${1:-}" = --full ] && { full=1; shift; }
@@ -217,14 +220,15 @@ for a in "$@"; do
 		case $b in Makefile | *.t | *.o | *.d | output) ;; *) ln -sfn "$f" "$tdir/$b" ;; esac
 	done
 	for f in "$top"/capi-tests/upstream/shims/src/*.h; do ln -sfn "$f" "$work/abi/src/$(basename "$f")"; done
-	stamp="inc=$upown/src/include lib=$libdir cc=$gnu-gcc"
+	# Linked to build/ARCH/lib; in the guest LD_LIBRARY_PATH picks the library.
+	stamp="inc=$upown/src/include lib=$top/build/$a/lib cc=$gnu-gcc"
 	if [ "$(cat "$tdir/.flags" 2>/dev/null)" != "$stamp" ]; then
 		rm -f "$tdir"/*.t "$tdir"/*.o "$tdir"/*.d
 		echo "$stamp" >"$tdir/.flags"
 	fi
 	say "$a: building $(echo $list | wc -w) upstream tests in abi mode with $gnu-gcc"
 	in_root make -C "$tdir" -f "$top/capi-tests/upstream/build.mk" -k -j2 --no-print-directory \
-		CC="$gnu-gcc" CXX="$gnu-g++" INCDIR="$upown/src/include" LIBDIR="$libdir" LIBNAME=uring \
+		CC="$gnu-gcc" CXX="$gnu-g++" INCDIR="$upown/src/include" LIBDIR="$top/build/$a/lib" LIBNAME=uring \
 		CONFIG_H="$upown/config-host.h" SHIMDIR="$top/capi-tests/upstream/shims" TARGETS="$list" \
 		>"$work/abi-build.log" 2>&1
 	notbuilt=$(for t in $list; do [ -x "$tdir/$t" ] || echo "$t"; done)
@@ -301,3 +305,5 @@ fi
 	echo "arches: FAIL: guests ($kind): $failures failure(s)"
 	exit 1
 }
+}
+main "$@"
