@@ -166,6 +166,7 @@ out=${3:?usage: run-guest.sh KERNEL_DIR PAYLOAD_DIR OUT_DIR}
 [ -e "$QEMU_LIBDIR/liburing.so.2" ] || fail "no $QEMU_LIBDIR/liburing.so.2 for qemu to run on (run make)"
 ensure_qemu
 ensure_busybox
+[ -z "${GUEST_BUSYBOX:-}" ] || [ -x "$GUEST_BUSYBOX" ] || fail "GUEST_BUSYBOX=$GUEST_BUSYBOX is not an executable"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
