@@ -666,6 +666,22 @@ static inline const char *capi_nops(struct io_uring *ring, unsigned n, __u64 bas
 			sqe->user_data = base + queued;
 			queued++;
 		}
+		if (queued == reaped && (ring->flags & IORING_SETUP_SQPOLL)) {
+			/*
+			 * Nothing in flight and no free SQE: an SQPOLL thread
+			 * posts its CQEs before it moves the SQ head past the
+			 * SQEs it consumed, so every CQE can be reaped while
+			 * the SQ still looks full. Waiting for a CQE here would
+			 * wait forever (seen in TCG guests, on upstream's
+			 * library as on ours); wait for SQ space instead.
+			 */
+			ret = io_uring_sqring_wait(ring);
+			if (ret < 0) {
+				snprintf(msg, sizeof(msg), "sqring_wait: %d (%s)", ret, strerror(-ret));
+				return msg;
+			}
+			continue;
+		}
 		ret = io_uring_submit_and_wait(ring, 1);
 		if (ret < 0) {
 			snprintf(msg, sizeof(msg), "submit_and_wait: %d (%s)",
