@@ -38,6 +38,9 @@ test-arches-static:
 test-arches-i386:
 	capi-tests/arches/i386.sh
 
+# The guests are not in TEST_TARGETS either: each architecture's smoke is one
+# TCG boot of about 10 minutes here (capi-tests/README.md has the figures),
+# after the cross builds above.
 # ARCH on the command line picks one architecture; otherwise GUEST_ARCHES.
 GUEST_ARCHES ?= arm64 s390x
 guest_arches = $(if $(filter command line environment,$(origin ARCH)),$(ARCH),$(GUEST_ARCHES))

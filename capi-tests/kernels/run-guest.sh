@@ -98,7 +98,12 @@ base_root() { # ROOT KERNEL_DIR INIT
     local root=$1 kdir=$2
     rm -rf "$root"
     mkdir -p "$root"/{bin,proc,sys,dev,tmp,modules,payload}
+    [ -x "${GUEST_BUSYBOX:-$busybox}" ] || fail "GUEST_BUSYBOX=$GUEST_BUSYBOX is not an executable"
     cp "${GUEST_BUSYBOX:-$busybox}" "$root/bin/busybox"
+    if [ -n "${GUEST_OVERLAY:-}" ]; then
+        [ -d "$GUEST_OVERLAY" ] || fail "GUEST_OVERLAY=$GUEST_OVERLAY is not a directory"
+        cp -a "$GUEST_OVERLAY"/. "$root/"
+    fi
     ln -s busybox "$root/bin/sh"
     cp "$3" "$root/init"
     chmod +x "$root/init"
@@ -166,7 +171,6 @@ out=${3:?usage: run-guest.sh KERNEL_DIR PAYLOAD_DIR OUT_DIR}
 [ -e "$QEMU_LIBDIR/liburing.so.2" ] || fail "no $QEMU_LIBDIR/liburing.so.2 for qemu to run on (run make)"
 ensure_qemu
 ensure_busybox
-[ -z "${GUEST_BUSYBOX:-}" ] || [ -x "$GUEST_BUSYBOX" ] || fail "GUEST_BUSYBOX=$GUEST_BUSYBOX is not an executable"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
@@ -181,10 +185,6 @@ fi
 root="$out/root"
 base_root "$root" "$kdir" "$here/guest-init.sh"
 cp -a "$payload"/. "$root/payload/"
-if [ -n "${GUEST_OVERLAY:-}" ]; then
-    [ -d "$GUEST_OVERLAY" ] || fail "GUEST_OVERLAY=$GUEST_OVERLAY is not a directory"
-    cp -a "$GUEST_OVERLAY"/. "$root/"
-fi
 # Shared libraries of every ELF file in the payload, at their own paths.
 libs=$(find "$root/payload" -type f -perm -u+x -print0 | xargs -0 -r file -N --mime-type 2>/dev/null |
     awk -F': ' '$2 ~ /x-(pie-)?(executable|sharedlib)/ {print $1}' |
