@@ -5,7 +5,8 @@
 #   make test-arches-smoke       make test's part: test-arches-static for every architecture,
 #                                then test-arches-i386 without its valgrind run
 #   make test-arches             everything: test-arches-static, test-arches-i386 (with
-#                                valgrind), test-arches-upstream, test-arches-deb
+#                                valgrind), test-arches-upstream, test-arches-deb,
+#                                test-arches-guests, test-arches-guests-plant
 #   make test-arches-static      symbols and layouts, every architecture of ARCHES (no emulation)
 #   make test-arches-i386        our C tests as 32-bit programs on this kernel, three forms,
 #                                on ours and on upstream's own i386 library, and under valgrind
@@ -13,6 +14,12 @@
 #                                judged against upstream's own i386 library in the same run
 #   make test-arches-deb         make deb ARCH=<arch> for every architecture of ARCHES, each
 #                                installed with dpkg -i next to Debian's amd64 libraries
+#   make test-arches-guests      arm64 and s390x in qemu guests (TCG) booting Debian's kernel for
+#                                the arch: our C tests + the kernels smoke list of upstream's
+#                                suite, ours vs upstream's library (ARCH=arm64 for one;
+#                                test-arches-guests-full: every upstream test)
+#   make test-arches-guests-plant  a byte-order bug planted in a throw-away s390x build must
+#                                fail the s390x guest run (guests-plant.sh)
 #   make bench-i386              instructions per NOP on i386 (callgrind), ours and upstream's
 #                                own i386 library in the same run: target/arches/i386/bench.md
 #   make arches-root             the Debian sid root alone (target/arches/sid)
@@ -21,7 +28,8 @@
 # (run first by test-arches-smoke and test-arches-static) plants one.
 
 .PHONY: cross arches-root test-arches test-arches-smoke test-arches-static test-arches-i386 \
-	test-arches-upstream test-arches-deb bench-i386
+	test-arches-upstream test-arches-deb bench-i386 test-arches-guests test-arches-guests-full \
+	test-arches-guests-plant
 
 ARCHES ?= i386 arm64 armhf s390x riscv64 ppc64el
 
@@ -39,7 +47,8 @@ test-arches-smoke:
 		ARCHES_TARGET=$@ I386_VALGRIND=0 capi-tests/arches/i386.sh || s=1; exit $$s
 
 test-arches:
-	$(call run_targets,test-arches-static test-arches-i386 test-arches-upstream test-arches-deb,test-arches)
+	$(call run_targets,test-arches-static test-arches-i386 test-arches-upstream test-arches-deb \
+		test-arches-guests test-arches-guests-plant,test-arches)
 
 test-arches-static:
 	@ARCHES_TARGET=$@ capi-tests/arches/skip-control.sh
@@ -56,3 +65,19 @@ test-arches-deb:
 
 bench-i386:
 	@ARCHES_TARGET=$@ capi-tests/arches/bench-i386.sh
+
+# The guests are not in TEST_TARGETS (test-arches runs them): each architecture's smoke is one
+# TCG boot of about 10 minutes here (capi-tests/README.md has the figures),
+# after the cross builds above.
+# ARCH on the command line picks one architecture; otherwise GUEST_ARCHES.
+GUEST_ARCHES ?= arm64 s390x
+guest_arches = $(if $(filter command line environment,$(origin ARCH)),$(ARCH),$(GUEST_ARCHES))
+
+test-arches-guests: lib
+	capi-tests/arches/guests.sh $(guest_arches)
+
+test-arches-guests-full: lib
+	capi-tests/arches/guests.sh --full $(guest_arches)
+
+test-arches-guests-plant: lib
+	capi-tests/arches/guests-plant.sh s390x

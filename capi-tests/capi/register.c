@@ -11,6 +11,7 @@
 #include "capi.h"
 
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
@@ -629,6 +630,13 @@ static void test_eventfd(void)
 	io_uring_submit_and_wait(&ring, 1);
 	io_uring_cq_advance(&ring, io_uring_cq_ready(&ring));
 	v = 0;
+	{
+		/* The io-wq worker posts the CQE, then signals: on one CPU the
+		 * waiter can run in between. */
+		struct pollfd pfd = { .fd = efd, .events = POLLIN };
+
+		poll(&pfd, 1, 2000);
+	}
 	CHECK(read(efd, &v, 8) == 8 && v >= 1, "eventfd_async: an io-wq (IOSQE_ASYNC) completion signals");
 	CHECK_RET(io_uring_unregister_eventfd(&ring), 0, "unregister the async eventfd");
 	CHECK_RET(io_uring_register_eventfd(&ring, 0x7ffe), -EBADF, "register_eventfd(bad fd) is -EBADF");

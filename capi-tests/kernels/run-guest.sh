@@ -36,6 +36,10 @@
 #   GUEST_TIMEOUT=900    seconds for the whole boot
 #   QEMU_LIBDIR=build/lib   the liburing.so.2 qemu must run on
 #   RESULT_DISK_MB=64    size of the result disk
+#   GUEST_BUSYBOX=       the static busybox the guest runs (default: the host's;
+#                        another architecture's guest needs its own)
+#   GUEST_OVERLAY=       a directory copied onto the initramfs root (another
+#                        architecture's C library, which ldd here cannot see)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -59,6 +63,9 @@ case $ARCH in
     amd64) qemu=qemu-system-x86_64; qemu_pkg=qemu-system-x86; machine=(); console=ttyS0; kvm_ok=1
         kargs=no_timer_check;;
     arm64) qemu=qemu-system-aarch64; qemu_pkg=qemu-system-arm; machine=(-M virt); console=ttyAMA0; kvm_ok=0
+        kargs=;;
+    # -serial is the SCLP console; if=virtio is virtio-blk-ccw.
+    s390x) qemu=qemu-system-s390x; qemu_pkg=qemu-system-s390x; machine=(-M s390-ccw-virtio); console=ttysclp0; kvm_ok=0
         kargs=;;
     *) fail "no qemu set-up known for architecture '$ARCH'";;
 esac
@@ -100,7 +107,12 @@ base_root() { # ROOT KERNEL_DIR INIT
     local root=$1 kdir=$2
     rm -rf "$root"
     mkdir -p "$root"/{bin,proc,sys,dev,tmp,modules,payload}
-    cp "$busybox" "$root/bin/busybox"
+    [ -x "${GUEST_BUSYBOX:-$busybox}" ] || fail "GUEST_BUSYBOX=$GUEST_BUSYBOX is not an executable"
+    cp "${GUEST_BUSYBOX:-$busybox}" "$root/bin/busybox"
+    if [ -n "${GUEST_OVERLAY:-}" ]; then
+        [ -d "$GUEST_OVERLAY" ] || fail "GUEST_OVERLAY=$GUEST_OVERLAY is not a directory"
+        cp -a "$GUEST_OVERLAY"/. "$root/"
+    fi
     ln -s busybox "$root/bin/sh"
     cp "$3" "$root/init"
     chmod +x "$root/init"
