@@ -71,7 +71,9 @@ def judge(kdir):
     m = re.search(r"^accel: (\S+(?: \S+)?)", proof, re.M)
     k["accel"] = m.group(1).split(" (")[0] if m else "?"
     k["wall"] = read(os.path.join(kdir, "wall-seconds"), "?").strip()
-    console = read(os.path.join(kdir, "console.log")).replace("\r", "")
+    # (tty-write-dpoll.t writes NUL bytes to its tty, the serial console,
+    # in front of the job's next line)
+    console = read(os.path.join(kdir, "console.log")).replace("\r", "").replace("\0", "")
     m = re.search(r"GUEST-BOOT release=(\S+) version=(\S+)", console)
     k["version"] = m.group(2).replace("_", " ") if m else "?"
     if m and m.group(1) != k["release"]:
