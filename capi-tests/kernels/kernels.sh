@@ -70,6 +70,7 @@ KERNEL_JOBS=${KERNEL_JOBS:-2}
 [ $smoke = 1 ] || export GUEST_TIMEOUT=${GUEST_TIMEOUT:-7200}
 out=${KERNELS_OUT:-$top/target/kernels/$kind}
 up_out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
+mkdir -p "$(dirname "$out")" "$up_out"
 export ARCH
 
 say() { echo "kernels: $*"; }
