@@ -898,9 +898,17 @@ static void test_sqpoll(void)
 	CHECK_RET(__io_uring_sqring_wait(&ring), 0, "__io_uring_sqring_wait with room returns 0");
 	CHECK_EQ(io_uring_sq_space_left(&ring), 8, "SQPOLL: SQ fully consumed by the thread");
 	for (i = 0; i < 3; i++) {
-		usleep(150000);
+		/* The thread goes to sleep 20 ms after its last work; on a loaded
+		 * machine (or a niced test run) it may be scheduled much later, so
+		 * give it up to 3 s rather than one fixed pause. */
+		int waited_ms = 0;
+
+		do {
+			usleep(10000);
+			waited_ms += 10;
+		} while (!(IO_URING_READ_ONCE(*ring.sq.kflags) & IORING_SQ_NEED_WAKEUP) && waited_ms < 3000);
 		CHECK((*ring.sq.kflags & IORING_SQ_NEED_WAKEUP) != 0,
-		      "SQPOLL: idle thread sets IORING_SQ_NEED_WAKEUP");
+		      "SQPOLL: idle thread sets IORING_SQ_NEED_WAKEUP", "not set after %d ms", waited_ms);
 		queue_nop(&ring, 900 + i);
 		ret = io_uring_submit(&ring);
 		CHECK_RET(ret, 1, "SQPOLL: submit to a sleeping thread returns 1");
