@@ -15,26 +15,13 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 a=i386
-arch_info "$a"
-need_root "$a"
-"$top/capi-tests/arches/cross.sh" "$a" || die "bench-i386: the library does not build"
-up=$("$top/capi-tests/fetch-upstream.sh") || die "bench-i386: no upstream tree"
+arch_prepare bench-i386 "$a"
 work="$top/target/arches/$a/bench"
 mkdir -p "$work"
 
 # Upstream's own i386 library, default configure (no --use-libc).
 ref="$work/upstream"
-if [ ! -f "$ref/.built" ] || [ "$(cat "$ref/.built")" != "$up $gnu-gcc" ]; then
-	rm -rf "$ref"
-	cp -a "$up" "$ref"
-	in_root sh -c 'cd "$1" && ./configure --cc="$2" >configure.log 2>&1 && make -j2 -C src >build.log 2>&1' \
-		sh "$ref" "$gnu-gcc" || die "bench-i386: building upstream's liburing for i386 failed (see $ref/build.log)"
-	# The links make install would lay out: -luring then finds the shared
-	# object, not liburing.a.
-	ln -sf liburing.so.2.15 "$ref/src/liburing.so.2"
-	ln -sf liburing.so.2 "$ref/src/liburing.so"
-	echo "$up $gnu-gcc" >"$ref/.built"
-fi
+upstream_lib_for "$ref" 0 || die "bench-i386: building upstream's liburing for i386 failed (see $ref/build.log)"
 
 cflags="-O2 -g -std=gnu11 -Wall -Wextra -Werror"
 mkdir -p "$work/up" "$work/ours"

@@ -37,6 +37,8 @@
 set -uo pipefail
 # shellcheck source=capi-tests/arches/lib.sh
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=capi-tests/kernels/payload.sh
+source "$(dirname "$0")/../kernels/payload.sh"
 # (everything below is one function, read whole before it runs: the script
 # can be edited while a long guest run is using it)
 main() {
@@ -117,21 +119,6 @@ busybox_for() {
 	bb_info="busybox-static:$1 $ver sha256 $sum"
 }
 
-# upstream_build DIR USE_LIBC: upstream's tree configured for ARCH with its
-# library built in DIR/src (liburing.so.2 and liburing-ffi.so.2 links).
-upstream_build() {
-	local d=$1 extra="" stamp="$up $gnu-gcc libc=$2"
-	[ "$2" = 1 ] && extra=--use-libc
-	[ -f "$d/.built" ] && [ "$(cat "$d/.built")" = "$stamp" ] && return 0
-	rm -rf "$d"
-	cp -a "$up" "$d"
-	in_root sh -c 'cd "$1" && ./configure --cc="$2" $3 >configure.log 2>&1 && make -j2 -C src >build.log 2>&1' \
-		sh "$d" "$gnu-gcc" "$extra" || return 1
-	ln -sf liburing.so.2.15 "$d/src/liburing.so.2"
-	ln -sf liburing-ffi.so.2.15 "$d/src/liburing-ffi.so.2"
-	echo "$stamp" >"$d/.built"
-}
-
 # overlay_libs OVERLAY FILE...: ARCH's shared libraries that FILE... need
 # (DT_NEEDED, recursively, liburing* excepted: the payload brings those) and
 # their program interpreter, copied from the root into OVERLAY at the paths
@@ -199,8 +186,8 @@ for a in "$@"; do
 	done
 	[ $ok = 1 ] || continue
 	upown="$work/upstream-own" upref="$work/upstream-libc"
-	upstream_build "$upown" 0 || { fail_arch "upstream's liburing does not build for $a (see $upown/src/build.log)"; continue; }
-	upstream_build "$upref" 1 || { fail_arch "upstream's liburing --use-libc does not build for $a (see $upref/src/build.log)"; continue; }
+	upstream_lib_for "$upown" 0 || { fail_arch "upstream's liburing does not build for $a (see $upown/build.log)"; continue; }
+	upstream_lib_for "$upref" 1 || { fail_arch "upstream's liburing --use-libc does not build for $a (see $upref/build.log)"; continue; }
 	say "$a: upstream's own liburing.so.2: $(in_root "$gnu-readelf" -h "$upown/src/liburing.so.2.15" | awk -F: '/Machine:/ {gsub(/^ +/, "", $2); print $2}')"
 
 	if [ -n "${TESTS:-}" ]; then
@@ -250,21 +237,9 @@ for a in "$@"; do
 	echo "guest busybox: $bb_info" >"$kout/busybox.txt"
 
 	payload="$kout/payload"
-	rm -rf "$payload"
-	mkdir -p "$payload"/lib/{ours,upstream,capi-ref} "$payload"/capi/{ours,ffi} "$payload/upstream"
-	cp -L "$libdir/liburing.so.2" "$libdir/liburing-ffi.so.2" "$payload/lib/ours/"
-	cp -L "$upown/src/liburing.so.2.15" "$payload/lib/upstream/liburing.so.2"
-	cp -L "$upown/src/liburing-ffi.so.2.15" "$payload/lib/upstream/liburing-ffi.so.2"
-	cp -L "$upref/src/liburing.so.2.15" "$payload/lib/capi-ref/liburing.so.2"
-	cp -L "$upref/src/liburing-ffi.so.2.15" "$payload/lib/capi-ref/liburing-ffi.so.2"
-	for form in ours ffi; do
-		find "$top/build/$a/capi-tests/$form" -maxdepth 1 -type f -perm -u+x -exec cp {} "$payload/capi/$form/" \;
-	done
-	for t in $list; do
-		cp "$tdir/$t" "$payload/upstream/"
-		echo "$t" >>"$payload/upstream/upstream.list"
-	done
-	cp "$top/capi-tests/kernels/guest-job.sh" "$payload/job.sh"
+	# shellcheck disable=SC2086 # the list is words
+	payload_lay_out "$payload" "$libdir" "$upown/src" "$upref/src" "$top/build/$a/capi-tests" "$tdir" $list ||
+		{ fail_arch "could not lay out the guest payload in $payload"; continue; }
 	if [ $full = 1 ]; then upt=${UP_TIMEOUT:-180}; else upt=${UP_TIMEOUT:-60}; fi
 	cat >"$payload/job.conf" <<CONF
 CAPI_NOPS=${CAPI_NOPS:-50000}

@@ -18,11 +18,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 a=i386
-arch_info "$a"
 failures=0
-need_root "$a"
-"$top/capi-tests/arches/cross.sh" "$a" || die "i386: the library does not build"
-up=$("$top/capi-tests/fetch-upstream.sh") || die "i386: no upstream tree"
+arch_prepare i386 "$a"
 work="$top/target/arches/$a"
 mkdir -p "$work"
 cc=$(root_tool "$gnu-gcc" "$gnu-gcc")
@@ -39,15 +36,7 @@ if [ ! -f "$cfg/.configured" ] || [ "$(cat "$cfg/.configured")" != "$up $gnu-gcc
 	echo "$up $gnu-gcc" >"$cfg/.configured"
 fi
 ref="$work/upstream-lib"
-if [ ! -f "$ref/.built" ] || [ "$(cat "$ref/.built")" != "$up $gnu-gcc" ]; then
-	rm -rf "$ref"
-	cp -a "$up" "$ref"
-	in_root sh -c 'cd "$1" && ./configure --cc="$2" --use-libc >configure.log 2>&1 && make -j2 -C src >build.log 2>&1' \
-		sh "$ref" "$gnu-gcc" || die "i386: building upstream's liburing for i386 failed (see $ref/build.log)"
-	ln -sf liburing.so.2.15 "$ref/src/liburing.so.2"
-	ln -sf liburing-ffi.so.2.15 "$ref/src/liburing-ffi.so.2"
-	echo "$up $gnu-gcc" >"$ref/.built"
-fi
+upstream_lib_for "$ref" 1 || die "i386: building upstream's liburing for i386 failed (see $ref/build.log)"
 say "upstream's own liburing.so.2 for i386: $(in_root "$gnu-readelf" -h "$ref/src/liburing.so.2.15" | awk -F: '/Machine:/ {gsub(/^ +/, "", $2); print $2}')"
 
 # The program list is mk/capi.mk's CAPI_PROGS, the one list run-capi.sh is given.

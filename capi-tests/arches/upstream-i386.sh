@@ -21,10 +21,7 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 a=i386
-arch_info "$a"
-need_root "$a"
-"$top/capi-tests/arches/cross.sh" "$a" || die "upstream-i386: the library does not build"
-up=$("$top/capi-tests/fetch-upstream.sh") || die "upstream-i386: no upstream tree"
+arch_prepare upstream-i386 "$a"
 work="$top/target/arches/$a"
 out="$work/upstream-tests"
 mkdir -p "$out"

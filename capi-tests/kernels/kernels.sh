@@ -50,6 +50,8 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here="$top/capi-tests/kernels"
+# shellcheck source=capi-tests/kernels/payload.sh
+source "$here/payload.sh"
 smoke=0
 [ "${1:-}" = --smoke ] && smoke=1
 ARCH=${ARCH:-amd64}
@@ -141,27 +143,10 @@ if [ ! -f "$cfg/src/liburing.so.2.15" ]; then
 fi
 
 payload="$out/payload"
-rm -rf "$payload"
-mkdir -p "$payload"/lib/{ours,upstream,capi-ref} "$payload"/capi/{ours,ffi} "$payload/upstream"
-cp -L "$ourlib/liburing.so.2" "$ourlib/liburing-ffi.so.2" "$payload/lib/ours/"
-cp -L "$cfg/src/liburing.so.2.15" "$payload/lib/upstream/liburing.so.2"
-cp -L "$cfg/src/liburing-ffi.so.2.15" "$payload/lib/upstream/liburing-ffi.so.2"
 # Our C tests' reference: upstream's library built with --use-libc (mk/capi.mk).
-if [ -f "$capiref/liburing.so.2.15" ] && [ -f "$capiref/liburing-ffi.so.2.15" ]; then
-    cp -L "$capiref/liburing.so.2.15" "$payload/lib/capi-ref/liburing.so.2"
-    cp -L "$capiref/liburing-ffi.so.2.15" "$payload/lib/capi-ref/liburing-ffi.so.2"
-else
-    say "no $capiref/liburing.so.2.15 (make target/capi-reference/.built): our C tests run without a reference"
-fi
-for form in ours ffi; do
-    find "$top/build/capi-tests/$form" -maxdepth 1 -type f -perm -u+x -exec cp {} "$payload/capi/$form/" \;
-done
-: > "$payload/upstream/upstream.list"
-for t in $list; do
-    [ -x "$tdir/$t" ] && cp "$tdir/$t" "$payload/upstream/"
-    echo "$t" >> "$payload/upstream/upstream.list"
-done
-cp "$here/guest-job.sh" "$payload/job.sh"
+# shellcheck disable=SC2086 # the list is words
+payload_lay_out "$payload" "$ourlib" "$cfg/src" "$capiref" "$top/build/capi-tests" "$tdir" $list ||
+    fail "could not lay out the guest payload in $payload"
 plant_note=
 if [ "${PLANT:-1}" = 1 ]; then
     plantlib=$("$here/plant.sh" "$top/target/kernels/plant" 2> "$out.plant.log") ||
