@@ -67,6 +67,18 @@ case $ARCH in
     # -serial is the SCLP console; if=virtio is virtio-blk-ccw.
     s390x) qemu=qemu-system-s390x; qemu_pkg=qemu-system-s390x; machine=(-M s390-ccw-virtio); console=ttysclp0; kvm_ok=0
         kargs=;;
+    # armmp-lpae needs LPAE: "max" is a Cortex-A15-class CPU with it.
+    armhf) qemu=qemu-system-arm; qemu_pkg=qemu-system-arm; machine=(-M virt); console=ttyAMA0; kvm_ok=0
+        kargs=;;
+    # -M virt loads qemu's own OpenSBI firmware (-bios default). Debian 12's
+    # qemu (7.2) has no "max" CPU for riscv64: rv64, its generic RV64GC.
+    riscv64) qemu=qemu-system-riscv64; qemu_pkg=qemu-system-misc; machine=(-M virt); console=ttyS0; kvm_ok=0
+        kargs=; tcg_cpu=rv64;;
+    # pseries boots through qemu's SLOF; -serial is the hypervisor console.
+    # TCG has no "max" CPU for ppc64: POWER9 (Debian's ppc64el baseline is
+    # POWER8).
+    ppc64el) qemu=qemu-system-ppc64; qemu_pkg=qemu-system-ppc; machine=(-M pseries); console=hvc0; kvm_ok=0
+        kargs=; tcg_cpu=power9;;
     *) fail "no qemu set-up known for architecture '$ARCH'";;
 esac
 
@@ -93,7 +105,7 @@ ensure_busybox() {
 accel_opts() { # "kvm CPU" or "tcg" -> qemu options
     case $1 in
         kvm*) set -- $1; echo "-accel kvm -cpu ${2:-host}";;
-        tcg) echo "-accel tcg,thread=multi -cpu max";;
+        tcg) echo "-accel tcg,thread=multi -cpu ${tcg_cpu:-max}";;
         *) fail "ACCEL must be kvm, tcg or auto, not '$1'";;
     esac
 }
