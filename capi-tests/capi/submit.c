@@ -1225,8 +1225,10 @@ static void enter_spy_child(void *unused)
 	struct io_uring_params p;
 	struct io_uring ring;
 	struct io_uring_cqe *cqe;
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-	int ret, i, n, ok;
+	/* the SQPOLL waits below: a CQE ends them at once, and a slow guest
+	 * (one emulated CPU on a busy host) may need seconds */
+	struct __kernel_timespec ts = { .tv_sec = 10 };
+	int ret, i, n, ok, waited_ms;
 	const char *err;
 
 	ret = capi_spy_install(&spy, __NR_io_uring_enter);
@@ -1367,7 +1369,13 @@ static void enter_spy_child(void *unused)
 	p.sq_thread_idle = 10;
 	ret = io_uring_queue_init_params(8, &ring, &p);
 	if (capi_require(ret == 0, "spy: queue_init(SQPOLL, idle 10ms)", ret)) {
-		usleep(100000);
+		/* asleep: the thread has set NEED_WAKEUP (10 ms after its start
+		 * on an idle machine; up to 3 s allowed for a loaded one) */
+		waited_ms = 0;
+		do {
+			usleep(10000);
+			waited_ms += 10;
+		} while (!(IO_URING_READ_ONCE(*ring.sq.kflags) & IORING_SQ_NEED_WAKEUP) && waited_ms < 3000);
 		capi_spy_reset(&spy);
 		queue_nop(&ring, 60);
 		ret = io_uring_submit(&ring);
