@@ -508,8 +508,9 @@ struct capi_spy {
 	/* notifications the kernel withdrew (the call restarted); not counted */
 	int withdrawn;
 	unsigned long long args[CAPI_SPY_MAX][6];
-	/* 0: run the call; a positive errno: fail it with that errno */
-	int (*decide)(struct capi_spy *spy, const unsigned long long *args);
+	/* 0: run the call; a positive errno: fail it with that errno. args is
+	 * the notification's own type: __u64 is unsigned long on ppc64 */
+	int (*decide)(struct capi_spy *spy, const __u64 *args);
 	void *ctx;
 };
 

@@ -782,7 +782,7 @@ struct setup_verdict {
 	unsigned flags[CAPI_SPY_MAX];
 };
 
-static int setup_decide(struct capi_spy *spy, const unsigned long long *args)
+static int setup_decide(struct capi_spy *spy, const __u64 *args)
 {
 	struct setup_verdict *v = spy->ctx;
 	/* same address space: the params are readable directly */
