@@ -326,8 +326,12 @@ def main():
                             f"{c.get('FAIL', 0) + c.get('NOTBUILT', 0)} | {w} |\n")
                 f.write("\n")
     print()
-    print("kernels: " + ("FAIL" if bad else "PASS") + " on " + ", ".join(
-        f"{k['suite']} ({k['release']})" for k in ks))
+    # each guest under its own verdict (one failing guest fails the run)
+    verdicts = []
+    for verdict, group in (("FAIL", [k for k in ks if k["problems"]]), ("PASS", [k for k in ks if not k["problems"]])):
+        if group:
+            verdicts.append(f"{verdict} on " + ", ".join(f"{k['suite']} ({k['release']})" for k in group))
+    print("kernels: " + "; ".join(verdicts))
     return bad
 
 
