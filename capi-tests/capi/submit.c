@@ -1352,7 +1352,9 @@ static void enter_spy_child(void *unused)
 		      "spy: SQPOLL submit to an awake thread makes no system call",
 		      "ret %d calls %d", ret, n);
 		ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
-		CHECK(ret == 0 && cqe->user_data == 50, "spy: SQPOLL thread ran the NOP");
+		CHECK(ret == 0 && cqe->user_data == 50, "spy: SQPOLL thread ran the NOP",
+		      "ret %d user_data %llu (the 8 NOPs before: %s)", ret,
+		      ret == 0 ? (unsigned long long)cqe->user_data : 0ULL, err ? err : "reaped");
 		if (ret == 0)
 			io_uring_cqe_seen(&ring, cqe);
 		(void)err;
@@ -1382,7 +1384,8 @@ static void enter_spy_child(void *unused)
 		n = capi_spy_calls(&spy);
 		CHECK(ret == 1 && n == 1 && (enter_flags(&spy, 0) & IORING_ENTER_SQ_WAKEUP),
 		      "spy: SQPOLL submit to a sleeping thread enters with SQ_WAKEUP",
-		      "ret %d calls %d flags 0x%x", ret, n, n ? enter_flags(&spy, 0) : 0);
+		      "ret %d calls %d flags 0x%x; NEED_WAKEUP %s after %d ms", ret, n, n ? enter_flags(&spy, 0) : 0,
+		      (IO_URING_READ_ONCE(*ring.sq.kflags) & IORING_SQ_NEED_WAKEUP) ? "set" : "not set", waited_ms);
 		ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
 		CHECK(ret == 0 && cqe->user_data == 60, "spy: the woken thread ran the NOP");
 		if (ret == 0)
