@@ -1371,8 +1371,11 @@ static void enter_spy_child(void *unused)
 	p.sq_thread_idle = 10;
 	ret = io_uring_queue_init_params(8, &ring, &p);
 	if (capi_require(ret == 0, "spy: queue_init(SQPOLL, idle 10ms)", ret)) {
-		/* asleep: the thread has set NEED_WAKEUP (10 ms after its start
-		 * on an idle machine; up to 3 s allowed for a loaded one) */
+		/* asleep: the thread has set NEED_WAKEUP, 10 ms after its last
+		 * work on an idle machine (up to 3 s allowed for a loaded one).
+		 * One NOP first: Debian's armhf 7.2 kernel left a thread that
+		 * never had work awake for 3 s, on upstream's library too. */
+		err = capi_nops(&ring, 1, 0);
 		waited_ms = 0;
 		do {
 			usleep(10000);
@@ -1384,8 +1387,10 @@ static void enter_spy_child(void *unused)
 		n = capi_spy_calls(&spy);
 		CHECK(ret == 1 && n == 1 && (enter_flags(&spy, 0) & IORING_ENTER_SQ_WAKEUP),
 		      "spy: SQPOLL submit to a sleeping thread enters with SQ_WAKEUP",
-		      "ret %d calls %d flags 0x%x; NEED_WAKEUP %s after %d ms", ret, n, n ? enter_flags(&spy, 0) : 0,
-		      (IO_URING_READ_ONCE(*ring.sq.kflags) & IORING_SQ_NEED_WAKEUP) ? "set" : "not set", waited_ms);
+		      "ret %d calls %d flags 0x%x; NEED_WAKEUP %s after %d ms; the NOP before: %s", ret, n,
+		      n ? enter_flags(&spy, 0) : 0,
+		      (IO_URING_READ_ONCE(*ring.sq.kflags) & IORING_SQ_NEED_WAKEUP) ? "set" : "not set", waited_ms,
+		      err ? err : "reaped");
 		ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
 		CHECK(ret == 0 && cqe->user_data == 60, "spy: the woken thread ran the NOP");
 		if (ret == 0)
