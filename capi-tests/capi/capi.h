@@ -672,6 +672,24 @@ static inline void capi_fill(void *buf, size_t len, unsigned seed)
 }
 
 /*
+ * Waits until the SQPOLL thread of ring has set IORING_SQ_NEED_WAKEUP (it
+ * does so once it has been idle for sq_thread_idle), polling every 10 ms for
+ * up to max_ms: a loaded host or a slow guest may schedule the thread much
+ * later than the idle time. Returns the milliseconds waited; the caller
+ * checks the flag itself.
+ */
+static inline int capi_wait_sq_need_wakeup(struct io_uring *ring, int max_ms)
+{
+	int waited_ms = 0;
+
+	do { /* at least one pause: a flag read at once may be a stale one */
+		usleep(10000);
+		waited_ms += 10;
+	} while (!(IO_URING_READ_ONCE(*ring->sq.kflags) & IORING_SQ_NEED_WAKEUP) && waited_ms < max_ms);
+	return waited_ms;
+}
+
+/*
  * Submit n NOPs tagged base .. base+n-1 (n at most 64, in one or more
  * submits when the SQ is smaller), reap them, and check that every tag
  * came back exactly once with res 0. Returns NULL on success or a

@@ -898,16 +898,10 @@ static void test_sqpoll(void)
 	CHECK_RET(__io_uring_sqring_wait(&ring), 0, "__io_uring_sqring_wait with room returns 0");
 	CHECK_EQ(io_uring_sq_space_left(&ring), 8, "SQPOLL: SQ fully consumed by the thread");
 	for (i = 0; i < 3; i++) {
-		/* The thread goes to sleep 20 ms after its last work; on a loaded
-		 * machine (or a niced test run) it may be scheduled much later, so
-		 * give it up to 3 s rather than one fixed pause. */
-		int waited_ms = 0;
+		/* asleep 20 ms after its last work (up to 3 s on a loaded host) */
+		int waited_ms = capi_wait_sq_need_wakeup(&ring, 3000);
 
-		do {
-			usleep(10000);
-			waited_ms += 10;
-		} while (!(IO_URING_READ_ONCE(*ring.sq.kflags) & IORING_SQ_NEED_WAKEUP) && waited_ms < 3000);
-		CHECK((*ring.sq.kflags & IORING_SQ_NEED_WAKEUP) != 0,
+		CHECK((IO_URING_READ_ONCE(*ring.sq.kflags) & IORING_SQ_NEED_WAKEUP) != 0,
 		      "SQPOLL: idle thread sets IORING_SQ_NEED_WAKEUP", "not set after %d ms", waited_ms);
 		queue_nop(&ring, 900 + i);
 		ret = io_uring_submit(&ring);
@@ -1357,7 +1351,6 @@ static void enter_spy_child(void *unused)
 		      ret == 0 ? (unsigned long long)cqe->user_data : 0ULL, err ? err : "reaped");
 		if (ret == 0)
 			io_uring_cqe_seen(&ring, cqe);
-		(void)err;
 		capi_spy_reset(&spy);
 		ret = __io_uring_sqring_wait(&ring);
 		n = capi_spy_calls(&spy);
@@ -1376,11 +1369,7 @@ static void enter_spy_child(void *unused)
 		 * One NOP first: Debian's armhf 7.2 kernel left a thread that
 		 * never had work awake for 3 s, on upstream's library too. */
 		err = capi_nops(&ring, 1, 0);
-		waited_ms = 0;
-		do {
-			usleep(10000);
-			waited_ms += 10;
-		} while (!(IO_URING_READ_ONCE(*ring.sq.kflags) & IORING_SQ_NEED_WAKEUP) && waited_ms < 3000);
+		waited_ms = capi_wait_sq_need_wakeup(&ring, 3000);
 		capi_spy_reset(&spy);
 		queue_nop(&ring, 60);
 		ret = io_uring_submit(&ring);
