@@ -20,7 +20,7 @@ SO           := $(LIBOUT)/liburing.so.$(VERSION)
 FFI_SO       := $(LIBOUT)/liburing-ffi.so.$(VERSION)
 HEADERS      := $(shell find include -name '*.h' 2>/dev/null)
 
-.PHONY: all lib headers pkgconfig test check install uninstall clean test-rust test-rust-debug ensure-deps test-map test-skips
+.PHONY: all lib headers pkgconfig test check install uninstall clean test-rust test-rust-release ensure-deps test-map test-skips
 
 all: lib headers pkgconfig
 
@@ -32,31 +32,36 @@ TEST_TARGETS := test-rust test-skips
 
 # The fast loop while changing code: unit tests, our C tests in both forms
 # (plain and FFI), the header and FFI differential checks against upstream.
-# Two targets are quick forms of make test's: test-rust-debug (the unit tests
-# in the debug profile, rebuilt in seconds after a change to src/ where the
-# fat-LTO release test binary of test-rust takes minutes) and test-header-quick
-# (test-header without compiling upstream's whole corpus).
+# test-header-quick is the quick form of make test's test-header (without
+# compiling upstream's whole corpus).
 # test-map: capi-tests/README.md names every target, fragment and folder.
-CHECK_TARGETS := test-map test-rust-debug test-capi test-capi-ffi test-header-quick test-ffi-diff
+CHECK_TARGETS := test-map test-rust test-capi test-capi-ffi test-header-quick test-ffi-diff
 
 # $(call run_targets,TARGETS,NAME): each target in turn, then a summary line.
 # A target that could not run a part and was let off by the caller's opt-out
 # (SKIP=valgrind,...; capi-tests/skip.sh) leaves lines in $(SKIP_RECORD): it
 # is counted as skipped, never as passed, and the lines are listed.
 SKIP_RECORD ?= $(CURDIR)/$(BUILD)/skipped.txt
+# Each target's output is also kept in $(TARGET_LOGS); the summary repeats
+# the last lines of every failed one, so a cut-down CI log still says why.
+TARGET_LOGS ?= $(CURDIR)/$(BUILD)/logs
 define run_targets
 	@failed=""; passed=0; nfailed=0; nskipped=0; times=""; rec=$(SKIP_RECORD); all=$(SKIP_RECORD).$(2); \
-	mkdir -p $$(dirname $$rec); : > $$all; for t in $(1); do \
+	mkdir -p $$(dirname $$rec) $(TARGET_LOGS); : > $$all; : > $$all.fail; for t in $(1); do \
 		echo "=== make $$t ==="; rm -f $$rec; t0=$$(date +%s); \
-		if SKIP_RECORD=$$rec $(MAKE) --no-print-directory $$t; then \
+		log=$(TARGET_LOGS)/$(2).$$t.log; \
+		{ SKIP_RECORD=$$rec $(MAKE) --no-print-directory $$t; echo $$? > $$log.rc; } 2>&1 | tee $$log; \
+		if [ "$$(cat $$log.rc)" = 0 ]; then \
 			if [ -s $$rec ]; then nskipped=$$((nskipped + 1)); sed 's/^/  /' $$rec >> $$all; v=skipped; \
 			else passed=$$((passed + 1)); v=passed; fi; \
-		else failed="$$failed $$t"; nfailed=$$((nfailed + 1)); v=failed; fi; \
+		else failed="$$failed $$t"; nfailed=$$((nfailed + 1)); v=failed; \
+			tail -n 12 $$log | sed "s/^/  $$t| /" >> $$all.fail; fi; \
 		dt=$$(( $$(date +%s) - t0 )); times="$$times$$(printf '  %-24s %-8s %4d s' $$t $$v $$dt)\n"; \
 		echo "=== make $$t: $$v in $$dt s ==="; \
 	done; rm -f $$rec; \
 	printf "$(2) targets, wall time each:\n$$times"; \
 	if [ -s $$all ]; then echo "SKIPPED $(2) targets, and why:"; cat $$all; fi; \
+	if [ -s $$all.fail ]; then echo "the last lines of each failed target (whole logs: $(TARGET_LOGS)/$(2).TARGET.log):"; cat $$all.fail; fi; \
 	if [ -n "$$failed" ]; then echo "FAILED $(2) targets:$$failed"; fi; \
 	echo "$(2) targets: $$passed passed, $$nfailed failed, $$nskipped skipped"; \
 	[ -z "$$failed" ]
@@ -69,11 +74,15 @@ check: all
 	$(call run_targets,$(CHECK_TARGETS),check)
 
 # src/tests/layout_check.rs runs bindgen, which needs libclang at test time.
+# The unit tests run in the debug profile: integer overflow checks and debug
+# assertions are on, and it builds in a minute where the fat-LTO release test
+# binary takes two and a half (the shipped release library itself is what
+# every C test target loads). test-rust-release runs them optimized.
 test-rust: ensure-deps
-	$(CARGO) test --release --lib
-
-test-rust-debug: ensure-deps
 	$(CARGO) test --lib
+
+test-rust-release: ensure-deps
+	$(CARGO) test --release --lib
 
 ensure-deps:
 	@capi-tests/ensure-deps.sh

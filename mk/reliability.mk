@@ -1,13 +1,13 @@
 # Reliability (docs/RELIABILITY.md): fuzzing, bad-input table against
 # upstream, sanitizers, valgrind, concurrency and fault tests.
 #
-#   make fuzz               each fuzz target for FUZZ_SECONDS (default 30)
+#   make fuzz               each fuzz target for FUZZ_SECONDS (default 20)
 #   make test-reliability   the quick deterministic checks (part of make test)
 #   make sanitize           C tests with -fsanitize=address,undefined
 #   make valgrind           C tests under valgrind --leak-check=full
 #   make reliability-stress concurrency/fault tests, RUNS times (default 20)
 
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 20
 FUZZ_TARGETS ?= cq_ring ring_corrupt sq setup prep
 FUZZ_WORK    := $(CURDIR)/target/reliability/fuzz-corpus
 FUZZ_HISTORY := $(CURDIR)/target/reliability/fuzz-history.txt

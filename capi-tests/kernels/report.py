@@ -331,6 +331,9 @@ def main():
     for verdict, group in (("FAIL", [k for k in ks if k["problems"]]), ("PASS", [k for k in ks if not k["problems"]])):
         if group:
             verdicts.append(f"{verdict} on " + ", ".join(f"{k['suite']} ({k['release']})" for k in group))
+    for k in ks:
+        for p in k["problems"]:
+            print(f"  FAIL {k['suite']}: {p}")
     print("kernels: " + "; ".join(verdicts))
     return bad
 
