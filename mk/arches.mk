@@ -46,7 +46,19 @@ test-arches-smoke:
 		ARCHES_TARGET=$@ capi-tests/arches/static.sh $(ARCHES) || s=1; \
 		ARCHES_TARGET=$@ I386_VALGRIND=0 capi-tests/arches/i386.sh || s=1; exit $$s
 
+# The run is recorded in $(ARCHES_RUN): the commit (and whether library code
+# had uncommitted changes), whether every architecture ran, and each verdict
+# line of the scripts (lib.sh's pass/fail, guests.sh's GUEST lines), for
+# `make arches-results` (capi-tests/arches/arches-doc.py).
+ARCHES_RUN := $(CURDIR)/target/arches-run
+LIBRARY_CODE := src include Cargo.toml Cargo.lock build.rs '*.map'
+all_arches_default = $(if $(filter command line environment,$(origin ARCHES) $(origin ARCH) $(origin GUEST_ARCHES)),,yes)
+test-arches: export ARCHES_RECORD := $(ARCHES_RUN)/verdicts.txt
 test-arches:
+	@mkdir -p $(ARCHES_RUN) && : >$(ARCHES_RUN)/verdicts.txt && date +%s >$(ARCHES_RUN)/start-seconds && \
+	echo "$$(git rev-parse HEAD) $$(git diff --quiet HEAD -- $(LIBRARY_CODE) || echo with-local-changes)" \
+		>$(ARCHES_RUN)/commit.txt && \
+	echo "$(if $(all_arches_default),full,subset ARCHES=$(ARCHES) GUEST_ARCHES=$(guest_arches))" >$(ARCHES_RUN)/run-kind.txt
 	$(call run_targets,test-arches-static test-arches-i386 test-arches-upstream test-arches-deb \
 		test-arches-guests test-arches-guests-plant,test-arches)
 

@@ -163,6 +163,7 @@ for a in "$@"; do
 	rm -rf "$kout"
 	mkdir -p "$work" "$kout"
 	kdirs+=("$kout")
+	[ -z "${ARCHES_RECORD:-}" ] || echo "GUEST: $a $kind $kout" >>"$ARCHES_RECORD"
 	# fail_arch REASON: this architecture fails, with the reason, in the report too.
 	fail_arch() {
 		fail "$a: $*"
@@ -277,8 +278,8 @@ say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); wall time $(($(d
 if [ ${#kdirs[@]} -gt 0 ]; then
 	python3 "$top/capi-tests/kernels/report.py" --kind "arches-$kind" "${kdirs[@]}" || failures=$((failures + 1))
 fi
-[ "$failures" -eq 0 ] && echo "arches: PASS: guests ($kind): $*" || {
-	echo "arches: FAIL: guests ($kind): $failures failure(s)"
+[ "$failures" -eq 0 ] && pass "guests ($kind): $*" || {
+	fail "guests ($kind): $failures failure(s)"
 	exit 1
 }
 }

@@ -10,12 +10,18 @@ aroot=${ARCHES_ROOT:-$top/target/arches/sid}
 # shellcheck disable=SC2034 # used by the scripts that source this file
 ROOT_ARCHES="i386 arm64 armhf s390x riscv64 ppc64el"
 
-pass() { echo "arches: PASS: $*"; }
-fail() { echo "arches: FAIL: $*"; failures=$((${failures:-0} + 1)); }
-skip() { echo "arches: SKIP: $*"; }
+# make test-arches sets ARCHES_RECORD: every verdict line is appended to it
+# too, and arches-doc.py --save-results reads the run from there.
+verdict() {
+	echo "arches: $*"
+	[ -z "${ARCHES_RECORD:-}" ] || echo "$*" >>"$ARCHES_RECORD"
+}
+pass() { verdict "PASS: $*"; }
+fail() { verdict "FAIL: $*"; failures=$((${failures:-0} + 1)); }
+skip() { verdict "SKIP: $*"; }
 say() { echo "arches: $*" >&2; }
 die() {
-	echo "arches: FAIL: $*"
+	verdict "FAIL: $*"
 	exit 1
 }
 
