@@ -246,14 +246,18 @@ def in_libc(ob):
     return bool(ob) and os.path.basename(ob).startswith("libc.so")
 
 
-def callgrind(forms, only, detail=False):
+def callgrind(forms, only, detail=False, count=callgrind_count):
+    """Ir per operation for each workload matching only, in each form.
+    count(form, prog, args, toggle, n) -> (ops, per_fn) runs one program
+    under callgrind (callgrind_count here; capi-tests/arches/bench-guest.sh
+    reads the counts a qemu guest made)."""
     rows = {}
     for name, prog, args, toggle, n1, n2 in callgrind_workloads():
         if only and not re.search(only, name):
             continue
         for form in forms:
-            o1, f1 = callgrind_count(form, prog, args, toggle, n1)
-            o2, f2 = callgrind_count(form, prog, args, toggle, n2)
+            o1, f1 = count(form, prog, args, toggle, n1)
+            o2, f2 = count(form, prog, args, toggle, n2)
             d = o2 - o1
             # Per function, the cost of the extra operations of the longer run.
             per_fn = {k: (f2.get(k, 0) - f1.get(k, 0)) / d for k in set(f1) | set(f2)}
@@ -270,6 +274,23 @@ def callgrind(forms, only, detail=False):
                     print(f"   {v:9.2f}  {k}", file=sys.stderr)
         print(f"callgrind {name} done", file=sys.stderr)
     return rows
+
+
+def arch_callgrind_table(counts, arch):
+    """The per-architecture table of BENCHMARKS.md (bench-i386.sh,
+    bench-guest.sh): Ir per operation in the forms upstream, ours-src and
+    ours-bin, in total and inside liburing.so."""
+    out = [f"| workload ({arch}) | Ir/op upstream | Ir/op ours (src) | Ir/op ours (bin) "
+           "| in liburing.so: upstream | ours (src) | ours (bin) | ours (bin) / upstream |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, per in counts.items():
+        cells = [name]
+        for key in ("total", "lib"):
+            for f in ("upstream", "ours-src", "ours-bin"):
+                cells.append(f"{per[f][key]:.1f}")
+        cells.append(f"{per['ours-bin']['total'] / per['upstream']['total']:.2f}")
+        out.append("| " + " | ".join(cells) + " |")
+    return out
 
 
 def report(forms, results, counts, sizes, info, rounds, scale):

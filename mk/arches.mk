@@ -22,18 +22,25 @@
 #                                fail the s390x guest run (guests-plant.sh)
 #   make bench-i386              instructions per NOP on i386 (callgrind), ours and upstream's
 #                                own i386 library in the same run: target/arches/i386/bench.md
+#   make bench-guest ARCH=arm64  the same counts in a qemu guest of ARCH booting Debian's
+#                                kernel (callgrind counts are exact under TCG), in one boot
+#                                with the guests' smoke: target/arches/ARCH/bench.md
 #   make arches-root             the Debian sid root alone (target/arches/sid)
+#   make arches-results          record the last make test-arches (target/arches-run) in
+#                                capi-tests/arches/results/ (a run of every architecture only)
+#   make test-arches-doc         COMPATIBILITY.md's architectures table against those results,
+#                                of this commit's library (arches-doc.py; its plants run first)
 # A missing root (not root; no archive) fails the target, unless SKIP=root or
 # SKIP=arches-root (capi-tests/skip.sh); capi-tests/arches/skip-control.sh
 # (run first by test-arches-smoke and test-arches-static) plants one.
 
 .PHONY: cross arches-root test-arches test-arches-smoke test-arches-static test-arches-i386 \
-	test-arches-upstream test-arches-deb bench-i386 test-arches-guests test-arches-guests-full \
-	test-arches-guests-plant
+	test-arches-upstream test-arches-deb bench-i386 bench-guest test-arches-guests test-arches-guests-full \
+	test-arches-guests-plant arches-results test-arches-doc
 
 ARCHES ?= i386 arm64 armhf s390x riscv64 ppc64el
 
-TEST_TARGETS += test-arches-smoke
+TEST_TARGETS += test-arches-smoke test-arches-doc
 
 arches-root:
 	capi-tests/arches/root.sh
@@ -78,6 +85,9 @@ test-arches-deb:
 bench-i386:
 	@ARCHES_TARGET=$@ capi-tests/arches/bench-i386.sh
 
+bench-guest: lib
+	@ARCHES_TARGET=$@ capi-tests/arches/bench-guest.sh $(or $(ARCH),arm64)
+
 # The guests are not in TEST_TARGETS (test-arches runs them): each architecture's smoke is one
 # TCG boot of 4 to 8 minutes here (capi-tests/README.md has the figures),
 # after the cross builds above. arm64 and s390x (big-endian) first: the
@@ -94,3 +104,10 @@ test-arches-guests-full: lib
 
 test-arches-guests-plant: lib
 	capi-tests/arches/guests-plant.sh s390x
+
+arches-results:
+	@capi-tests/arches/arches-doc.py --save-results
+
+test-arches-doc:
+	@capi-tests/arches/arches-doc.py --control
+	@capi-tests/arches/arches-doc.py --check COMPATIBILITY.md

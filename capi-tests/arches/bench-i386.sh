@@ -56,16 +56,7 @@ forms = [("upstream", os.path.join(work, "up"), os.path.join(ref, "src"), None),
          ("ours-src", os.path.join(work, "ours"), ourlib, None),
          ("ours-bin", os.path.join(work, "up"), ourlib, None)]
 counts = run.callgrind(forms, r"^nop-")
-out = ["| workload (i386) | Ir/op upstream | Ir/op ours (src) | Ir/op ours (bin) "
-       "| in liburing.so: upstream | ours (src) | ours (bin) | ours (bin) / upstream |",
-       "|---|---:|---:|---:|---:|---:|---:|---:|"]
-for name, per in counts.items():
-    cells = [name]
-    for key in ("total", "lib"):
-        for f in ("upstream", "ours-src", "ours-bin"):
-            cells.append(f"{per[f][key]:.1f}")
-    cells.append(f"{per['ours-bin']['total'] / per['upstream']['total']:.2f}")
-    out.append("| " + " | ".join(cells) + " |")
+out = run.arch_callgrind_table(counts, "i386")
 out.append("")
 out.append(f"i386 programs on this x86_64 kernel under the root's valgrind; {info}; "
            "commit " + os.popen(f"git -C {top} describe --always --dirty").read().strip() + ".")

@@ -92,31 +92,14 @@ guest_tools() {
 	echo "$want" >"$aroot/.guest-tools-$1"
 }
 
-# busybox_for ARCH DIR: Debian sid's busybox-static for ARCH, downloaded in the
-# root and checked against the index's sha256; sets bb_file, bb_info.
+# busybox_for ARCH DIR: Debian sid's busybox-static for ARCH (root_deb);
+# sets bb_file, bb_info.
 busybox_for() {
-	local d=$2 ver sum f got
-	mkdir -p "$d"
-	ver=$(in_root apt-cache show "busybox-static:$1" | awk '$1 == "Version:" {print $2; exit}')
-	sum=$(in_root apt-cache show "busybox-static:$1=$ver" | awk '$1 == "SHA256:" {print $2; exit}')
-	[ -n "$ver" ] && [ -n "$sum" ] || return 1
-	f=$(ls "$d"/busybox-static_*_"$1".deb 2>/dev/null | head -1)
-	if [ -z "$f" ] || [ "$(sha256sum "$f" | cut -d' ' -f1)" != "$sum" ]; then
-		rm -f "$d"/busybox-static_*_"$1".deb
-		in_root sh -c 'cd "$1" && apt-get download -q "busybox-static:$2=$3"' sh "$d" "$1" "$ver" >"$d/download.log" 2>&1 || return 1
-		f=$(ls "$d"/busybox-static_*_"$1".deb 2>/dev/null | head -1)
-	fi
-	[ -n "$f" ] || return 1
-	got=$(sha256sum "$f" | cut -d' ' -f1)
-	[ "$got" = "$sum" ] || {
-		say "busybox-static:$1 $ver: sha256 $got, the index says $sum"
-		return 1
-	}
-	rm -rf "$d/x" && dpkg-deb -x "$f" "$d/x" || return 1
-	bb_file="$d/x/bin/busybox"
-	[ -x "$bb_file" ] || bb_file="$d/x/usr/bin/busybox"
+	root_deb busybox-static "$1" "$2" || return 1
+	bb_file="$deb_tree/bin/busybox"
+	[ -x "$bb_file" ] || bb_file="$deb_tree/usr/bin/busybox"
 	[ -x "$bb_file" ] || return 1
-	bb_info="busybox-static:$1 $ver sha256 $sum"
+	bb_info=$deb_info
 }
 
 # overlay_libs OVERLAY FILE...: ARCH's shared libraries that FILE... need
@@ -248,6 +231,11 @@ UP_TIMEOUT=$upt
 CAPI_TIMEOUT=${CAPI_TIMEOUT:-600}
 RETRIES=${RETRIES:-2}
 CONF
+	# GUEST_BENCH=1 (bench-guest.sh): callgrind counts of benches/nop.c too.
+	if [ "${GUEST_BENCH:-0}" = 1 ]; then
+		"$top/capi-tests/arches/bench-guest.sh" --lay-out "$a" "$payload/bench" "$upown" "$libdir" "$work" ||
+			{ fail_arch "could not lay out the callgrind runs (bench-guest.sh --lay-out)"; continue; }
+	fi
 	# Every payload program and library must be ARCH's.
 	m=$(in_root "$gnu-readelf" -h "$payload/capi/ours/setup" "$payload/upstream/nop.t" "$payload/lib/ours/liburing.so.2" 2>/dev/null |
 		awk -F: '/Machine:/ {gsub(/^ +/, "", $2); print $2}' | sort -u)

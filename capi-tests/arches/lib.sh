@@ -161,3 +161,30 @@ upstream_lib_for() {
 	ln -sf liburing.so.2 "$d/src/liburing.so"
 	echo "$stamp" >"$d/.built"
 }
+
+# root_deb PACKAGE ARCH DIR: Debian sid's PACKAGE for ARCH, downloaded in the
+# root into DIR (kept while its sha256 matches the index) and unpacked in
+# DIR/x; sets deb_tree (that directory) and deb_info ("PACKAGE:ARCH VERSION
+# sha256 SUM"). DIR/download.log says why when it fails.
+root_deb() {
+	local pkg=$1 arch=$2 d=$3 ver sum f got
+	mkdir -p "$d"
+	ver=$(in_root apt-cache show "$pkg:$arch" | awk '$1 == "Version:" {print $2; exit}')
+	sum=$(in_root apt-cache show "$pkg:$arch=$ver" | awk '$1 == "SHA256:" {print $2; exit}')
+	[ -n "$ver" ] && [ -n "$sum" ] || return 1
+	f=$(ls "$d"/"${pkg}"_*_"$arch".deb 2>/dev/null | head -1)
+	if [ -z "$f" ] || [ "$(sha256sum "$f" | cut -d' ' -f1)" != "$sum" ]; then
+		rm -f "$d"/"${pkg}"_*_"$arch".deb
+		in_root sh -c 'cd "$1" && apt-get download -q "$2"' sh "$d" "$pkg:$arch=$ver" >"$d/download.log" 2>&1 || return 1
+		f=$(ls "$d"/"${pkg}"_*_"$arch".deb 2>/dev/null | head -1)
+	fi
+	[ -n "$f" ] || return 1
+	got=$(sha256sum "$f" | cut -d' ' -f1)
+	[ "$got" = "$sum" ] || {
+		say "$pkg:$arch $ver: sha256 $got, the index says $sum"
+		return 1
+	}
+	rm -rf "$d/x" && dpkg-deb -x "$f" "$d/x" || return 1
+	deb_tree="$d/x"
+	deb_info="$pkg:$arch $ver sha256 $sum"
+}

@@ -31,6 +31,7 @@
 #                             worse, and how many of them ended no better)
 #   KT plant FORM PROG ...      (the program on the planted library)
 #   KT time PART secs=S         (how long each part of the job took)
+#   KT bench ID rc=N            (a callgrind run of bench/commands, if any)
 # (ours is the last of 1 + N runs with our library; first is the first).
 # RESULT is PASS (exit 0), SKIP (exit 77), TIMEOUT (still running after the
 # limit) or FAIL; upstream's runtests.sh conventions.
@@ -158,5 +159,21 @@ if [ -f "$P/upstream/upstream.list" ]; then
 		rm -rf /tmp/work/up-ours /tmp/work/up-upstream
 	done
 	kt "time upstream-suite secs=$(elapsed "$t_part")"
+fi
+
+# --- callgrind counts (capi-tests/arches/bench-guest.sh) -------------------
+# bench/commands: "ID LIB BINDIR PROG TOGGLE ARG..." per run; the program's
+# output and callgrind's file come back as bench/ID.out and bench/ID.cg.
+if [ -f "$P/bench/commands" ]; then
+	t_part=$(now)
+	mkdir -p "$R/bench"
+	while read -r id lib bindir prog toggle args; do
+		# shellcheck disable=SC2086 # the arguments are words
+		VALGRIND_LIB="$P/bench/vg/lib" LD_LIBRARY_PATH="$P/lib/$lib" "$P/bench/vg/bin/valgrind" \
+			--tool=callgrind --toggle-collect="$toggle" --callgrind-out-file="$R/bench/$id.cg" \
+			"$P/bench/$bindir/$prog" $args < /dev/null > "$R/bench/$id.out" 2> "$R/bench/$id.err"
+		kt "bench $id rc=$?"
+	done < "$P/bench/commands"
+	kt "time bench secs=$(elapsed "$t_part")"
 fi
 exit 0

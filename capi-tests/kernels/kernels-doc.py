@@ -20,14 +20,10 @@ they describe HEAD only when no library code changed since that commit; a
 smoke run, a TESTS= subset or a run with uncommitted library changes is
 refused by --save-results.
 """
-import argparse
 import datetime
-import importlib.util
 import os
 import re
-import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
@@ -36,30 +32,47 @@ SUITES = ("bookworm", "trixie", "sid")
 HEADING = "## Debian's kernels (qemu guests)"
 
 
-def load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+sys.path.insert(0, os.path.join(TOP, "capi-tests"))
+import results_doc  # noqa: E402 (capi-tests/results_doc.py: what the generated sections share)
+
+load = results_doc.load
 
 
 compat = load("compat_doc", os.path.join(TOP, "capi-tests", "upstream", "compat-doc.py"))
 report = load("kernels_report", os.path.join(HERE, "report.py"))
 
 
+def judged_lines(k):
+    """The record of one guest as report.judge(kdir) judged it: our C tests
+    per form (and on upstream's library), upstream's suite on both libraries,
+    and the tests that were worse, better, flaky or flaky on both (also the
+    guests of capi-tests/arches/arches-doc.py)."""
+    L = []
+    for form in ("ours", "ffi"):
+        c = k["capi"].get(form)
+        if not c:
+            continue
+        L.append(f"capi {form} passed={c['passed']} failed={c['failed']} skipped={c['skipped']} "
+                 f"programs={c['programs']} worse={len(c['worse'])}")
+        if c["has_ref"]:
+            r = c["ref"]
+            L.append(f"capi-ref {form} passed={r['passed']} failed={r['failed']} skipped={r['skipped']}")
+    u = k.get("up")
+    if not u or not u.get("n"):
+        return L
+    for side in ("ours", "ref"):
+        c = u["cnt"][side]
+        L.append(f"up {side} tests={u['n']} pass={c.get('PASS', 0)} skip={c.get('SKIP', 0)} "
+                 f"fail={c.get('FAIL', 0) + c.get('NOTBUILT', 0)}")
+    for title, xs in (("worse", u["worse"]), ("better", u["better"]), ("flaky", u["flaky"]),
+                      ("both", u["both"])):
+        L += [f"{title} {x.splitlines()[0]}" for x in xs]
+    return L
+
+
 def save_results(run_dir):
-    kind = report.read(os.path.join(run_dir, "run-kind.txt")).split()
-    if kind[:1] != ["full"]:
-        print(f"kernels-doc: {run_dir} is not a full matrix run ({' '.join(kind) or 'no run-kind.txt'}); "
-              "run make test-kernels")
-        return 1
-    try:
-        rev, *flags = open(os.path.join(run_dir, "commit.txt")).read().split()
-    except (OSError, ValueError):
-        print(f"kernels-doc: {run_dir}/commit.txt is missing: which library ran is unknown")
-        return 1
-    if "with-local-changes" in flags:
-        print(f"kernels-doc: the run in {run_dir} had uncommitted library changes; commit, then run again")
+    rev = results_doc.run_commit("kernels-doc", run_dir, "a full matrix run", "test-kernels")
+    if rev is None:
         return 1
     report.PLANT = True
     os.makedirs(RESULTS_DIR, exist_ok=True)
@@ -92,24 +105,7 @@ def save_results(run_dir):
              f"# limits {limits}"]
         for p, v, sha in k["debs"]:
             L.append(f"# package {p} {v} sha256 {sha}")
-        for form in ("ours", "ffi"):
-            c = k["capi"].get(form)
-            if not c:
-                continue
-            L.append(f"capi {form} passed={c['passed']} failed={c['failed']} skipped={c['skipped']} "
-                     f"programs={c['programs']} worse={len(c['worse'])}")
-            if c["has_ref"]:
-                r = c["ref"]
-                L.append(f"capi-ref {form} passed={r['passed']} failed={r['failed']} skipped={r['skipped']}")
-        u = k["up"]
-        for side in ("ours", "ref"):
-            c = u["cnt"][side]
-            L.append(f"up {side} tests={u['n']} pass={c.get('PASS', 0)} skip={c.get('SKIP', 0)} "
-                     f"fail={c.get('FAIL', 0) + c.get('NOTBUILT', 0)}")
-        for title, xs in (("worse", u["worse"]), ("better", u["better"]), ("flaky", u["flaky"]),
-                          ("both", u["both"])):
-            for x in xs:
-                L.append(f"{title} {x.splitlines()[0]}")
+        L += judged_lines(k)
         # the tests that end FAIL or TIMEOUT on both libraries (the fail column)
         for ln in report.read(os.path.join(kdir, "results", "kt.txt")).splitlines():
             w = ln.split()
@@ -127,8 +123,8 @@ def save_results(run_dir):
     return 0 if saved else 1
 
 
-def read_results(suite):
-    path = os.path.join(RESULTS_DIR, suite + ".txt")
+def read_results(suite, results_dir=None):
+    path = os.path.join(results_dir or RESULTS_DIR, suite + ".txt")
     if not os.path.exists(path):
         return None
     r = {"header": [], "capi": {}, "capi-ref": {}, "up": {}, "notes": []}
@@ -156,7 +152,7 @@ def field(r, key):
     return "?"
 
 
-def section():
+def section(results_dir=None):
     L = [HEADING, ""]
     L.append("Generated by capi-tests/kernels/kernels-doc.py from the committed "
              "capi-tests/kernels/results/<suite>.txt, which `make test-kernels` (the full matrix: every "
@@ -169,7 +165,7 @@ def section():
              "A skip of our C tests names the missing feature and the first kernel that has it.")
     L.append("")
     for suite in SUITES:
-        r = read_results(suite)
+        r = read_results(suite, results_dir)
         if r is None:
             L.append(f"### {suite}: no recorded full run (make test-kernels-doc fails until there is one)")
             L.append("")
@@ -215,103 +211,30 @@ def section():
     return L
 
 
-def doc_section(text):
-    i = text.find("\n" + HEADING + "\n")
-    if i < 0:
-        return None
-    rest = text[i + 1:]
-    j = rest.find("\n## ", len(HEADING))
-    return rest if j < 0 else rest[:j + 1]
-
-
 def check(path, results_dir=None):
-    problems = []
-    want = "\n".join(section()) + "\n"
-    have = doc_section(open(path).read())
-    if have is None:
-        problems.append(f"{path} has no '{HEADING}' section (make compat-doc)")
-    elif have.rstrip("\n") != want.rstrip("\n"):
-        problems.append(f"{path}'s kernels section differs from capi-tests/kernels/results/ (make compat-doc)")
-    for suite in SUITES:
-        r = read_results(suite)
-        if r is None:
-            problems.append(f"no capi-tests/kernels/results/{suite}.txt (make test-kernels, then make "
-                            "kernels-results compat-doc)")
-            continue
-        p = compat.commit_problem(r["header"], f"capi-tests/kernels/results/{suite}.txt")
-        if p:
-            problems.append(p)
-    return problems
+    return results_doc.check(compat, path, HEADING, section(results_dir),
+                             {suite: read_results(suite, results_dir) for suite in SUITES},
+                             "capi-tests/kernels/results", "make test-kernels, then make kernels-results compat-doc")
+
+
+def planted_results(results_dir, commit, failing):
+    for s in SUITES:
+        with open(os.path.join(results_dir, s + ".txt"), "w") as fh:
+            fh.write(f"# full matrix run of 2026-01-01 at commit {commit} (tcg, the whole run 1 s wall)\n"
+                     f"# suite {s}\n# release 6.1.0-1-amd64\n# version #1 SMP\n# guest 1 s wall\n"
+                     "capi ours passed=10 failed=0 skipped=2 programs=6 worse=0\n"
+                     "up ours tests=3 pass=2 skip=1 fail=0\nup ref tests=3 pass=2 skip=1 fail=0\n")
 
 
 def control():
     """Planted regressions: a section edited by hand, results of a library
     older than the last library change, and no results must each fail."""
-    global RESULTS_DIR
-    bad = 0
-    keep = RESULTS_DIR
-    with tempfile.TemporaryDirectory() as d:
-        last = compat.git("log", "-1", "--format=%H", "--", *compat.LIBRARY_PATHS).stdout.strip()
-        before = compat.git("rev-parse", last + "^").stdout.strip()
-        head = compat.git("rev-parse", "HEAD").stdout.strip()
-        cases = []
-        for name, commit, edit, ok in (("HEAD's results, the doc as generated", head, False, True),
-                                       ("results from before the last library change", before, False, False),
-                                       ("a number edited in the doc", head, True, False)):
-            RESULTS_DIR = os.path.join(d, name.replace(" ", "_").replace("'", ""))
-            os.makedirs(RESULTS_DIR)
-            for s in SUITES:
-                with open(os.path.join(RESULTS_DIR, s + ".txt"), "w") as fh:
-                    fh.write(f"# full matrix run of 2026-01-01 at commit {commit} (tcg, the whole run 1 s wall)\n"
-                             f"# suite {s}\n# release 6.1.0-1-amd64\n# version #1 SMP\n# guest 1 s wall\n"
-                             "capi ours passed=10 failed=0 skipped=2 programs=6 worse=0\n"
-                             "up ours tests=3 pass=2 skip=1 fail=0\nup ref tests=3 pass=2 skip=1 fail=0\n")
-            doc = os.path.join(RESULTS_DIR, "doc.md")
-            text = "# doc\n\n" + "\n".join(section()) + "\n"
-            if edit:
-                text = text.replace("| 10 |", "| 11 |", 1)
-            open(doc, "w").write(text)
-            cases.append((name, check(doc), ok))
-        RESULTS_DIR = os.path.join(d, "none")
-        open(os.path.join(d, "doc.md"), "w").write("# doc\n\n" + "\n".join(section()) + "\n")
-        cases.append(("no results at all", check(os.path.join(d, "doc.md")), False))
-    RESULTS_DIR = keep
-    for name, problems, ok in cases:
-        if (not problems) != ok:
-            print(f"kernels-doc control: {name}: {'refused' if problems else 'accepted'}"
-                  + (": " + "; ".join(problems) if problems else ""))
-            bad += 1
-    if bad:
-        return 1
-    print(f"kernels-doc control: {len(cases)} planted states judged right (the generated section of HEAD's "
-          "results accepted; an edited number, results older than the last library change and no results refused)")
-    return 0
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    g = ap.add_mutually_exclusive_group(required=True)
-    g.add_argument("--save-results", nargs="?", const=os.path.join(TOP, "target", "kernels", "run"))
-    g.add_argument("--section", action="store_true")
-    g.add_argument("--check", metavar="FILE")
-    g.add_argument("--control", action="store_true")
-    a = ap.parse_args()
-    if a.save_results:
-        return save_results(a.save_results)
-    if a.section:
-        print("\n".join(section()))
-        return 0
-    if a.control:
-        return control()
-    problems = check(a.check)
-    if problems:
-        print("kernels-doc: FAIL:")
-        print("\n".join("  " + p for p in problems))
-        return 1
-    print(f"kernels-doc: {a.check}'s kernels section matches capi-tests/kernels/results/ "
-          f"({', '.join(SUITES)}), recorded from this commit's library")
-    return 0
+    return results_doc.control("kernels-doc", compat, planted_results, section, check,
+                               lambda text: text.replace("| 10 |", "| 11 |", 1))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(results_doc.cli(
+        "kernels-doc", os.path.join(TOP, "target", "kernels", "run"), save_results, section, check, control,
+        lambda doc: f"kernels-doc: {doc}'s kernels section matches capi-tests/kernels/results/ "
+                    f"({', '.join(SUITES)}), recorded from this commit's library"))

@@ -363,6 +363,13 @@ def generate():
     kdoc = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(kdoc)
     L.extend(kdoc.section())
+    # Debian's architectures: capi-tests/arches/arches-doc.py's section, from
+    # its own committed results (make test-arches-doc checks them).
+    spec = importlib.util.spec_from_file_location(
+        "arches_doc", os.path.join(TOP, "capi-tests", "arches", "arches-doc.py"))
+    adoc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(adoc)
+    L.extend(adoc.section())
     return "\n".join(L)
 
 
