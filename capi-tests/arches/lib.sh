@@ -185,6 +185,6 @@ root_deb() {
 		return 1
 	}
 	rm -rf "$d/x" && dpkg-deb -x "$f" "$d/x" || return 1
-	deb_tree="$d/x"
-	deb_info="$pkg:$arch $ver sha256 $sum"
+	# shellcheck disable=SC2034 # read by the callers
+	deb_tree="$d/x" deb_info="$pkg:$arch $ver sha256 $sum"
 }
