@@ -162,15 +162,18 @@ if [ -f "$P/upstream/upstream.list" ]; then
 fi
 
 # --- callgrind counts (capi-tests/arches/bench-guest.sh) -------------------
-# bench/commands: "ID LIB BINDIR PROG TOGGLE ARG..." per run; the program's
+# bench/commands: "ID LIB BINDIR PROG TOGGLE ARG..." per run (TOGGLE: the
+# function to collect in, or none for the whole program); the program's
 # output and callgrind's file come back as bench/ID.out and bench/ID.cg.
 if [ -f "$P/bench/commands" ]; then
 	t_part=$(now)
 	mkdir -p "$R/bench"
 	while read -r id lib bindir prog toggle args; do
+		tc=--toggle-collect=$toggle
+		[ "$toggle" != none ] || tc=--collect-atstart=yes
 		# shellcheck disable=SC2086 # the arguments are words
 		VALGRIND_LIB="$P/bench/vg/lib" LD_LIBRARY_PATH="$P/lib/$lib" "$P/bench/vg/bin/valgrind" \
-			--tool=callgrind --toggle-collect="$toggle" --callgrind-out-file="$R/bench/$id.cg" \
+			--tool=callgrind "$tc" --callgrind-out-file="$R/bench/$id.cg" \
 			"$P/bench/$bindir/$prog" $args < /dev/null > "$R/bench/$id.out" 2> "$R/bench/$id.err"
 		kt "bench $id rc=$?"
 	done < "$P/bench/commands"
