@@ -18,4 +18,4 @@ test-header-quick: all
 	HEADER_CORPUS=0 capi-tests/header/check-header.sh
 
 headers-update:
-	UPDATE_HEADERS=1 $(CARGO) test --release --quiet header_check
+	UPDATE_HEADERS=1 $(CARGO) test --quiet header_check

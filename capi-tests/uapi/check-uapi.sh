@@ -184,7 +184,7 @@ fi
 
 # --- 3. Rust against our headers ----------------------------------------------
 
-if ! UAPI_DUMP_DIR="$out" "$CARGO" test --release --quiet --lib sys::tests::uapi_tables_dump \
+if ! UAPI_DUMP_DIR="$out" "$CARGO" test --quiet --lib sys::tests::uapi_tables_dump \
         > "$out/cargo.log" 2>&1; then
     bad "cargo test sys::tests::uapi_tables_dump failed:"
     sed 's/^/    /' "$out/cargo.log"
