@@ -276,16 +276,18 @@ def callgrind(forms, only, detail=False, count=callgrind_count):
     return rows
 
 
-def arch_callgrind_table(counts, arch):
+def arch_callgrind_table(counts, arch, with_lib=True):
     """The per-architecture table of BENCHMARKS.md (bench-i386.sh,
     bench-guest.sh): Ir per operation in the forms upstream, ours-src and
-    ours-bin, in total and inside liburing.so."""
+    ours-bin, in total and (with_lib) inside liburing.so."""
+    keys = ("total", "lib") if with_lib else ("total",)
     out = [f"| workload ({arch}) | Ir/op upstream | Ir/op ours (src) | Ir/op ours (bin) "
-           "| in liburing.so: upstream | ours (src) | ours (bin) | ours (bin) / upstream |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|"]
+           + ("| in liburing.so: upstream | ours (src) | ours (bin) " if with_lib else "")
+           + "| ours (bin) / upstream |",
+           "|---|---:|---:|---:|" + ("---:|---:|---:|" if with_lib else "") + "---:|"]
     for name, per in counts.items():
         cells = [name]
-        for key in ("total", "lib"):
+        for key in keys:
             for f in ("upstream", "ours-src", "ours-bin"):
                 cells.append(f"{per[f][key]:.1f}")
         cells.append(f"{per['ours-bin']['total'] / per['upstream']['total']:.2f}")
