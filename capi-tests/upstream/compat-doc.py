@@ -28,6 +28,7 @@ Inputs of a generation, all deterministic:
 """
 import argparse
 import datetime
+import math
 import os
 import re
 import shutil
@@ -155,13 +156,34 @@ def upstream_missed(info):
     return int(k) if k.isdigit() else 0
 
 
+def misses_beyond_chance(ours, upstream, n, alpha_pct=5):
+    """run.sh's misses_beyond_chance: a one-sided Fisher exact test that ours
+    missed more of its n paired runs than upstream's build did beyond chance."""
+    n = min(n, 30)
+    if ours <= upstream:
+        return False
+    total = ours + upstream
+    num = sum(math.comb(n, x) * math.comb(n, total - x) for x in range(ours, min(total, n) + 1))
+    return 100 * num <= alpha_pct * math.comb(2 * n, total)
+
+
+def flaky_is_worse(info):
+    """run.sh's judgement of a -FLAKY result: worse without consistent paired
+    counts (ours=K/N, upstream=K/N), or when ours missed more beyond chance."""
+    ours, up = info.get("ours", ""), info.get("upstream", "")
+    m, u = re.fullmatch(r"(\d+)/(\d+)", ours), re.fullmatch(r"(\d+)/(\d+)", up)
+    if not m or not u or m.group(2) != u.group(2):
+        return True
+    return misses_beyond_chance(int(m.group(1)), int(u.group(1)), int(m.group(2)))
+
+
 def verdict(r, info, e):
     """worse, better, flaky, env or same: run.sh's judgement of a recorded result
     (the skip-line comparison needs the outputs and is run.sh's alone)."""
     want, extra = e
     if r.endswith("-ENV"):
         return "env" if upstream_missed(info) else "worse"
-    if r.endswith("-FLAKY") and not upstream_missed(info):
+    if r.endswith("-FLAKY") and flaky_is_worse(info):
         return "worse"
     b = base(r)
     if want == "FAIL" and b == "FAIL":
@@ -303,8 +325,9 @@ def generate():
              "Results come from the committed capi-tests/upstream/results/<mode>.txt. "
              "A result below upstream's (PASS > SKIP > FAIL > TIMEOUT > not built; an expected FAIL "
              "must end as expectations.txt pins it) is marked **worse**, above it *better*; "
-             "*flaky* marks a test that needed a retry, shown with its first result, accepted "
-             "only where upstream's own build missed too in the same run; *env* marks a result "
+             "*flaky* marks a test that needed a retry, shown with its first result; it is "
+             "accepted when, in up to 10 paired runs of upstream's build and ours, ours missed "
+             "no more often than chance allows (one-sided Fisher exact test at 5 %); *env* marks a result "
              "that upstream's own build (upstream's headers and library) ended the same way in "
              "the same run (a load- or environment-sensitive test).")
     L.append("")
@@ -423,10 +446,23 @@ def control():
             print(f"compat-doc control: results at {name}: {'refused' if problem else 'accepted'}"
                   f"{': ' + problem if problem else ''}")
             bad += 1
+    # The flaky rule, as judge-control.sh plants it for run.sh.
+    pass_exp = ("PASS", {})
+    flaky = [("ours=4/10 upstream=0/10", "worse"), ("ours=6/10 upstream=1/10", "worse"),
+             ("ours=4/4 upstream=0/4", "worse"), ("upstream=0/10", "worse"),
+             ("ours=2/10 upstream=0/8", "worse"), ("ours=1/10 upstream=0/10", "flaky"),
+             ("ours=3/10 upstream=0/10", "flaky"), ("ours=5/10 upstream=3/10", "flaky")]
+    for fields, want in flaky:
+        info = dict(x.split("=", 1) for x in f"first=TIMEOUT/124 retry=1 {fields}".split())
+        got = verdict("PASS-FLAKY", info, pass_exp)
+        if got != want:
+            print(f"compat-doc control: PASS-FLAKY with {fields}: judged {got}, run.sh says {want}")
+            bad += 1
     if bad:
         return 1
     print(f"compat-doc control: {len(cases)} planted result headers judged right "
-          "(accepted at HEAD or since the last library change, refused otherwise)")
+          "(accepted at HEAD or since the last library change, refused otherwise); "
+          f"{len(flaky)} planted flaky results judged as run.sh judges them")
     return 0
 
 

@@ -66,11 +66,24 @@ plant 's/^nop.t PASS 0 0.3 skips=0/nop.t FAIL-ENV 1 0.3 skips=0 upstream=0\/3 ab
 expect "env without upstream's build failing" WORSE '^  nop.t: FAIL marked env'
 plant 's/^nop.t PASS 0 0.3 skips=0/nop.t TIMEOUT-ENV 124 60 skips=0 upstream=1\/3 abi-ours=1\/3/'
 expect "env where upstream's build hung too" OK ""
-# 3. flaky only where upstream's own build is flaky too.
+# 3. flaky: worse when ours missed more often than upstream's build beyond
+#    chance in the paired runs (one-sided Fisher exact test at 5 %).
+plant 's/^nop.t PASS 0 0.3 skips=0/nop.t PASS-FLAKY 0 0.3 skips=0 first=TIMEOUT\/124 retry=1 ours=4\/10 upstream=0\/10/'
+expect "flaky, ours 4 of 10 paired runs missed, upstream's build 0" WORSE '^  nop.t: flaky with ours, and ours missed 4 of 10'
+plant 's/^nop.t PASS 0 0.3 skips=0/nop.t PASS-FLAKY 0 0.3 skips=0 first=TIMEOUT\/124 retry=1 ours=6\/10 upstream=1\/10/'
+expect "flaky, ours 6 of 10 paired runs missed, upstream's build 1" WORSE '^  nop.t: flaky with ours, and ours missed 6 of 10'
+plant 's/^nop.t PASS 0 0.3 skips=0/nop.t PASS-FLAKY 0 0.3 skips=0 first=TIMEOUT\/124 retry=1 ours=4\/4 upstream=0\/4/'
+expect "flaky, slow test: ours 4 of 4 missed, upstream's build 0" WORSE '^  nop.t: flaky with ours, and ours missed 4 of 4'
 plant 's/^nop.t PASS 0 0.3 skips=0/nop.t PASS-FLAKY 0 0.3 skips=0 first=TIMEOUT\/124 retry=1 upstream=0\/10/'
-expect "flaky where upstream's build passed 10 of 10" WORSE '^  nop.t: flaky with ours'
-plant 's/^nop.t PASS 0 0.3 skips=0/nop.t PASS-FLAKY 0 0.3 skips=0 first=TIMEOUT\/124 retry=1 upstream=1\/4/'
-expect "flaky where upstream's build missed once" OK ""
+expect "flaky with no paired runs of ours" WORSE '^  nop.t: flaky with ours .*no paired runs'
+plant 's/^nop.t PASS 0 0.3 skips=0/nop.t PASS-FLAKY 0 0.3 skips=0 first=TIMEOUT\/124 retry=1 ours=2\/10 upstream=0\/8/'
+expect "flaky with pair counts that disagree" WORSE '^  nop.t: flaky with ours .*no paired runs'
+plant 's/^nop.t PASS 0 0.3 skips=0/nop.t PASS-FLAKY 0 0.3 skips=0 first=TIMEOUT\/124 retry=1 ours=1\/10 upstream=0\/10/'
+expect "flaky, ours 1 of 10 missed, upstream's build 0 (a rare flake)" OK ""
+plant 's/^nop.t PASS 0 0.3 skips=0/nop.t PASS-FLAKY 0 0.3 skips=0 first=TIMEOUT\/124 retry=1 ours=3\/10 upstream=0\/10/'
+expect "flaky, ours 3 of 10 missed, upstream's build 0 (p = 0.105)" OK ""
+plant 's/^nop.t PASS 0 0.3 skips=0/nop.t PASS-FLAKY 0 0.3 skips=0 first=TIMEOUT\/124 retry=1 ours=5\/10 upstream=3\/10/'
+expect "flaky on both, ours 5 of 10, upstream's build 3" OK ""
 # 4. a part skipped with ours and run with upstream's library.
 plant "" nop.t.out "IORING_OP_NOP128 not supported, skipping"
 expect "a part skipped with ours only" WORSE '^  nop.t: PASS, but skips a part'

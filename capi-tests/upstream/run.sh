@@ -32,10 +32,16 @@
 #     supported", "skipping", ...) are compared with the reference run's for
 #     the same test; a part skipped with ours and run with upstream's is worse.
 #   * a test that did worse on its first run is run again (RETRIES times). If
-#     a retry meets the expectation the test is recorded as flaky, with its
-#     first result, and upstream's own build (abi binary, upstream's library)
-#     is run FLAKY_RUNS times: the flaky result is accepted only when upstream's
-#     build also misses the expectation at least once; otherwise it is worse.
+#     a retry meets the expectation the test is flaky with ours, and a miss
+#     rate is measured: FLAKY_RUNS pairs of runs, upstream's own build (abi
+#     binary, upstream's library) then this mode's binary on ours, fewer pairs
+#     for a slow test (FLAKY_BUDGET seconds) but never under 4. The first miss
+#     and the retries are not counted (they chose the test). Ours is worse
+#     when it missed more often than upstream's build beyond chance: a
+#     one-sided Fisher exact test on the two counts at p <= FLAKY_ALPHA_PCT %
+#     (4 misses of 10 against none is worse; 1 of 10 against none is not: a
+#     rare flake of the test itself, which one or two misses cannot tell from
+#     a library that got worse). Pairs stop once the verdict is settled.
 #   * a test that stays worse is re-checked with the abi-mode binary (upstream's
 #     headers) on upstream's library (the reference run, then up to ENV_RUNS
 #     runs in all, until one ends as ours did) and on ours (as many runs, until
@@ -62,7 +68,11 @@
 #   TIMEOUT=60               per-test limit in seconds
 #   RECHECK=1                0: no reference run, no retries, no re-checks
 #   RETRIES=3                further runs of a test that did worse
-#   FLAKY_RUNS=10            runs of upstream's build for a test that was flaky
+#   FLAKY_RUNS=10            paired runs (upstream's build, ours) of a test
+#                            that was flaky with ours
+#   FLAKY_BUDGET=300         seconds those pairs may take, judged from the
+#                            test's first run (never fewer than 4 pairs)
+#   FLAKY_ALPHA_PCT=5        the Fisher test's level, in percent
 #   ENV_RUNS=3               runs of the abi binary on each library, env re-check
 #   REFERENCE=dir            a finished reference run to judge against (its
 #                            results.txt and out/); then none is run here
@@ -76,8 +86,10 @@
 # source, ffi, reference). results.txt lines:
 #   <test> <RESULT>[-FLAKY|-ENV] <exit status> <seconds> [key=value ...]
 # with first=RESULT/rc (flaky: the first run), upstream=K/N (how many of N runs
-# of upstream's build missed the expectation), abi-ours=K/N (the same for the
-# abi binary on our library), skips=<n> (skip lines in the output).
+# of upstream's build missed the expectation), ours=K/N (flaky: how many of
+# the N paired runs of this mode's binary on ours missed it), abi-ours=K/N
+# (env: the same for the abi binary on our library), skips=<n> (skip lines in
+# the output).
 # A full run also writes <run>/commit.txt: the commit of the library tested
 # ("<sha> with-local-changes" when library code had uncommitted changes).
 set -uo pipefail
@@ -112,6 +124,8 @@ main() {
     RECHECK=${RECHECK:-1}
     RETRIES=${RETRIES:-3}
     FLAKY_RUNS=${FLAKY_RUNS:-10}
+    FLAKY_BUDGET=${FLAKY_BUDGET:-300}
+    FLAKY_ALPHA_PCT=${FLAKY_ALPHA_PCT:-5}
     ENV_RUNS=${ENV_RUNS:-3}
     REFERENCE=${REFERENCE:-}
     out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
@@ -161,7 +175,7 @@ main() {
     done
 
     overall=0
-    summary=()
+    summary=(); worse_all=()
     local want_ref=0
     [ "$RECHECK" = 1 ] && want_ref=1
     case " $MODES " in *" upstream "*) want_ref=1;; esac
@@ -188,6 +202,11 @@ main() {
     echo "=== upstream tests: summary ($ntests tests per mode) ==="
     printf '%-9s %6s %7s %6s %8s %9s %7s %7s\n' mode passed skipped failed timeout "not built" build run
     printf '%s\n' "${summary[@]}"
+    # The worse tests again, last: a log cut short still names them.
+    if [ $overall -ne 0 ] && [ ${#worse_all[@]} -gt 0 ]; then
+        echo "worse than upstream, by mode (${#worse_all[@]}):"
+        printf '  %s\n' "${worse_all[@]}"
+    fi
     return $overall
 }
 
@@ -476,21 +495,7 @@ run_mode() {
             mv "$rdir/out/$t.retry.out" "$rdir/out/$t.out"
             got[$t]="$r-FLAKY"; rcs[$t]=$rc; secs_[$t]=$secs
             if [ -x "$abi_bin/$t" ] && ensure_upstream_lib > /dev/null; then
-                k=0; n=0
-                # The reference run of this test counts as one run of
-                # upstream's build (a miss there is upstream's flakiness).
-                if [ -n "$ref_res" ] && grep -q "^$t " "$ref_res"; then
-                    n=1
-                    grep -qE "^$t [A-Z]+ [^ ]+ [^ ]+ .*first=" "$ref_res" && k=1
-                    read -r _ rr rrc _ < <(grep "^$t " "$ref_res")
-                    meets "$t" "$rr" "$rrc" "$ref_out/$t.out" || k=1
-                fi
-                while [ $n -lt "$FLAKY_RUNS" ] && [ $k -eq 0 ]; do
-                    n=$((n + 1))
-                    read -r r rc secs < <(run_test "$abi_bin" "$t" "$up_libdir" "$rdir/out/$t.upstream.out")
-                    meets "$t" "$r" "$rc" "$rdir/out/$t.upstream.out" || k=$((k + 1))
-                done
-                extra[$t]+=" upstream=$k/$n"
+                extra[$t]+=" $(measure_flaky "$t" "$tdir" "$abi_bin" "$rdir" "${secs_[$t]}")"
             else
                 extra[$t]+=" upstream=unmeasured"
             fi
@@ -544,6 +549,56 @@ run_mode() {
     [ ${#worse[@]} -eq 0 ] || overall=1
 }
 
+# measure_flaky TEST OUR_BIN_DIR ABI_BIN_DIR RUN_DIR FIRST_SECS: the paired
+# runs of a test that was flaky with ours (see the header); prints
+# "ours=K/N upstream=K/N". Outputs: the last pair's in TEST.pair-ours.out and
+# TEST.upstream.out, ours's last miss in TEST.pair-miss.out.
+measure_flaky() {
+    local t=$1 bin=$2 abi_bin=$3 rdir=$4 first_secs=$5
+    local pairs=$FLAKY_RUNS per ko=0 ku=0 i=0 r rc secs
+    per=$(printf '%.0f' "$first_secs"); [ "$per" -ge 1 ] || per=1
+    [ $((2 * per * pairs)) -le "$FLAKY_BUDGET" ] || pairs=$((FLAKY_BUDGET / (2 * per)))
+    [ "$pairs" -ge 4 ] || pairs=4
+    while [ $i -lt "$pairs" ]; do
+        i=$((i + 1))
+        read -r r rc secs < <(run_test "$abi_bin" "$t" "$up_libdir" "$rdir/out/$t.upstream.out")
+        meets "$t" "$r" "$rc" "$rdir/out/$t.upstream.out" || ku=$((ku + 1))
+        read -r r rc secs < <(run_test "$bin" "$t" "$our_libdir" "$rdir/out/$t.pair-ours.out")
+        if ! meets "$t" "$r" "$rc" "$rdir/out/$t.pair-ours.out"; then
+            ko=$((ko + 1)); cp "$rdir/out/$t.pair-ours.out" "$rdir/out/$t.pair-miss.out"
+        fi
+        # Settled either way: ours missing every remaining run could not
+        # make it worse, or upstream's missing every one could not save it.
+        misses_beyond_chance $((ko + pairs - i)) "$ku" "$pairs" || break
+        ! misses_beyond_chance "$ko" $((ku + pairs - i)) "$pairs" || break
+    done
+    echo "ours=$ko/$i upstream=$ku/$i"
+}
+
+# choose N K: the binomial coefficient, exact in 64-bit for N <= 60.
+choose() {
+    local n=$1 k=$2 r=1 i
+    if [ "$k" -lt 0 ] || [ "$k" -gt "$n" ]; then echo 0; return; fi
+    for ((i = 1; i <= k; i++)); do r=$((r * (n - k + i) / i)); done
+    echo "$r"
+}
+
+# misses_beyond_chance KO KU N: true when KO misses of N runs with ours
+# against KU of N with upstream's build are more than chance gives at
+# FLAKY_ALPHA_PCT %: one-sided Fisher exact test, the probability that ours
+# holds KO or more of the KO+KU misses when both libraries miss alike.
+misses_beyond_chance() {
+    local ko=$1 ku=$2 n=$3 total x num=0 den
+    [ "$n" -le 30 ] || n=30
+    [ "$ko" -gt "$ku" ] || return 1
+    total=$((ko + ku))
+    den=$(choose $((2 * n)) "$total")
+    for ((x = ko; x <= total && x <= n; x++)); do
+        num=$((num + $(choose "$n" "$x") * $(choose "$n" $((total - x)))))
+    done
+    [ $((100 * num)) -le $((${FLAKY_ALPHA_PCT:-5} * den)) ]
+}
+
 # judge_run RESULTS OUTDIR REF_RESULTS REF_OUTDIR: judge every line of a
 # results file (see the header); fills worse, better, flaky, envlim and the
 # counts. Needs no binary and runs no test: a run made elsewhere (another
@@ -551,7 +606,7 @@ run_mode() {
 judge_run() {
     local res=$1 od=$2 rres=$3 rod=$4
     declare -A ref=() refrc=()
-    local t r rc secs rest base e up w line ours_only ref_only
+    local t r rc secs rest base e up w line ours_only ref_only ours_k pairs
     if [ -n "$rres" ] && [ -f "$rres" ]; then
         while read -r t r rc _; do ref[$t]=$r; refrc[$t]=$rc; done < "$rres"
     fi
@@ -571,12 +626,16 @@ judge_run() {
         esac
         case $r in
             *-FLAKY)
-                if [ -n "$up" ] && [ "${up%%/*}" != unmeasured ] && [ "${up%%/*}" -gt 0 ]; then
-                    flaky+=("$t: $base after a retry ($rest): upstream's build missed too, ${up%%/*} of ${up#*/} runs")
-                else
-                    worse+=("$t: flaky with ours ($rest), upstream's own build met the expectation in all of its ${up#*/} runs")
+                ours_k=$(sed -n 's/.*\bours=\([0-9]*\)\/[0-9]*.*/\1/p' <<< "$rest")
+                pairs=$(sed -n 's/.*\bours=[0-9]*\/\([0-9]*\).*/\1/p' <<< "$rest")
+                if [ -z "$ours_k" ] || [ -z "$pairs" ] || [[ ! $up =~ ^[0-9]+/$pairs$ ]]; then
+                    worse+=("$t: flaky with ours ($rest), and no paired runs measured how often ours and upstream's build miss")
                     continue
-                fi;;
+                elif misses_beyond_chance "$ours_k" "${up%%/*}" "$pairs"; then
+                    worse+=("$t: flaky with ours, and ours missed $ours_k of $pairs paired runs against ${up%%/*} for upstream's build, more than chance at ${FLAKY_ALPHA_PCT:-5} % ($rest)"$'\n'"$(tail -n 3 "$od/$t.pair-miss.out" 2>/dev/null | sed 's/^/        | /')")
+                    continue
+                fi
+                flaky+=("$t: $base after a retry ($rest): in $pairs paired runs ours missed $ours_k, upstream's build ${up%%/*}; not more than chance");;
             *-ENV)
                 if [ -n "$up" ] && [ "${up%%/*}" != unmeasured ] && [ "${up%%/*}" -gt 0 ]; then
                     envlim+=("$t: $base (expected $e); upstream's own build ended the same way in ${up%%/*} of ${up#*/} runs ($rest)"$'\n'"$(tail -n 2 "$od/$t.out" 2>/dev/null | sed 's/^/        | /')")
@@ -629,7 +688,7 @@ report() {
         printf '  %s\n' "${worse[@]}"
     fi
     if [ ${#flaky[@]} -gt 0 ]; then
-        echo "flaky, as upstream's own build is in the same run (${#flaky[@]}):"
+        echo "flaky: missed, then met the expectation; paired runs found ours no worse than upstream's build beyond chance (${#flaky[@]}):"
         printf '  %s\n' "${flaky[@]}"
     fi
     if [ ${#envlim[@]} -gt 0 ]; then
@@ -647,6 +706,8 @@ report() {
     [ -z "${out:-}" ] || echo "results: $out/$name/${resname:-results.txt}  (outputs: $out/$name/out/)"
     summary+=("$(printf '%-9s %6d %7d %6d %8d %9d %6ss %6ss  worse: %d, flaky: %d, env: %d, better: %d, skips not compared: %d' \
         "$name" $np $ns $nf $nt $nn "$build_s" "$run_s" ${#worse[@]} ${#flaky[@]} ${#envlim[@]} ${#better[@]} ${#unchecked[@]})")
+    local w
+    for w in "${worse[@]}"; do worse_all+=("$name: $w"); done
 }
 
 main "$@"
