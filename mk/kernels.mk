@@ -40,5 +40,6 @@ kernels-results:
 	@capi-tests/kernels/kernels-doc.py --save-results
 
 test-kernels-doc:
+	@capi-tests/kernels/report.py --control
 	@capi-tests/kernels/kernels-doc.py --control
 	@capi-tests/kernels/kernels-doc.py --check COMPATIBILITY.md

@@ -30,7 +30,7 @@
 # test with --full. Environment:
 #   GUEST_SUITE       Debian suite of the kernel (default per architecture below)
 #   TESTS="nop.t ..." upstream tests instead of the list
-#   UP_TIMEOUT (60; --full 180) CAPI_TIMEOUT (600) CAPI_NOPS (50000) RETRIES (2)
+#   UP_TIMEOUT (60; --full 180) CAPI_TIMEOUT (600) CAPI_NOPS (50000) PAIRS (6) PAIR_BUDGET (600)
 #   GUEST_CPUS=1 GUEST_MEM=2048 GUEST_TIMEOUT (smoke 2400, --full 14400)
 #   GUESTS_OUT=target/arches/guests-<kind>   results (per host tree)
 #   OUR_ARCH_LIBDIR=build/ARCH/lib   the library under test (a planted build)
@@ -229,7 +229,8 @@ for a in "$@"; do
 CAPI_NOPS=${CAPI_NOPS:-50000}
 UP_TIMEOUT=$upt
 CAPI_TIMEOUT=${CAPI_TIMEOUT:-600}
-RETRIES=${RETRIES:-2}
+PAIRS=${PAIRS:-6}
+PAIR_BUDGET=${PAIR_BUDGET:-600}
 CONF
 	# GUEST_BENCH=1 (bench-guest.sh): callgrind counts of benches/nop.c too.
 	if [ "${GUEST_BENCH:-0}" = 1 ]; then

@@ -12,7 +12,7 @@
 #   lib/planted/   (optional) our liburing.so.2 with the NO_SQARRAY fall-back
 #                  taken out (plant.sh): on a kernel without NO_SQARRAY (before
 #                  6.6) setup.c runs on it once more and must fail
-#   job.conf       CAPI_NOPS, UP_TIMEOUT, CAPI_TIMEOUT, RETRIES, CAPI_FORMS
+#   job.conf       CAPI_NOPS, UP_TIMEOUT, CAPI_TIMEOUT, PAIRS, PAIR_BUDGET, CAPI_FORMS
 #                  (the forms of our C tests to run), CAPI_REF (always: every
 #                  C test program on upstream's library too; on-failure: only
 #                  a program that did not pass on ours)
@@ -26,19 +26,21 @@
 # RESULTS_DIR/kt.txt, so the host can check that both channels agree:
 #   KT capi FORM PROG rc=N passed=N failed=N skipped=N secs=S
 #   KT capi-ref FORM PROG ...   (the same program on upstream's library)
-#   KT up TEST ours=RESULT/rc/secs ref=RESULT/rc/secs first=RESULT/rc/secs retries=N
-#      refruns=N refmiss=N   (more runs on upstream's library when ours stayed
-#                             worse, and how many of them ended no better)
+#   KT up TEST ours=RESULT/rc/secs ref=RESULT/rc/secs first=RESULT/rc/secs pairs=N
+#      oursmiss=N refmiss=N  (when ours's first run ended below upstream's:
+#                             N paired runs, and how many of each library's
+#                             ended below upstream's first result)
 #   KT plant FORM PROG ...      (the program on the planted library)
 #   KT time PART secs=S         (how long each part of the job took)
 #   KT bench ID rc=N            (a callgrind run of bench/commands, if any)
-# (ours is the last of 1 + N runs with our library; first is the first).
+# (first is ours's first run; ours the last paired run of ours that did not
+# end below upstream's first result, or the first when none did).
 # RESULT is PASS (exit 0), SKIP (exit 77), TIMEOUT (still running after the
 # limit) or FAIL; upstream's runtests.sh conventions.
 R=${1:?usage: job.sh RESULTS_DIR}
 P=/payload
 . "$P/job.conf"
-: "${CAPI_NOPS:=200000}" "${UP_TIMEOUT:=120}" "${CAPI_TIMEOUT:=300}" "${RETRIES:=2}"
+: "${CAPI_NOPS:=200000}" "${UP_TIMEOUT:=120}" "${CAPI_TIMEOUT:=300}" "${PAIRS:=6}" "${PAIR_BUDGET:=600}"
 : "${CAPI_FORMS:=ours ffi}" "${CAPI_REF:=always}"
 export CAPI_NOPS
 
@@ -125,6 +127,23 @@ run_up() {
 	echo "$r/$rc/$s"
 }
 rank() { case ${1%%/*} in PASS) echo 2;; SKIP) echo 1;; *) echo 0;; esac; }
+# beyond_chance KO KU N: true when KO misses of N runs on ours against KU of
+# N on upstream's library are more than chance gives at 5 %: the one-sided
+# Fisher exact test of report.py and capi-tests/upstream/run.sh.
+beyond_chance() {
+	awk -v ko="$1" -v ku="$2" -v n="$3" '
+	function c(a, b,  r, i) { if (b < 0 || b > a) return 0; r = 1; for (i = 1; i <= b; i++) r = r * (a - b + i) / i; return r }
+	BEGIN { if (ko <= ku) exit 1; t = ko + ku; s = 0
+		for (x = ko; x <= t && x <= n; x++) s += c(n, x) * c(n, t - x)
+		exit !(100 * s <= 5 * c(2 * n, t)) }'
+}
+# pairs_for OURS REF: PAIRS, or fewer when a run takes long (PAIR_BUDGET
+# seconds for them all, judged by the slower first run), never under 4.
+pairs_for() {
+	awk -v a="${1##*/}" -v b="${2##*/}" -v p="$PAIRS" -v budget="$PAIR_BUDGET" 'BEGIN {
+		s = (a > b ? a : b); if (s < 1) s = 1
+		n = int(budget / (2 * s)); if (n > p) n = p; if (n < 4) n = 4; print n }'
+}
 
 if [ -f "$P/upstream/upstream.list" ]; then
 	t_part=$(now)
@@ -136,26 +155,32 @@ if [ -f "$P/upstream/upstream.list" ]; then
 		o=$(run_up "$t" ours)
 		u=$(run_up "$t" upstream)
 		first=$o
-		# A worse result is tried again (some upstream tests race with the kernel).
-		i=0
-		while [ "$(rank "$o")" -lt "$(rank "$u")" ] && [ $i -lt "$RETRIES" ]; do
-			o=$(run_up "$t" ours)
-			i=$((i + 1))
-		done
-		# Still worse: upstream's library gets as many more runs. One that
-		# ends no better than ours makes the test one that this guest does
-		# not run reliably on either library (as capi-tests/upstream/run.sh
-		# judges a flaky test), which the report lists apart from worse.
-		j=0
-		miss=0
-		if [ "$(rank "$o")" -lt "$(rank "$u")" ]; then
-			while [ $j -lt "$RETRIES" ]; do
-				u2=$(run_up "$t" upstream)
-				j=$((j + 1))
-				[ "$(rank "$u2")" -le "$(rank "$o")" ] && miss=$((miss + 1))
+		# Ours ended below upstream's library: paired runs (upstream's, then
+		# ours), each a miss when it ends below upstream's first result. The
+		# host judges the two counts (report.py); the pairs stop once that
+		# verdict is settled either way.
+		pairs=0
+		ko=0
+		ku=0
+		lvl=$(rank "$u")
+		if [ "$(rank "$o")" -lt "$lvl" ]; then
+			cp "$R/up-ours/$t.out" "$R/up-ours/$t.miss.out"
+			np=$(pairs_for "$o" "$u")
+			while [ $pairs -lt "$np" ]; do
+				pairs=$((pairs + 1))
+				[ "$(rank "$(run_up "$t" upstream)")" -lt "$lvl" ] && ku=$((ku + 1))
+				o2=$(run_up "$t" ours)
+				if [ "$(rank "$o2")" -lt "$lvl" ]; then
+					ko=$((ko + 1))
+					cp "$R/up-ours/$t.out" "$R/up-ours/$t.miss.out"
+				else
+					o=$o2
+				fi
+				beyond_chance $((ko + np - pairs)) $ku "$np" || break
+				beyond_chance $ko $((ku + np - pairs)) "$np" && break
 			done
 		fi
-		kt "up $t ours=$o ref=$u first=$first retries=$i refruns=$j refmiss=$miss"
+		kt "up $t ours=$o ref=$u first=$first pairs=$pairs oursmiss=$ko refmiss=$ku"
 		rm -rf /tmp/work/up-ours /tmp/work/up-upstream
 	done
 	kt "time upstream-suite secs=$(elapsed "$t_part")"

@@ -82,7 +82,9 @@ def save_results(run_dir):
     conf = dict(ln.split("=", 1) for ln in report.read(os.path.join(run_dir, "payload", "job.conf")).splitlines()
                 if "=" in ln)
     limits = (f"a test is stopped after {conf.get('UP_TIMEOUT', '?')} s, a C program after "
-              f"{conf.get('CAPI_TIMEOUT', '?')} s; {conf.get('RETRIES', '?')} more runs for a worse result")
+              f"{conf.get('CAPI_TIMEOUT', '?')} s; " +
+              (f"{conf['RETRIES']} more runs for a worse result" if "RETRIES" in conf else
+               f"up to {conf.get('PAIRS', '?')} paired runs for a worse result"))
     saved = 0
     for suite in SUITES:
         kdir = os.path.join(run_dir, suite)
@@ -160,8 +162,9 @@ def section(results_dir=None):
              "upstream's own 2.15 library as the reference in the same boot) leaves and "
              "`make kernels-results` records. `make test-kernels-doc` fails when this section differs "
              "from those files or when library code changed since the commit they name. *worse*: a test "
-             "that ends below upstream's library on that kernel in that boot (PASS > SKIP > FAIL), after "
-             "two more runs on ours; for our C tests, a failing check that passes on upstream's library. "
+             "that ends below upstream's library on that kernel in that boot (PASS > SKIP > FAIL), after the "
+             "further runs each kernel's line names; for our C tests, a failing check that passes on "
+             "upstream's library. "
              "A skip of our C tests names the missing feature and the first kernel that has it.")
     L.append("")
     for suite in SUITES:

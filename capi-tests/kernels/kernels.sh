@@ -17,7 +17,8 @@
 # Judging (report.py): our C tests must pass (a skip names its reason and is
 # not a pass); an upstream test is worse only when it ends worse on our library
 # than on upstream's own library on that kernel in that boot (PASS > SKIP >
-# FAIL/TIMEOUT), after RETRIES more runs with ours. A kernel that cannot be
+# FAIL/TIMEOUT) more often than chance allows, in up to PAIRS paired runs of
+# both (guest-job.sh, report.py). A kernel that cannot be
 # fetched or a guest that does not finish fails the run.
 #
 # The planted regression (plant.sh): our library built from a copy of the
@@ -35,7 +36,7 @@
 #   ARCH=amd64                      guest architecture (fetch-kernel.sh, run-guest.sh)
 #   ACCEL=auto                      kvm, tcg or auto (probe once, with the first kernel)
 #   TESTS="nop.t ..."               upstream tests to run instead of the list
-#   UP_TIMEOUT=120 (smoke: 30) CAPI_TIMEOUT=300 (smoke: 60) CAPI_NOPS=200000 RETRIES=2
+#   UP_TIMEOUT=120 (smoke: 30) CAPI_TIMEOUT=300 (smoke: 60) CAPI_NOPS=200000 PAIRS=6 PAIR_BUDGET=600
 #                                   guest job limits
 #   CAPI_REF=always (smoke: on-failure)   our C tests on upstream's library too:
 #                                   every program, or only one that failed on ours
@@ -159,7 +160,8 @@ cat > "$payload/job.conf" <<CONF
 CAPI_NOPS=${CAPI_NOPS:-200000}
 UP_TIMEOUT=${UP_TIMEOUT:-120}
 CAPI_TIMEOUT=${CAPI_TIMEOUT:-300}
-RETRIES=${RETRIES:-2}
+PAIRS=${PAIRS:-6}
+PAIR_BUDGET=${PAIR_BUDGET:-600}
 CAPI_FORMS="${CAPI_FORMS:-ours ffi}"
 CAPI_REF=${CAPI_REF:-always}
 CONF

@@ -14,6 +14,9 @@
 #                 upstream.list in order, and copied when it was built (one
 #                 that was not is reported by the guest, not lost)
 # Empties PAYLOAD first; job.sh is guest-job.sh; job.conf is the caller's.
+# upstream.list ends with PLANTED_UP_TEST, a script that fails on our library
+# only (the upstream-suite judge's planted regression; report.py).
+PLANTED_UP_TEST=planted-ours-only.t
 payload_lay_out() {
     local p=$1 ourlib=$2 upsrc=$3 refsrc=$4 capibuild=$5 tdir=$6 form t
     shift 6
@@ -36,5 +39,17 @@ payload_lay_out() {
         if [ -x "$tdir/$t" ]; then cp "$tdir/$t" "$p/upstream/" || return 1; fi
         echo "$t" >>"$p/upstream/upstream.list"
     done
+    # The judge's planted regression, last in the list: a "test" that fails
+    # on our library only. report.py must call it worse (and counts it apart).
+    cat >"$p/upstream/$PLANTED_UP_TEST" <<'PLANTED'
+#!/bin/sh
+# Planted by payload.sh: fails on the library in /payload/lib/ours only.
+case ":$LD_LIBRARY_PATH:" in
+*:/payload/lib/ours:*) echo "planted: fails on our library only"; exit 1;;
+esac
+exit 0
+PLANTED
+    chmod +x "$p/upstream/$PLANTED_UP_TEST"
+    echo "$PLANTED_UP_TEST" >>"$p/upstream/upstream.list"
     cp "$(dirname "${BASH_SOURCE[0]}")/guest-job.sh" "$p/job.sh"
 }

@@ -13,21 +13,25 @@ console.log, results/ read back from the virtio disk). For each kernel:
   * our C tests (both forms): every program ends with "N passed, 0 failed"
     and exit 0; skips are listed with their reasons and never count as passes;
   * upstream's suite: ours against upstream's own library, same binary, same
-    boot; a test is worse when ours ends below the reference
-    (PASS > SKIP > FAIL/TIMEOUT/NOTBUILT) after the guest's retries, unless
-    upstream's library, run as many more times, ended no better than ours in
-    one of them (listed as flaky on both libraries);
+    boot (PASS > SKIP > FAIL/TIMEOUT/NOTBUILT). A test whose first run on
+    ours ends below upstream's gets paired runs in the guest (upstream's
+    library, then ours); it is worse when ours ended below more often than
+    upstream's library beyond chance (one-sided Fisher exact test at 5 %,
+    as capi-tests/upstream/run.sh judges a flaky test), else it is listed as
+    flaky, or flaky on both libraries when upstream's missed too;
   * the planted regression (--plant): on a kernel before 6.6, setup.c on our
     library without the NO_SQARRAY fall-back must fail.
 
 Exit status 1 when any kernel fails any of these.
 """
 import argparse
+import math
 import os
 import re
 import sys
 
 RANK = {"PASS": 2, "SKIP": 1}
+PLANTED_UP_TEST = "planted-ours-only.t"  # capi-tests/kernels/payload.sh's
 PLANT = False
 FORMS = ("ours", "ffi")
 
@@ -48,6 +52,71 @@ def parse_res(s):
     # RESULT/rc/secs
     parts = s.split("/")
     return parts[0], parts[1] if len(parts) > 1 else "-", parts[2] if len(parts) > 2 else "0"
+
+
+def misses_beyond_chance(ours, upstream, n, alpha_pct=5):
+    """Ours missed more of its n paired runs than upstream's library did beyond
+    chance: a one-sided Fisher exact test, the one capi-tests/upstream/run.sh
+    and guest-job.sh apply (the probability that ours holds `ours` or more of
+    all the misses when both libraries miss alike, at most alpha_pct %)."""
+    n = min(n, 30)
+    if ours <= upstream:
+        return False
+    total = ours + upstream
+    num = sum(math.comb(n, x) * math.comb(n, total - x) for x in range(ours, min(total, n) + 1))
+    return 100 * num <= alpha_pct * math.comb(2 * n, total)
+
+
+def judge_upstream(ups, ours_output):
+    """Judge the guest's "KT up" lines ([(test, {key: value})]); ours_output(test)
+    is the text of a run of ours that missed, for the report.
+
+    A test whose first run on ours ended below upstream's library's first run
+    got paired runs in the guest (pairs=N: upstream's library, then ours;
+    oursmiss=/refmiss= how many ended below that first reference result). It
+    is worse when ours missed more often beyond chance; otherwise it is flaky
+    (only ours missed) or flaky on both libraries. Lines from a guest job
+    older than the pairs (retries=, refruns=) are judged the old way: worse
+    when ours stayed below and upstream's library never did."""
+    cnt = {"ours": {}, "ref": {}}
+    worse, better, flaky, both = [], [], [], []
+    for t, kv in ups:
+        o = parse_res(kv.get("ours", "NOTBUILT"))
+        r = parse_res(kv.get("ref", "NOTBUILT"))
+        first = parse_res(kv.get("first", kv.get("ours", "NOTBUILT")))
+        for side, v in (("ours", o), ("ref", r)):
+            key = "FAIL" if v[0] == "TIMEOUT" else v[0]
+            cnt[side][key] = cnt[side].get(key, 0) + 1
+        if "pairs" in kv and rank(first[0]) < rank(r[0]):
+            n, ko, ku = int(kv["pairs"]), int(kv.get("oursmiss", "0")), int(kv.get("refmiss", "0"))
+            what = (f"{t}: {first[0]} first (upstream's library {r[0]}); in {n} paired runs ours ended below "
+                    f"that {ko} time(s), upstream's library {ku}")
+            if n == 0 or misses_beyond_chance(ko, ku, n):
+                tail = ours_output(t).strip().splitlines()[-3:]
+                worse.append(what + (", more than chance at 5 %" if n else ", and no paired runs were made")
+                             + "".join("\n      | " + x for x in tail))
+            elif ku > 0:
+                both.append(what + "; not more than chance")
+            else:
+                flaky.append(what + "; not more than chance")
+        elif "pairs" in kv:
+            if rank(o[0]) > rank(r[0]):
+                better.append(f"{t}: ours {o[0]}, upstream's library {r[0]} (exit {r[1]})")
+        else:
+            if rank(o[0]) < rank(r[0]) and int(kv.get("refmiss", "0")) > 0:
+                # upstream's library missed too in the same boot: not a difference
+                # between the libraries (the test is flaky in this guest)
+                both.append(f"{t}: ours {o[0]} in {1 + int(kv.get('retries', '0'))} run(s); upstream's library "
+                            f"{r[0]} first, then no better than ours in {kv['refmiss']} of {kv.get('refruns')} more")
+            elif rank(o[0]) < rank(r[0]):
+                tail = ours_output(t).strip().splitlines()[-3:]
+                worse.append(f"{t}: ours {o[0]} (exit {o[1]}, {o[2]} s), upstream's library {r[0]}"
+                             + "".join("\n      | " + x for x in tail))
+            elif rank(o[0]) > rank(r[0]):
+                better.append(f"{t}: ours {o[0]}, upstream's library {r[0]} (exit {r[1]})")
+            if rank(first[0]) < rank(r[0]) <= rank(o[0]):
+                flaky.append(f"{t}: {first[0]} first, {o[0]} after {kv.get('retries')} more run(s)")
+    return {"n": len(ups), "cnt": cnt, "worse": worse, "better": better, "flaky": flaky, "both": both}
 
 
 def judge(kdir):
@@ -174,29 +243,23 @@ def judge(kdir):
                                  "upstream's library too (the test expects a newer kernel; it must skip "
                                  "naming the feature)" + "".join("\n      " + x for x in tot["kernel"][:12]))
 
-    cnt = {"ours": {}, "ref": {}}
-    worse, better, flaky, both = [], [], [], []
-    for t, kv in ups:
-        o = parse_res(kv.get("ours", "NOTBUILT"))
-        r = parse_res(kv.get("ref", "NOTBUILT"))
-        first = parse_res(kv.get("first", kv.get("ours", "NOTBUILT")))
-        for side, v in (("ours", o), ("ref", r)):
-            key = "FAIL" if v[0] == "TIMEOUT" else v[0]
-            cnt[side][key] = cnt[side].get(key, 0) + 1
-        if rank(o[0]) < rank(r[0]) and int(kv.get("refmiss", "0")) > 0:
-            # upstream's library missed too in the same boot: not a difference
-            # between the libraries (the test is flaky in this guest)
-            both.append(f"{t}: ours {o[0]} in {1 + int(kv.get('retries', '0'))} run(s); upstream's library "
-                        f"{r[0]} first, then no better than ours in {kv['refmiss']} of {kv.get('refruns')} more")
-        elif rank(o[0]) < rank(r[0]):
-            tail = read(os.path.join(res, "up-ours", t + ".out")).strip().splitlines()[-3:]
-            worse.append(f"{t}: ours {o[0]} (exit {o[1]}, {o[2]} s), upstream's library {r[0]}"
-                         + "".join("\n      | " + x for x in tail))
-        elif rank(o[0]) > rank(r[0]):
-            better.append(f"{t}: ours {o[0]}, upstream's library {r[0]} (exit {r[1]})")
-        if rank(first[0]) < rank(r[0]) <= rank(o[0]):
-            flaky.append(f"{t}: {first[0]} first, {o[0]} after {kv.get('retries')} more run(s)")
-    k["up"] = {"n": len(ups), "cnt": cnt, "worse": worse, "better": better, "flaky": flaky, "both": both}
+    def ours_output(t):
+        return (read(os.path.join(res, "up-ours", t + ".miss.out"))
+                or read(os.path.join(res, "up-ours", t + ".out")))
+    # The judge's planted regression (payload.sh's PLANTED_UP_TEST, a script
+    # that fails on our library only) is judged apart and must be worse.
+    planted = [(t, kv) for t, kv in ups if t == PLANTED_UP_TEST]
+    ups = [(t, kv) for t, kv in ups if t != PLANTED_UP_TEST]
+    if ups:
+        caught = judge_upstream(planted, ours_output)["worse"] if planted else []
+        k["up_plant"] = caught[0].splitlines()[0] if caught else None
+        if not caught:
+            k["problems"].append(f"the upstream-suite judge's planted regression ({PLANTED_UP_TEST}, which fails "
+                                 "on our library only) was not judged worse: "
+                                 + (" ".join(f"{a}={b}" for a, b in planted[0][1].items()) if planted
+                                    else "the guest reported no result for it"))
+    k["up"] = judge_upstream(ups, ours_output)
+    worse = k["up"]["worse"]
     k["up_secs"] = (sum(float(parse_res(kv.get("ours", ""))[2] or 0) for _, kv in ups),
                     sum(float(parse_res(kv.get("ref", ""))[2] or 0) for _, kv in ups))
     if worse:
@@ -222,6 +285,33 @@ def counts(c):
         f", {c['NOTBUILT']} not built" if c.get("NOTBUILT") else "")
 
 
+def control():
+    """Planted KT up lines the judge must call worse, next to ones it must accept."""
+    cases = [
+        ("ours fails every paired run, upstream's never", "ours=FAIL/1/1 ref=PASS/0/1 first=FAIL/1/1 pairs=6 oursmiss=6 refmiss=0", "worse"),
+        ("ours misses 4 of 6 paired runs, upstream's none", "ours=PASS/0/1 ref=PASS/0/1 first=FAIL/1/1 pairs=6 oursmiss=4 refmiss=0", "worse"),
+        ("slow test: ours 4 of 4, upstream's none", "ours=TIMEOUT/124/60 ref=PASS/0/9 first=TIMEOUT/124/60 pairs=4 oursmiss=4 refmiss=0", "worse"),
+        ("ours below with no paired runs", "ours=FAIL/1/1 ref=PASS/0/1 first=FAIL/1/1 pairs=0 oursmiss=0 refmiss=0", "worse"),
+        ("a skip where upstream's passes, every run", "ours=SKIP/77/0 ref=PASS/0/1 first=SKIP/77/0 pairs=6 oursmiss=6 refmiss=0", "worse"),
+        ("old job: ours stayed below, upstream's never", "ours=FAIL/1/1 ref=PASS/0/1 first=FAIL/1/1 retries=2 refruns=2 refmiss=0", "worse"),
+        ("ours missed the first run only", "ours=PASS/0/1 ref=PASS/0/1 first=FAIL/1/1 pairs=3 oursmiss=0 refmiss=0", "flaky"),
+        ("ours 3 of 6, upstream's 0 (p = 0.09)", "ours=PASS/0/1 ref=PASS/0/1 first=FAIL/1/1 pairs=6 oursmiss=3 refmiss=0", "flaky"),
+        ("both miss alike", "ours=FAIL/1/1 ref=PASS/0/1 first=FAIL/1/1 pairs=6 oursmiss=6 refmiss=4", "both"),
+        ("equal on the first run", "ours=PASS/0/1 ref=PASS/0/1 first=PASS/0/1 pairs=0 oursmiss=0 refmiss=0", "same"),
+    ]
+    bad = 0
+    for name, line, want in cases:
+        u = judge_upstream([("x.t", dict(w.split("=", 1) for w in line.split()))], lambda t: "planted miss")
+        got = next((k for k in ("worse", "both", "flaky", "better") if u[k]), "same")
+        if got != want:
+            print(f"report control: {name}: judged {got}, wanted {want}")
+            bad += 1
+    if bad:
+        return 1
+    print(f"report control: {len(cases)} planted upstream-suite results judged right")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kind", default="run")
@@ -230,8 +320,14 @@ def main():
     ap.add_argument("--plant", action="store_true",
                     help="the payload had the planted library: kernels before 6.6 must catch it")
     ap.add_argument("--forms", default="ours ffi", help="the forms of our C tests the guests ran")
-    ap.add_argument("dirs", nargs="+")
+    ap.add_argument("--control", action="store_true",
+                    help="judge planted KT up lines (no guest) and exit")
+    ap.add_argument("dirs", nargs="*")
     a = ap.parse_args()
+    if a.control:
+        return control()
+    if not a.dirs:
+        ap.error("no KERNEL_OUT_DIR")
     global PLANT, FORMS
     PLANT = a.plant
     FORMS = tuple(a.forms.split())
@@ -287,8 +383,12 @@ def main():
             print(f"  upstream 2.15 suite, abi mode ({u['n']} tests): ours {counts(u['cnt']['ours'])}; "
                   f"upstream's library {counts(u['cnt']['ref'])}; worse {len(u['worse'])}, "
                   f"better {len(u['better'])}, flaky {len(u['flaky'])}, flaky on both libraries {len(u['both'])}")
-            for title, xs in (("worse", u["worse"]), ("better", u["better"]), ("flaky (passed on a retry)", u["flaky"]),
-                              ("flaky on both libraries (not worse: upstream's missed too in this boot)", u["both"])):
+            if k.get("up_plant"):
+                print(f"  planted regression for the suite's judge ({PLANTED_UP_TEST}, fails on ours only): "
+                      f"judged worse - caught ({k['up_plant'].split(': ', 1)[1]})")
+            for title, xs in (("worse", u["worse"]), ("better", u["better"]),
+                              ("flaky (ours missed, then no more often than chance allows)", u["flaky"]),
+                              ("flaky on both libraries (upstream's missed too in this boot)", u["both"])):
                 if xs:
                     print(f"  {title}:")
                     for x in xs:
