@@ -82,9 +82,7 @@ def save_results(run_dir):
     conf = dict(ln.split("=", 1) for ln in report.read(os.path.join(run_dir, "payload", "job.conf")).splitlines()
                 if "=" in ln)
     limits = (f"a test is stopped after {conf.get('UP_TIMEOUT', '?')} s, a C program after "
-              f"{conf.get('CAPI_TIMEOUT', '?')} s; " +
-              (f"{conf['RETRIES']} more runs for a worse result" if "RETRIES" in conf else
-               f"up to {conf.get('PAIRS', '?')} paired runs for a worse result"))
+              f"{conf.get('CAPI_TIMEOUT', '?')} s; up to {conf.get('PAIRS', '?')} paired runs for a worse result")
     saved = 0
     for suite in SUITES:
         kdir = os.path.join(run_dir, suite)

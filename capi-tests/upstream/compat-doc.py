@@ -28,7 +28,6 @@ Inputs of a generation, all deterministic:
 """
 import argparse
 import datetime
-import math
 import os
 import re
 import shutil
@@ -36,6 +35,8 @@ import subprocess
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, "capi-tests"))
+from chance import misses_beyond_chance  # noqa: E402 (capi-tests/chance.py: the rule of every judge)
 RESULTS_DIR = os.path.join(TOP, "capi-tests", "upstream", "results")
 EXPECT = os.path.join(TOP, "capi-tests", "upstream", "expectations.txt")
 LIBDIR = os.path.join(TOP, "build", "lib")
@@ -154,17 +155,6 @@ def upstream_missed(info):
     """How many runs of upstream's own build missed the expectation (run.sh's upstream=K/N)."""
     k = info.get("upstream", "0/0").split("/")[0]
     return int(k) if k.isdigit() else 0
-
-
-def misses_beyond_chance(ours, upstream, n, alpha_pct=5):
-    """run.sh's misses_beyond_chance: a one-sided Fisher exact test that ours
-    missed more of its n paired runs than upstream's build did beyond chance."""
-    n = min(n, 30)
-    if ours <= upstream:
-        return False
-    total = ours + upstream
-    num = sum(math.comb(n, x) * math.comb(n, total - x) for x in range(ours, min(total, n) + 1))
-    return 100 * num <= alpha_pct * math.comb(2 * n, total)
 
 
 def flaky_is_worse(info):

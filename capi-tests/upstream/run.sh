@@ -38,7 +38,7 @@
 #     for a slow test (FLAKY_BUDGET seconds) but never under 4. The first miss
 #     and the retries are not counted (they chose the test). Ours is worse
 #     when it missed more often than upstream's build beyond chance: a
-#     one-sided Fisher exact test on the two counts at p <= FLAKY_ALPHA_PCT %
+#     one-sided Fisher exact test on the two counts at p <= 5 % (chance.py)
 #     (4 misses of 10 against none is worse; 1 of 10 against none is not: a
 #     rare flake of the test itself, which one or two misses cannot tell from
 #     a library that got worse). Pairs stop once the verdict is settled.
@@ -72,7 +72,6 @@
 #                            that was flaky with ours
 #   FLAKY_BUDGET=300         seconds those pairs may take, judged from the
 #                            test's first run (never fewer than 4 pairs)
-#   FLAKY_ALPHA_PCT=5        the Fisher test's level, in percent
 #   ENV_RUNS=3               runs of the abi binary on each library, env re-check
 #   REFERENCE=dir            a finished reference run to judge against (its
 #                            results.txt and out/); then none is run here
@@ -125,7 +124,6 @@ main() {
     RETRIES=${RETRIES:-3}
     FLAKY_RUNS=${FLAKY_RUNS:-10}
     FLAKY_BUDGET=${FLAKY_BUDGET:-300}
-    FLAKY_ALPHA_PCT=${FLAKY_ALPHA_PCT:-5}
     ENV_RUNS=${ENV_RUNS:-3}
     REFERENCE=${REFERENCE:-}
     out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
@@ -575,29 +573,10 @@ measure_flaky() {
     echo "ours=$ko/$i upstream=$ku/$i"
 }
 
-# choose N K: the binomial coefficient, exact in 64-bit for N <= 60.
-choose() {
-    local n=$1 k=$2 r=1 i
-    if [ "$k" -lt 0 ] || [ "$k" -gt "$n" ]; then echo 0; return; fi
-    for ((i = 1; i <= k; i++)); do r=$((r * (n - k + i) / i)); done
-    echo "$r"
-}
-
 # misses_beyond_chance KO KU N: true when KO misses of N runs with ours
-# against KU of N with upstream's build are more than chance gives at
-# FLAKY_ALPHA_PCT %: one-sided Fisher exact test, the probability that ours
-# holds KO or more of the KO+KU misses when both libraries miss alike.
-misses_beyond_chance() {
-    local ko=$1 ku=$2 n=$3 total x num=0 den
-    [ "$n" -le 30 ] || n=30
-    [ "$ko" -gt "$ku" ] || return 1
-    total=$((ko + ku))
-    den=$(choose $((2 * n)) "$total")
-    for ((x = ko; x <= total && x <= n; x++)); do
-        num=$((num + $(choose "$n" "$x") * $(choose "$n" $((total - x)))))
-    done
-    [ $((100 * num)) -le $((${FLAKY_ALPHA_PCT:-5} * den)) ]
-}
+# against KU of N with upstream's build are more than chance gives
+# (capi-tests/chance.py, the rule of every judge of paired runs).
+misses_beyond_chance() { python3 "$top/capi-tests/chance.py" "$@"; }
 
 # judge_run RESULTS OUTDIR REF_RESULTS REF_OUTDIR: judge every line of a
 # results file (see the header); fills worse, better, flaky, envlim and the
@@ -632,7 +611,7 @@ judge_run() {
                     worse+=("$t: flaky with ours ($rest), and no paired runs measured how often ours and upstream's build miss")
                     continue
                 elif misses_beyond_chance "$ours_k" "${up%%/*}" "$pairs"; then
-                    worse+=("$t: flaky with ours, and ours missed $ours_k of $pairs paired runs against ${up%%/*} for upstream's build, more than chance at ${FLAKY_ALPHA_PCT:-5} % ($rest)"$'\n'"$(tail -n 3 "$od/$t.pair-miss.out" 2>/dev/null | sed 's/^/        | /')")
+                    worse+=("$t: flaky with ours, and ours missed $ours_k of $pairs paired runs against ${up%%/*} for upstream's build, more than chance at 5 % ($rest)"$'\n'"$(tail -n 3 "$od/$t.pair-miss.out" 2>/dev/null | sed 's/^/        | /')")
                     continue
                 fi
                 flaky+=("$t: $base after a retry ($rest): in $pairs paired runs ours missed $ours_k, upstream's build ${up%%/*}; not more than chance");;
