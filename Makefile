@@ -91,7 +91,7 @@ test-map:
 	@capi-tests/check-map.sh
 
 # The loud-skip rule's planted regressions (capi-tests/skip-control.sh).
-test-skips: capi-build
+test-skips: all capi-build
 	@capi-tests/skip-control.sh
 
 # Our headers are copied to build/include by `make headers` once they exist

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure the tools the checks need are present, installing the missing
-# ones with apt-get (Debian). Other targets may call it; it is quiet when
+# ones with apt-get (Debian; capi-tests/lib/pkg.sh). Other targets may call it; it is quiet when
 # nothing is missing.
 #
 #   libclang   bindgen (a dev-dependency: src/tests/layout_check.rs) loads it
@@ -35,21 +35,12 @@ command -v make >/dev/null || need_pkgs+=(make)
 
 [ ${#need_pkgs[@]} -eq 0 ] && exit 0
 
-say "missing: ${need_pkgs[*]}; installing with apt-get"
-if ! command -v apt-get >/dev/null; then
-    say "apt-get not available: install ${need_pkgs[*]} by hand (for libclang, or set LIBCLANG_PATH)"
+say "missing: ${need_pkgs[*]}"
+# shellcheck source=capi-tests/lib/pkg.sh
+source "$(dirname "$0")/lib/pkg.sh"
+if ! pkg_install "${need_pkgs[@]}"; then
+    say "without ${need_pkgs[*]} the layout test (bindgen) and the C checks cannot run (for libclang, LIBCLANG_PATH may name one)"
     exit 1
-fi
-if [ "$(id -u)" != 0 ]; then
-    say "not root: run 'apt-get install ${need_pkgs[*]}' as root (or set LIBCLANG_PATH)"
-    exit 1
-fi
-if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_pkgs[@]}" >&2; then
-    say "apt-get install failed; trying apt-get update first"
-    if ! { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_pkgs[@]}" >&2; }; then
-        say "could not install ${need_pkgs[*]}: the layout test (bindgen) and the C checks cannot run"
-        exit 1
-    fi
 fi
 have_libclang || { say "libclang still not found after installing libclang-dev"; exit 1; }
 say "installed ${need_pkgs[*]}"

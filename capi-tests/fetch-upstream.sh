@@ -32,10 +32,9 @@ if [ -f "$tree/.complete" ]; then
 fi
 
 command -v apt-get >/dev/null || { say "apt-get not found; set LIBURING_UPSTREAM_SRC to an unpacked liburing $want_version tree"; exit 1; }
-command -v dpkg-source >/dev/null || {
-    say "dpkg-source missing; installing dpkg-dev"
-    apt-get install -y -q dpkg-dev >&2 || { say "could not install dpkg-dev"; exit 1; }
-}
+# shellcheck source=capi-tests/lib/pkg.sh
+source "$top/capi-tests/lib/pkg.sh"
+pkg_need dpkg-source dpkg-dev || { say "dpkg-source is needed to unpack the source package"; exit 1; }
 
 sources=/etc/apt/sources.list.d/debian.sources
 uri=$(awk '/^URIs:/ {print $2; exit}' "$sources" 2>/dev/null || true)

@@ -12,7 +12,10 @@
 #   5. test-qemu's script with a fake qemu-io (not linked against liburing):
 #      fails, and with SKIP=qemu records the skip;
 #   6. test-dropin's deb root run as an unprivileged user: fails naming root,
-#      and with SKIP=root records the skip.
+#      and with SKIP=root records the skip;
+#   7. the package installer's planted situations through `make demo`'s
+#      script (capi-tests/lib/pkg-control.sh): a stand-in apt-get that
+#      installs qemu-utils, one that fails, no root, SKIP=qemu.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -73,5 +76,8 @@ else
 	"$top/capi-tests/skip.sh" root test-skips "case 6 (deb root as an unprivileged user) needs root and setpriv" || bad=1
 fi
 
-[ $bad = 0 ] && echo "skip-control: a missing valgrind fails test-capi-valgrind; SKIP=valgrind makes make test count it skipped, with the reason; the same for qemu-io and for deb root without root"
+# 7. Installing what is missing: make demo with qemu-io hidden.
+capi-tests/lib/pkg-control.sh || bad=1
+
+[ $bad = 0 ] && echo "skip-control: a missing valgrind fails test-capi-valgrind; SKIP=valgrind makes make test count it skipped, with the reason; the same for qemu-io and for deb root without root; make demo installs a missing qemu-utils or fails naming it"
 exit $bad

@@ -85,9 +85,7 @@ guest_tools() {
 	[ -f "$aroot/.guest-tools-$1" ] && [ "$(cat "$aroot/.guest-tools-$1")" = "$want" ] && return 0
 	(
 		flock 9
-		in_root DEBIAN_FRONTEND=noninteractive apt-get install -y -q $want >>"$top/target/arches/sid.log" 2>&1 ||
-			in_root DEBIAN_FRONTEND=noninteractive sh -c "apt-get update -q && apt-get install -y -q $want" \
-				>>"$top/target/arches/sid.log" 2>&1
+		pkg_install --in in_root --log "$top/target/arches/sid.log" "$want"
 	) 9>"$top/target/arches/sid.lock" || return 1
 	echo "$want" >"$aroot/.guest-tools-$1"
 }

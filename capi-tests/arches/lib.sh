@@ -24,6 +24,9 @@ die() {
 	verdict "FAIL: $*"
 	exit 1
 }
+# Installing a missing Debian package, on the host or (--in in_root) in the root.
+# shellcheck source=capi-tests/lib/pkg.sh
+source "$top/capi-tests/lib/pkg.sh"
 
 # arch_info ARCH: sets gnu (gcc's triplet, binutils prefix), multiarch (the
 # Debian multiarch directory name), rust (rustc's target) for a Debian

@@ -68,8 +68,7 @@ mirror=${ARCHES_MIRROR:-$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.
 [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
 [ -n "$mirror" ] || die "root: no archive URI in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list"
 if ! command -v mmdebstrap >/dev/null; then
-	say "installing mmdebstrap on the host"
-	apt-get install -y -q --no-install-recommends mmdebstrap >>"$log" 2>&1 ||
+	pkg_install --no-recommends --log "$log" mmdebstrap ||
 		die "root: mmdebstrap is needed and could not be installed (see $log)"
 fi
 

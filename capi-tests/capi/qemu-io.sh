@@ -26,15 +26,11 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; 
 
 [ -e "$lib" ] || { echo "qemu-io.sh: $lib missing (run make first)"; exit 1; }
 
-if ! command -v qemu-io >/dev/null; then
-	echo "qemu-io.sh: qemu-io not found; installing qemu-utils"
-	if ! { apt-get install -y -q qemu-utils >/dev/null 2>&1 ||
-	       { apt-get update -q >/dev/null 2>&1 &&
-		 apt-get install -y -q qemu-utils >/dev/null 2>&1; }; } ||
-	   ! command -v qemu-io >/dev/null; then
-		"$skip" qemu test-qemu "qemu-utils (qemu-io) could not be installed; nothing was tested"
-		exit
-	fi
+# shellcheck source=capi-tests/lib/pkg.sh
+source "$(dirname "$skip")/lib/pkg.sh"
+if ! pkg_need qemu-io qemu-utils; then
+	"$skip" qemu test-qemu "qemu-utils (qemu-io) could not be installed (why: the 'pkg:' line above); nothing was tested"
+	exit
 fi
 qemu_io=$(command -v qemu-io)
 if ! ldd "$qemu_io" | grep -q 'liburing\.so\.2'; then

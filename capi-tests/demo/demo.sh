@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: shows the drop-in working on what this machine has.
 #  1. a C program built against our header and library copies a file with io_uring;
-#  2. Debian's qemu-io, built against Debian's liburing, runs on ours (LD_LIBRARY_PATH).
+#  2. Debian's qemu-io, built against Debian's liburing, runs on ours (LD_LIBRARY_PATH);
+#     qemu-utils is installed first when qemu-io is missing (capi-tests/lib/pkg.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 lib="$top/build/lib"
@@ -18,8 +19,10 @@ echo "demo: copy verified byte for byte"
 
 echo
 echo "== 2. an unmodified Debian binary (qemu-io) on our liburing.so.2"
-if ! command -v qemu-io >/dev/null; then
-	"$(dirname "$0")/../skip.sh" qemu demo "qemu-io is not installed here (apt-get install qemu-utils): part 2 not shown"
+# shellcheck source=capi-tests/lib/pkg.sh
+source "$top/capi-tests/lib/pkg.sh"
+if ! pkg_need qemu-io qemu-utils; then
+	"$top/capi-tests/skip.sh" qemu demo "qemu-io is missing and qemu-utils could not be installed (why: the 'pkg:' line above): part 2 not shown"
 	exit
 fi
 img="$work/disk.img"

@@ -64,7 +64,10 @@ build_base() {
 	[ -n "$suite" ] || { echo "dropin: cannot tell this system's Debian release"; return 1; }
 	mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
 	[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
-	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+	[ -n "$mirror" ] || {
+		echo "dropin: no archive URI in /etc/apt/sources.list.d/debian.sources (URIs:) or /etc/apt/sources.list (deb): cannot debootstrap" >&2
+		return 1
+	}
 	need_cmd debootstrap debootstrap || return 1
 	tmp="$base.new"
 	[ -e "$tmp" ] && { safe_rm "$tmp" || return 1; }
@@ -75,9 +78,8 @@ build_base() {
 		safe_rm "$tmp" || true
 		return 1
 	fi
-	if ! in_root "$tmp" DEBIAN_FRONTEND=noninteractive sh -c \
-		"apt-get update -q && apt-get install -y -q --no-install-recommends $base_packages" \
-		>>"$top/target/dropin/debootstrap.log" 2>&1; then
+	# shellcheck disable=SC2086 # base_packages is a list of names
+	if ! pkg_install --in "in_root $tmp" --no-recommends --log "$top/target/dropin/debootstrap.log" $base_packages; then
 		tail -5 "$top/target/dropin/debootstrap.log"
 		safe_rm "$tmp" || true
 		return 1

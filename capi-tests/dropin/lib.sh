@@ -24,24 +24,11 @@ not_run() {
 die() { echo "dropin: FAIL: $*"; exit 1; }
 
 # need_cmd COMMAND DEBIAN_PACKAGE: make sure COMMAND exists, installing the
-# package with apt-get when it is missing. Returns 1 (with a message) when it
-# cannot be had, so that the caller can skip with the reason.
-need_cmd() {
-	command -v "$1" >/dev/null 2>&1 && return 0
-	echo "dropin: $1 is missing; apt-get install $2" >&2
-	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-		echo "dropin: cannot install $2 (not root or no apt-get)" >&2
-		return 1
-	fi
-	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$2" >&2; then
-		DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 || true
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$2" >&2 || {
-			echo "dropin: apt-get install $2 failed" >&2
-			return 1
-		}
-	fi
-	command -v "$1" >/dev/null 2>&1
-}
+# package when it is missing (capi-tests/lib/pkg.sh). Returns 1 (with a
+# message) when it cannot be had, so that the caller can skip with the reason.
+# shellcheck source=capi-tests/lib/pkg.sh
+source "$top/capi-tests/lib/pkg.sh"
+need_cmd() { pkg_need "$1" "$2"; }
 
 need_built_lib() {
 	[ -f "$our_so_real" ] || die "build/lib/liburing.so.2 is missing: run make first"

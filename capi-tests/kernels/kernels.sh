@@ -83,17 +83,8 @@ fail() { echo "FAIL kernels: $*"; exit 1; }
 target=test-kernels
 [ $smoke = 1 ] && target=test-kernels-smoke
 missing() { "$top/capi-tests/skip.sh" kernels "$target" "$1"; }
-ensure_cmd() { # CMD PACKAGE [static]: the command, installed with apt-get when absent
-    local c
-    c=$(command -v "$1" || true)
-    if [ -z "$c" ] || { [ "${3:-}" = static ] && ldd "$c" >/dev/null 2>&1; }; then
-        say "$1 missing${3:+ or not static}; installing $2"
-        apt-get install -y -q "$2" >/dev/null 2>&1 ||
-            { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "$2" >/dev/null 2>&1; }
-        c=$(command -v "$1" || true)
-    fi
-    [ -n "$c" ] && { [ "${3:-}" != static ] || ! ldd "$c" >/dev/null 2>&1; }
-}
+# shellcheck source=capi-tests/lib/pkg.sh
+source "$top/capi-tests/lib/pkg.sh"
 t_start=$(date +%s)
 say "$kind on $KERNELS ($ARCH); load average at start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 
@@ -102,12 +93,12 @@ case $ARCH in
     arm64) qemu=qemu-system-aarch64 qemu_pkg=qemu-system-arm;;
     *) qemu=qemu-system-$ARCH qemu_pkg=qemu-system-misc;;
 esac
-if ! ensure_cmd "$qemu" "$qemu_pkg"; then
-    missing "$qemu is missing and 'apt-get install $qemu_pkg' did not provide it: no guest can boot"
+if ! pkg_need "$qemu" "$qemu_pkg"; then
+    missing "$qemu is missing and $qemu_pkg could not be installed (why: the 'pkg:' line above): no guest can boot"
     exit $?
 fi
-if ! ensure_cmd busybox busybox-static static; then
-    missing "no static busybox ('apt-get install busybox-static' failed): no guest initramfs can be built"
+if ! pkg_need busybox busybox-static --static; then
+    missing "no static busybox: busybox-static could not be installed (why: the 'pkg:' line above): no guest initramfs can be built"
     exit $?
 fi
 

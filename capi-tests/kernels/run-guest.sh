@@ -82,24 +82,14 @@ case $ARCH in
     *) fail "no qemu set-up known for architecture '$ARCH'";;
 esac
 
+# shellcheck source=capi-tests/lib/pkg.sh
+source "$top/capi-tests/lib/pkg.sh"
 ensure_qemu() {
-    command -v "$qemu" >/dev/null && return 0
-    say "$qemu not found; installing $qemu_pkg"
-    { apt-get install -y -q "$qemu_pkg" >/dev/null 2>&1 ||
-      { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "$qemu_pkg" >/dev/null 2>&1; }; }
-    command -v "$qemu" >/dev/null || fail "$qemu is missing and 'apt-get install $qemu_pkg' did not provide it"
+    pkg_need "$qemu" "$qemu_pkg" || fail "$qemu is missing and $qemu_pkg could not be installed"
 }
 ensure_busybox() {
-    local bb
-    bb=$(command -v busybox || true)
-    if [ -z "$bb" ] || ldd "$bb" >/dev/null 2>&1; then
-        say "a static busybox is needed; installing busybox-static"
-        apt-get install -y -q busybox-static >/dev/null 2>&1 ||
-            { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q busybox-static >/dev/null 2>&1; }
-        bb=$(command -v busybox || true)
-        [ -n "$bb" ] && ! ldd "$bb" >/dev/null 2>&1 || fail "no static busybox (apt-get install busybox-static failed)"
-    fi
-    busybox=$bb
+    pkg_need busybox busybox-static --static || fail "no static busybox: busybox-static could not be installed"
+    busybox=$(command -v busybox)
 }
 
 accel_opts() { # "kvm CPU" or "tcg" -> qemu options

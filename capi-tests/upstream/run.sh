@@ -243,10 +243,9 @@ read_expectations() {
 
 # Tests marked how=loopback bring their namespace's loopback up with ip(8).
 ensure_ip() {
-    command -v ip > /dev/null 2>&1 && return 0
-    say "ip(8) is missing (tests marked how=loopback need it); installing iproute2"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q iproute2 >&2 ||
-        die "could not install iproute2: the tests marked how=loopback cannot run"
+    # shellcheck source=capi-tests/lib/pkg.sh
+    source "$(dirname "$0")/../lib/pkg.sh"
+    pkg_need ip iproute2 || die "ip(8) could not be had: the tests marked how=loopback cannot run"
 }
 
 ensure_test_user() {

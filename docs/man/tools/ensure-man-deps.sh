@@ -11,16 +11,11 @@ command -v man >/dev/null || need+=(man-db)
 command -v groff >/dev/null || command -v nroff >/dev/null || need+=(groff-base)
 command -v python3 >/dev/null || need+=(python3)
 [ ${#need[@]} -eq 0 ] && exit 0
-say "missing: ${need[*]}; installing with apt-get"
-if ! command -v apt-get >/dev/null || [ "$(id -u)" != 0 ]; then
-    say "cannot install (no apt-get or not root): run 'apt-get install ${need[*]}'; the man pages cannot be built or checked"
+say "missing: ${need[*]}"
+# shellcheck source=capi-tests/lib/pkg.sh
+source "$(dirname "$0")/../../../capi-tests/lib/pkg.sh"
+if ! pkg_install "${need[@]}"; then
+    say "without ${need[*]} the man pages cannot be built or checked"
     exit 1
-fi
-if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >&2; then
-    say "apt-get install failed; trying apt-get update first"
-    if ! { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >&2; }; then
-        say "could not install ${need[*]}: the man pages cannot be built or checked"
-        exit 1
-    fi
 fi
 say "installed ${need[*]}"
