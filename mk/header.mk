@@ -5,7 +5,7 @@
 # test src/tests/header_check.rs (part of test-rust); `make headers-update`
 # regenerates it after a change to the C ABI in src/capi/ or src/ring.rs.
 
-.PHONY: test-header test-header-quick headers-update
+.PHONY: test-header test-header-quick headers-update test-header-hygiene
 
 TEST_TARGETS += test-header
 
@@ -19,3 +19,14 @@ test-header-quick: all
 
 headers-update:
 	UPDATE_HEADERS=1 $(CARGO) test --quiet header_check
+
+# Header hygiene against upstream's header in one run: every function-like
+# macro and inline helper called as code we have never seen would (arguments
+# named like the bodies' members and locals, common names, side effects),
+# gcc and clang, C99 to C++20, -Wall -Wextra -Werror (and -pedantic); and
+# the macros' argument evaluation counts. capi-tests/header/hygiene.py.
+# Not in make test yet: it fails on today's io_uring_for_each_cqe (a caller's
+# `i' is captured), whose fix waits for the library batch that re-records
+# the kernel, architecture and upstream-suite tables (see the session note).
+test-header-hygiene: all
+	capi-tests/header/hygiene.sh

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR LGPL-2.1-or-later
+# PostgreSQL 18 from Debian's source package (sid, Debian's patches applied),
+# built against a liburing and tested with io_method=io_uring.
+#
+#   postgresql.sh smoke      (make test-dependents-smoke)
+#       configure once, then compile the translation unit that includes
+#       liburing.h (src/backend/storage/aio/method_io_uring.c) with
+#       PostgreSQL's own flags plus -Werror against upstream's 2.15 header and
+#       against ours: ours must compile wherever upstream's does. Planted: our
+#       header with io_uring_for_each_cqe's old parameters must still compile
+#       there (PostgreSQL does not use the macro) while a copy of the TU that
+#       walks the CQ with io_uring_for_each_cqe(&ring, i, cqe) must not.
+#   postgresql.sh full       (make test-dependents)
+#       for each side, upstream (upstream's 2.15 header and library, built
+#       from its source) and ours (build/include, build/lib): configure
+#       --with-liburing --enable-tap-tests, build, then as an unprivileged
+#       user the regression suite (make check) with io_method=io_uring and
+#       the AIO test module (src/test/modules/test_aio, TAP: io_uring, worker
+#       and sync methods); the two sides' counts are compared (worse: a test
+#       that passes on upstream's and fails on ours).
+# Results: target/dependents/postgresql/<side>/summary.txt.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=capi-tests/lib/pkg.sh
+source "$top/capi-tests/lib/pkg.sh"
+mode=${1:-full}
+target=test-dependents
+[ "$mode" = smoke ] && target=test-dependents-smoke
+say() { echo "postgresql: $*"; }
+fail() { echo "FAIL $target: postgresql: $*"; exit 1; }
+jobs=${JOBS:-$(nproc)}
+
+[ -f "$top/build/lib/liburing.so.2" ] || fail "build/lib/liburing.so.2 is missing (run make first)"
+pkg_need pkg-config pkg-config || fail "pkg-config is needed by PostgreSQL's configure"
+pkg_need bison bison || fail "bison is needed to build PostgreSQL (its release tarballs have no generated parsers)"
+pkg_need flex flex || fail "flex is needed to build PostgreSQL"
+pkg_need prove perl || fail "perl's prove is needed for the TAP tests (configure --enable-tap-tests)"
+perl -MIPC::Run -e1 2>/dev/null || pkg_install libipc-run-perl ||
+	fail "IPC::Run (libipc-run-perl) is needed for the TAP tests (configure --enable-tap-tests)"
+src=$("$top/capi-tests/lib/debsrc.sh" postgresql-18) || fail "Debian's postgresql-18 source could not be fetched"
+version=$(cut -d' ' -f2 "$src/.complete")
+ref=$("$top/capi-tests/upstream/configured.sh") || fail "upstream's configured liburing tree could not be made"
+if [ ! -f "$ref/src/liburing.so.2.15" ]; then
+	make -C "$ref/src" -j"$jobs" >"$ref/src/build.log" 2>&1 || fail "upstream's library does not build ($ref/src/build.log)"
+fi
+work="$top/target/dependents/postgresql"
+mkdir -p "$work"
+
+# side_env SIDE: PKG_CONFIG_PATH and the library directory for a side.
+side_env() {
+	local pc="$work/pc-$1"
+	rm -rf "$pc"
+	mkdir -p "$pc"
+	case $1 in
+	ours)
+		libdir="$top/build/lib"
+		incdir="$top/build/include"
+		;;
+	upstream)
+		libdir="$work/lib-upstream"
+		incdir="$ref/src/include"
+		rm -rf "$libdir"
+		mkdir -p "$libdir"
+		ln -s "$ref/src/liburing.so.2.15" "$libdir/liburing.so.2"
+		ln -s liburing.so.2 "$libdir/liburing.so"
+		;;
+	esac
+	cat >"$pc/liburing.pc" <<PC
+Name: liburing
+Description: io_uring library ($1 side of the PostgreSQL test)
+Version: 2.15
+Cflags: -I$incdir
+Libs: -L$libdir -luring
+PC
+	export PKG_CONFIG_PATH="$pc"
+}
+
+configure_pg() { # BUILD-DIR: configure PostgreSQL there for the current side
+	mkdir -p "$1"
+	(cd "$1" && "$src/configure" --with-liburing --enable-tap-tests --without-icu --without-readline \
+		--without-zlib --prefix="$1/install" CFLAGS="-O2" LDFLAGS="-Wl,-rpath,$libdir") \
+		>"$1/configure.log" 2>&1
+}
+
+if [ "$mode" = smoke ]; then
+	b="$work/smoke"
+	if [ ! -f "$b/.configured" ] || [ "$(cat "$b/.configured")" != "$version" ]; then
+		rm -rf "$b"
+		side_env ours
+		configure_pg "$b" || fail "configure failed ($b/configure.log)"
+		make -C "$b/src/backend" generated-headers >"$b/headers.log" 2>&1 || fail "generated headers ($b/headers.log)"
+		echo "$version" >"$b/.configured"
+	fi
+	tu=src/backend/storage/aio/method_io_uring.c
+	bad=0
+	# compile_tu INCLUDE-DIR [SOURCE]: the TU with PostgreSQL's flags and -Werror.
+	compile_tu() {
+		local s=${2:-$src/$tu}
+		rm -f "$b/tu.o"
+		make -s -C "$b/src/backend/storage/aio" -f - tu.o LIBURING_CFLAGS="-I$1" COPT=-Werror >"$b/tu.log" 2>&1 <<MK
+include Makefile
+tu.o: $s
+	\$(CC) \$(CFLAGS) \$(CPPFLAGS) -c \$< -o $b/tu.o
+MK
+	}
+	compile_tu "$ref/src/include" || fail "$tu does not compile with upstream's header: $(grep -m1 error "$b/tu.log")"
+	say "$tu (PostgreSQL $version) compiles with upstream's header, PostgreSQL's flags and -Werror"
+	if compile_tu "$top/build/include"; then
+		say "PASS $tu compiles with our header, PostgreSQL's flags and -Werror"
+	else
+		echo "FAIL $target: $tu does not compile with our header: $(grep -m1 error "$b/tu.log")"
+		bad=1
+	fi
+	# Plant: the same TU with a CQ walk through io_uring_for_each_cqe named
+	# as real code names it, against our header with the old macro.
+	planted="$work/planted-include"
+	rm -rf "$planted"
+	cp -R "$top/build/include" "$planted"
+	sed -i 's/^#define io_uring_for_each_cqe(ring_, head_, cqe_)/#define io_uring_for_each_cqe(ring, head, cqe)/; /^#define io_uring_for_each_cqe/,/^$/ s/\b\(ring\|head\|cqe\)_\b/\1/g' "$planted/liburing.h"
+	{ cat "$src/$tu"; printf '\nint pg_smoke_walk(struct io_uring *r);\nint pg_smoke_walk(struct io_uring *r)\n{\n\tunsigned i;\n\tstruct io_uring_cqe *cqe;\n\tint n = 0;\n\n\tio_uring_for_each_cqe(r, i, cqe)\n\t\tn += cqe->res + (int) i;\n\treturn n;\n}\n'; } >"$b/walk.c"
+	if ! compile_tu "$ref/src/include" "$b/walk.c"; then
+		fail "plant: the CQ-walking copy does not compile with upstream's header: $(grep -m1 error "$b/tu.log")"
+	elif ! compile_tu "$top/build/include" "$b/walk.c"; then
+		echo "FAIL $target: the CQ-walking copy of $tu does not compile with our header: $(grep -m1 error "$b/tu.log")"
+		bad=1
+	elif compile_tu "$planted" "$b/walk.c"; then
+		echo "FAIL $target: plant: our header with the old io_uring_for_each_cqe compiled the CQ-walking copy"
+		bad=1
+	else
+		say "PASS plant: the old io_uring_for_each_cqe fails the CQ-walking copy of $tu ($(grep -m1 -o "has no member named[^[]*" "$b/tu.log"))"
+	fi
+	[ $bad = 0 ] && say "smoke: $tu of PostgreSQL $version: ours compiles wherever upstream's does; plant caught"
+	exit $bad
+fi
+
+# The full run.
+[ "$(id -u)" = 0 ] || { "$top/capi-tests/skip.sh" root "$target" "postgresql: the tests run as a dedicated unprivileged user, which needs root to create"; exit; }
+pg_user=liburing-pg
+id -u "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$pg_user" ||
+	fail "cannot create the user $pg_user (PostgreSQL refuses to run as root)"
+as_user() { runuser -u "$pg_user" -- env PATH="$PATH" "$@"; }
+
+for side in upstream ours; do
+	side_env "$side"
+	b="$work/$side"
+	t0=$SECONDS
+	rm -rf "$b"
+	say "$side: configure and build PostgreSQL $version against $incdir and $libdir"
+	configure_pg "$b" || fail "$side: configure failed ($b/configure.log)"
+	make -C "$b" -j"$jobs" >"$b/build.log" 2>&1 || fail "$side: build failed ($b/build.log)"
+	make -C "$b/src/test/modules/test_aio" -j"$jobs" >>"$b/build.log" 2>&1 || fail "$side: test_aio build failed"
+	loaded=$(ldd "$b/src/backend/postgres" | awk '$1 == "liburing.so.2" {print $3}')
+	[ "$(readlink -f "$loaded")" = "$(readlink -f "$libdir/liburing.so.2")" ] ||
+		fail "$side: postgres loads liburing.so.2 from '$loaded', not from $libdir"
+	build_s=$((SECONDS - t0))
+	printf 'io_method = io_uring\n' >"$b/io_uring.conf"
+	chown -R "$pg_user" "$b"
+	t1=$SECONDS
+	as_user make -C "$b/src/test/regress" check EXTRA_REGRESS_OPTS="--temp-config=$b/io_uring.conf" >"$b/check.log" 2>&1
+	check_rc=$?
+	check_s=$((SECONDS - t1))
+	t2=$SECONDS
+	as_user make -C "$b/src/test/modules/test_aio" check >"$b/test_aio.log" 2>&1
+	aio_rc=$?
+	aio_s=$((SECONDS - t2))
+	# pg_regress ends with "# All N tests passed." or "# M of N tests failed."
+	regress=$(grep -E '^# (All [0-9]+ tests passed|[0-9]+ of [0-9]+ tests failed)' "$b/check.log" | tail -1)
+	uring_conf=$(grep -c 'io_method = io_uring' "$b/src/test/regress/tmp_check/data/postgresql.conf" 2>/dev/null || echo 0)
+	tap=$(grep -E '^(Files=|Result:)' "$b/test_aio.log" | tr '\n' ' ')
+	skips=$(grep -cE '^ok .* # skip' "$b/src/test/modules/test_aio/tmp_check/log/regress_log_001_aio" 2>/dev/null || echo 0)
+	{
+		echo "side=$side postgresql=$version liburing=$loaded"
+		echo "build=${build_s}s"
+		echo "regress rc=$check_rc io_method=io_uring in the instance's config: $uring_conf time=${check_s}s: ${regress:-no summary line}"
+		echo "test_aio rc=$aio_rc time=${aio_s}s: ${tap:-no summary line}"
+		echo "test_aio failed tests: $(grep -E '^not ok' "$b/test_aio.log" | grep -vc '# TODO' || true)"
+	} >"$b/summary.txt"
+	sed "s/^/postgresql: /" "$b/summary.txt"
+	# The failed regression tests, by name, for the comparison.
+	grep -E '^not ok' "$b/check.log" | sed -E 's/^not ok [0-9]+ +[-+] +([^ ]+).*/\1/' | sort >"$b/regress-failed.txt"
+done
+
+bad=0
+for side in upstream ours; do
+	grep -q "^regress rc=0 io_method=io_uring in the instance's config: 1 " "$work/$side/summary.txt" ||
+		{ echo "postgresql: $side: the regression suite with io_method=io_uring did not pass"; [ $side = ours ] && bad=1; }
+	grep -q "^test_aio rc=0 .*Result: PASS" "$work/$side/summary.txt" ||
+		{ echo "postgresql: $side: test_aio did not pass"; [ $side = ours ] && bad=1; }
+done
+worse=$(comm -13 "$work/upstream/regress-failed.txt" "$work/ours/regress-failed.txt" | wc -l)
+echo "postgresql: regression tests failing on ours and not on upstream's: $worse"
+[ "$worse" = 0 ] || bad=1
+if [ $bad = 0 ]; then
+	say "PostgreSQL $version: regression suite and test_aio with io_method=io_uring pass on ours as on upstream's (worse 0)"
+else
+	echo "FAIL $target: postgresql: see $work/*/summary.txt"
+fi
+exit $bad

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Fetch a Debian source package from sid and unpack it with Debian's patches
+# applied (dpkg-source -x), cached under target/debsrc/; print the tree's path.
+#
+#   capi-tests/lib/debsrc.sh PACKAGE [VERSION]
+#
+# The archive is the one this machine's apt uses: the URIs: line of
+# /etc/apt/sources.list.d/debian.sources, through a private source list
+# (sid, main) and private apt state, so the machine's own lists are untouched
+# and no host name is written anywhere. Without VERSION, sid's current one.
+# Exits 1 with a "debsrc:" line saying why when it cannot.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+say() { echo "debsrc: $*" >&2; }
+pkg=${1:?usage: debsrc.sh PACKAGE [VERSION]}
+want=${2:-}
+cache="$top/target/debsrc"
+aptdir="$cache/apt"
+
+# shellcheck source=capi-tests/lib/pkg.sh
+source "$top/capi-tests/lib/pkg.sh"
+pkg_need dpkg-source dpkg-dev || { say "dpkg-source is needed to unpack $pkg"; exit 1; }
+
+sources=/etc/apt/sources.list.d/debian.sources
+uri=$(awk '/^URIs:/ {print $2; exit}' "$sources" 2>/dev/null || true)
+[ -n "$uri" ] || { say "no URIs: line in $sources: no archive to fetch $pkg from"; exit 1; }
+mkdir -p "$aptdir/lists/partial" "$aptdir/cache" "$cache/dl"
+cat >"$aptdir/sid-src.sources" <<SRC
+Types: deb-src
+URIs: $uri
+Suites: sid
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+apt_opts=(
+	-o "Dir::Etc::sourcelist=$aptdir/sid-src.sources"
+	-o "Dir::Etc::sourceparts=-"
+	-o "Dir::State::Lists=$aptdir/lists"
+	-o "Dir::Cache=$aptdir/cache"
+	-o "APT::Get::List-Cleanup=0"
+)
+# The index is read at most once an hour.
+stamp="$aptdir/updated"
+if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +60)" ]; then
+	apt-get "${apt_opts[@]}" -q update >"$aptdir/update.log" 2>&1 ||
+		{ say "apt-get update of the private sid source list failed: $(grep -E '^(E|Err)' "$aptdir/update.log" | tail -1)"; exit 1; }
+	touch "$stamp"
+fi
+version=$(apt-cache "${apt_opts[@]}" showsrc "$pkg" 2>/dev/null | awk '/^Version:/ {print $2}' | sort -V | tail -1)
+[ -n "$version" ] || { say "sid has no source package $pkg"; exit 1; }
+if [ -n "$want" ] && [ "$want" != "$version" ]; then
+	say "sid has $pkg $version, not $want"
+	exit 1
+fi
+tree="$cache/$pkg-$version"
+if [ -f "$tree/.complete" ]; then
+	echo "$tree"
+	exit 0
+fi
+dl="$cache/dl/$pkg-$version"
+rm -rf "$dl" "$tree"
+mkdir -p "$dl"
+say "downloading $pkg $version"
+(cd "$dl" && apt-get "${apt_opts[@]}" -q source --download-only "$pkg=$version") >"$dl.log" 2>&1 ||
+	{ say "apt-get source $pkg=$version failed: $(grep -E '^(E|Err)' "$dl.log" | tail -1)"; exit 1; }
+# apt checked the downloads against the signed index; dpkg-source checks
+# them against the .dsc's checksums again (it only warns that the uploader's
+# key is not in this machine's keyring).
+dsc=$(ls "$dl"/*.dsc)
+dpkg-source -x "$dsc" "$tree" >"$dl.unpack.log" 2>&1 ||
+	{ say "dpkg-source -x $dsc failed (see $dl.unpack.log)"; exit 1; }
+rm -rf "$dl"
+echo "$pkg $version" >"$tree/.complete"
+say "$pkg $version unpacked in $tree"
+echo "$tree"
