@@ -7,7 +7,10 @@
 #                               own flags and -Werror, on both headers; plant
 #   make test-dependents        PostgreSQL 18 built twice (upstream's liburing,
 #                               ours), its regression suite with
-#                               io_method=io_uring and its AIO TAP tests on both
+#                               io_method=io_uring and its AIO TAP tests on both;
+#                               erofs-utils with its ublk backend, -Werror, on
+#                               both (dependents/erofs-utils.sh says what of it
+#                               cannot run here)
 
 .PHONY: test-dependents test-dependents-smoke
 
@@ -20,3 +23,4 @@ test-dependents-smoke: all
 
 test-dependents: all
 	capi-tests/dependents/postgresql.sh full
+	capi-tests/dependents/erofs-utils.sh
