@@ -234,13 +234,20 @@ class Page:
         self.kinds = {}
         self.arrays = []
         self.outs = []
+        self.inouts = []
+        self.terms = set()
         for line in self.text.splitlines():
             m = re.match(r"^@array\s+(\w+)\s+(\w+)\s+(\w+)\s*$", line)
             if m:
                 self.arrays.append(m.groups())
-            m = re.match(r"^@out\s+(\w+)\s+(\w+)\s*$", line)
+            m = re.match(r"^@(out|inout)\s+(\w+)\s+(\w+)\s*$", line)
             if m:
-                self.outs.append(m.groups())
+                # api.json lists both as out_params: the call writes there.
+                self.outs.append(m.groups()[1:])
+                if m.group(1) == "inout":
+                    self.inouts.append(m.groups()[1:])
+            if line.startswith("@terms "):
+                self.terms.update(w.replace("\\_", "_") for w in line.split()[1:])
         rv = self.sections.get("RETURN VALUE", [])
         for line in rv:
             m = re.match(r"^Return kind(?: of ([\w, ]+))?: \*([\w -]+)\*\.", line.replace("\\_", "_"))
@@ -251,22 +258,75 @@ class Page:
 
     def render_scd(self, funcs, macros):
         out = ['%s(%s) "liburing-rs %s" "liburing-rs Manual"' % (self.main, self.section, VERSION), ""]
-        for line in self.text.splitlines():
+        run = []  # consecutive @array/@out/@inout lines: one paragraph
+        for line in self.text.splitlines() + [""]:
+            if re.match(r"^@(array|out|inout) ", line):
+                run.append(line.split())
+                continue
+            if run:
+                out += render_annotations(run)
+                run = []
+            if line.startswith("@terms "):
+                continue
             if line.strip() == "@synopsis":
                 out += synopsis(self, funcs, macros)
-            elif line.startswith("@array "):
-                f, p, n = line.split()[1:4]
-                out.append("In *%s*(), _%s_ is an array; _%s_ gives the number of its elements." % (f, p, n))
-            elif line.startswith("@out "):
-                f, p = line.split()[1:3]
-                if f.startswith("io_uring_prep_"):
-                    out.append("In *%s*(), _%s_ is an out-parameter: the kernel stores a result there when the "
-                               "request runs, so it must stay valid until the completion." % (f, p))
-                else:
-                    out.append("In *%s*(), _%s_ is an out-parameter: the call stores its result there." % (f, p))
             else:
                 out.append(line)
-        return "\n".join(out) + "\n"
+        return "\n".join(out[:-1]) + "\n"
+
+
+def fn_list(names):
+    """*a*(), *b*() and *c*()"""
+    return word_list(["*%s*()" % n for n in names])
+
+
+def render_annotations(run):
+    """The sentences for a run of @array/@out/@inout lines, one per kind, so
+    that a page with several annotated functions does not say the same
+    sentence once per function."""
+    arrays, outs, prep_outs, inouts = {}, {}, {}, {}
+    for w in run:
+        if w[0] == "@array":
+            arrays.setdefault((w[2], w[3]), []).append(w[1])
+        elif w[0] == "@inout":
+            inouts.setdefault(w[2], []).append(w[1])
+        elif w[1].startswith("io_uring_prep_"):
+            prep_outs.setdefault(w[2], []).append(w[1])
+        else:
+            outs.setdefault(w[2], []).append(w[1])
+    text = []
+    if len(arrays) == 1:
+        (p, n), fs = next(iter(arrays.items()))
+        text.append("In %s, _%s_ is an array; _%s_ gives the number of its elements." % (fn_list(fs), p, n))
+    elif arrays:
+        text.append("These parameters are arrays, each followed here by the parameter that gives its number of "
+                    "elements: %s." % "; ".join("_%s_ of %s (_%s_)" % (p, fn_list(fs), n)
+                                                for (p, n), fs in arrays.items()))
+    for group, one, many in (
+            (outs, "In %s, _%s_ is an out-parameter: the call stores its result there.",
+             "Out-parameters, where the call stores its result: %s."),
+            (prep_outs, "In %s, _%s_ is an out-parameter: the kernel stores a result there when the request runs, "
+                        "so it must stay valid until the completion.",
+             "Out-parameters, where the kernel stores a result when the request runs (each must stay valid until "
+             "the completion): %s."),
+            (inouts, "In %s, _%s_ is read and written: the call takes its settings from it and stores its "
+                     "results back there.",
+             "Read and written (settings in, results out): %s.")):
+        # parameters that belong to the same functions go together
+        by_fns = {}
+        for p, fs in group.items():
+            by_fns.setdefault(tuple(fs), []).append(p)
+        if len(group) == 1:
+            p, fs = next(iter(group.items()))
+            text.append(one % (fn_list(fs), p))
+        elif group:
+            text.append(many % "; ".join("%s of %s" % (word_list(["_%s_" % p for p in ps]), fn_list(fs))
+                                         for fs, ps in by_fns.items()))
+    return [" ".join(text)]
+
+
+def word_list(items):
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def synopsis(page, funcs, macros):
@@ -383,6 +443,93 @@ def kind_fits(kind, ret):
     return False
 
 
+STATS = {k: 0 for k in ("pages_words", "words", "terms", "pages_sentences", "sentences", "see_ours",
+                        "see_system")}
+
+
+def system_page(name, sec):
+    """Whether man-db finds NAME(SEC) on this machine (manpages, manpages-dev)."""
+    return subprocess.run(["man", "-w", sec, name], capture_output=True).returncode == 0
+
+
+def prose(text):
+    """The page text a reader reads as sentences: no directives, no code."""
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    return "\n".join(line for line in text.splitlines() if not line.startswith("@"))
+
+
+def check_param_names(p, funcs):
+    """Every underlined word of the text (_word_) is a parameter of one of the
+    page's functions as the synopsis names it, or one of the page's @terms
+    (struct fields and other names that are not parameters, declared on
+    purpose). A term may not repeat a parameter, and must be used."""
+    errors = []
+    params = {pn for n in p.names if n in funcs for _, pn in funcs[n]["params"]}
+    used = set()
+    STATS["pages_words"] += 1
+    for m in re.finditer(r"(?<![\w\\])_((?:[A-Za-z0-9]|\\_)(?:[A-Za-z0-9]|\\_|_(?=[A-Za-z0-9]))*)_(?!\w)",
+                         prose(p.text)):
+        used.add(m.group(1).replace("\\_", "_"))
+    STATS["words"] += len(used)
+    STATS["terms"] += len(p.terms)
+    for w in sorted(used):
+        if w not in params and w not in p.terms:
+            errors.append("%s: says _%s_, which is no parameter of %s (the synopsis' names: %s); a field or other "
+                          "name goes into the page's @terms line" % (p.path, w, ", ".join(p.names),
+                                                                    ", ".join(sorted(params)) or "none"))
+    for w in sorted(p.terms):
+        if w in params:
+            errors.append("%s: @terms lists %s, a parameter of the page" % (p.path, w))
+        elif w not in used:
+            errors.append("%s: @terms lists %s, which the text does not use" % (p.path, w))
+    return errors
+
+
+def page_sentences(p, funcs, macros):
+    """The sentences of the rendered page outside NAME, SYNOPSIS, SEE ALSO
+    and code, markup removed."""
+    cur, body = None, []
+    for line in prose(p.render_scd(funcs, macros)).splitlines():
+        h = re.match(r"^# (.+)$", line)
+        if h:
+            cur = h.group(1).strip()
+            body.append("\n")
+        elif cur not in (None, "NAME", "SYNOPSIS", "SEE ALSO") and not line.startswith("Return kind"):
+            body.append(line.strip() or "\n")
+    text = " ".join(body).replace("\\_", "_").replace("\\*", "*")
+    out = []
+    for par in text.split("\n"):
+        for sent in re.split(r"(?<=[.!?:])\s+(?=[A-Z*_(-])", par):
+            sent = " ".join(sent.split())
+            if sent:
+                out.append(sent)
+    return out
+
+
+def check_repeats(p, funcs, macros):
+    """No sentence twice in a page, neither word for word nor as the same
+    template filled with other names (*f*() and _param_ replaced)."""
+    errors, seen, shapes = [], {}, {}
+    STATS["pages_sentences"] += 1
+    for sent in page_sentences(p, funcs, macros):
+        STATS["sentences"] += 1
+        words = len(sent.split())
+        if words >= 4:
+            seen[sent] = seen.get(sent, 0) + 1
+        if words >= 6:
+            shape = re.sub(r"(?<!\w)_\w+?_(?!\w)", "_P_", re.sub(r"\*[\w.]+\*\(\d?\)", "*F*()", sent))
+            shape = re.sub(r"\*F\*\(\)(?:(?:, | and )\*F\*\(\))+", "*F*()", shape)
+            shapes.setdefault(shape, set()).add(sent)
+    for sent, n in seen.items():
+        if n > 1:
+            errors.append("%s: says %d times: %s" % (p.path, n, sent[:100]))
+    for shape, sents in shapes.items():
+        if len(sents) > 1:
+            errors.append("%s: %d sentences of one pattern (say it once, for all): %s"
+                          % (p.path, len(sents), shape[:100]))
+    return errors
+
+
 def cmd_check():
     funcs, macros = header_decls()
     structs = header_structs()
@@ -458,6 +605,25 @@ def cmd_check():
                 types = dict((b, a) for a, b in funcs[f]["params"])
                 if prm not in types or not types[prm].endswith("*"):
                     errors.append("%s: @out %s %s: no such pointer parameter" % (p.path, f, prm))
+        if p.section in "23":
+            # 7. the parameter names the text uses are the synopsis' names
+            errors += check_param_names(p, funcs)
+            # 8. no sentence said twice (generated or not); the page must
+            # render, so only when every name is declared (2. says otherwise)
+            if all(n in funcs or n in macros or n in structs for n in p.names):
+                errors += check_repeats(p, funcs, macros)
+        # 9. SEE ALSO holds only page references, and each page exists:
+        # ours (below), or the system's (man -w)
+        see = " ".join(p.sections.get("SEE ALSO", []))
+        rest = re.sub(r"\*([a-z_0-9\\-]+)\*\(([237])\)", "", see).replace(",", "").strip()
+        if rest:
+            errors.append("%s: SEE ALSO holds %r, which is not a *page*(N) reference" % (p.path, rest))
+        for m in re.finditer(r"\*([a-z_0-9\\-]+)\*\(([237])\)", see):
+            ref, sec = m.group(1).replace("\\_", "_"), m.group(2)
+            ours = ref.startswith(("io_uring", "__io_uring", "liburing"))
+            STATS["see_ours" if ours else "see_system"] += 1
+            if not ours and not system_page(ref, sec):
+                errors.append("%s: SEE ALSO names %s(%s), which man -w does not find" % (p.path, ref, sec))
         # 5. every page reference points at a page that exists
         for m in re.finditer(r"\*([a-z_0-9\\-]+)\*\(([237])\)", p.text):
             ref, sec = m.group(1).replace("\\_", "_"), m.group(2)
@@ -483,6 +649,10 @@ def cmd_check():
     print("manpages check: sources %s; names (pages + .so links) %s"
           % (", ".join("man%s %d" % (s, npages[s]) for s in "237"),
              ", ".join("man%s %d" % (s, nnames[s]) for s in "237")))
+    print("manpages check: facts: %(words)d underlined words (distinct within each page) in %(pages_words)d function pages, each a "
+          "parameter of the synopsis or one of %(terms)d declared terms; %(sentences)d sentences in "
+          "%(pages_sentences)d pages, none said twice, no pattern twice; SEE ALSO: %(see_ours)d references to "
+          "our pages and %(see_system)d to system pages, all found" % STATS)
 
 
 # ---------------------------------------------------------------- lint

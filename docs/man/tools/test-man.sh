@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # make test-man: the manual pages and api.json (issue 16).
 #
-#  1. coverage, names, return kinds, annotations    manpages.py check
+#  1. coverage, names, return kinds, annotations, and the facts that can be
+#     checked mechanically: every _word_ the text underlines is a parameter
+#     of the synopsis or a declared @terms word, SEE ALSO holds pages that
+#     exist, no sentence said twice in a page      manpages.py check
 #  2. lint: mandoc -T lint -W warning, man -l        manpages.py lint
 #  3. io_uring_peek_batch_cqe(3) says what the founding report needed
 #  4. api.json against our header and upstream 2.15's, and behaviour on both
@@ -20,7 +23,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # 1, 2
-python3 "$tool" check || die "coverage/names/return kinds (see above)"
+python3 "$tool" check || die "coverage/names/return kinds/facts (see above)"
 python3 "$tool" lint || die "lint (see above)"
 
 # 3
@@ -118,5 +121,44 @@ expect_fail "lint error" "io_uring_queue_exit.3" env MANPAGES_OUT="$tmp/out-man"
 sed 's/"unsigned int io_uring_peek_batch_cqe(/"int io_uring_peek_batch_cqe(/' build/man/api.json >"$tmp/api-bad.json"
 expect_fail "api.json prototype against the header" "conflicting types for" \
     python3 docs/man/tools/check-api.py "$tmp/api-bad.json" include
+
+# h. the text names a parameter the synopsis does not have (issue 24's
+# _min_wait_usec_ in io_uring_submit(3), whose synopsis says min_wait)
+rm -rf "$tmp/src" && cp -R docs/man "$tmp/src"
+sed -i 's/adds _min_wait_, in/adds _min_wait_usec_, in/' "$tmp/src/man3/io_uring_submit.3.scd"
+expect_fail "a parameter name the synopsis does not have" "says _min_wait_usec_, which is no parameter of io_uring_submit" \
+    env MANPAGES_SRC="$tmp/src" python3 "$tool" check
+
+# i. the same in io_uring_wait_cqe(3) (synopsis: min_ts_usec); then a
+# declared term the text no longer uses
+rm -rf "$tmp/src" && cp -R docs/man "$tmp/src"
+sed -i 's/also takes _min_ts_usec_:/also takes _min_wait_usec_:/' "$tmp/src/man3/io_uring_wait_cqe.3.scd"
+expect_fail "a parameter name the synopsis does not have (2)" "says _min_wait_usec_, which is no parameter of io_uring_wait_cqe" \
+    env MANPAGES_SRC="$tmp/src" python3 "$tool" check
+cp docs/man/man3/io_uring_wait_cqe.3.scd "$tmp/src/man3/"
+sed -i 's/^@terms features res$/@terms features res sq_entries/' "$tmp/src/man3/io_uring_wait_cqe.3.scd"
+expect_fail "a declared term the text does not use" "@terms lists sq_entries, which the text does not use" \
+    env MANPAGES_SRC="$tmp/src" python3 "$tool" check
+
+# j. SEE ALSO naming a system page that does not exist, and holding prose
+rm -rf "$tmp/src" && cp -R docs/man "$tmp/src"
+sed -i 's/^\*io_uring_peek_cqe\*(3), /*mmapp*(2), /' "$tmp/src/man3/io_uring_peek_batch_cqe.3.scd"
+expect_fail "SEE ALSO naming a missing page" "SEE ALSO names mmapp(2), which man -w does not find" \
+    env MANPAGES_SRC="$tmp/src" python3 "$tool" check
+cp docs/man/man3/io_uring_peek_batch_cqe.3.scd "$tmp/src/man3/"
+sed -i 's/^\*io_uring_peek_cqe\*(3), /io_uring_peek_cqe, /' "$tmp/src/man3/io_uring_peek_batch_cqe.3.scd"
+expect_fail "SEE ALSO holding a bare name" "which is not a *page*(N) reference" \
+    env MANPAGES_SRC="$tmp/src" python3 "$tool" check
+
+# k. a sentence said twice, and a generated sentence split per function again
+rm -rf "$tmp/src" && cp -R docs/man "$tmp/src"
+sed -i 's/^named forms\.$/named forms. Both are public for binary compatibility; prefer the named forms./' \
+    "$tmp/src/man3/io_uring_wait_cqe.3.scd"
+expect_fail "a sentence said twice" "says 2 times: Both are public for binary compatibility" \
+    env MANPAGES_SRC="$tmp/src" python3 "$tool" check
+cp docs/man/man3/io_uring_wait_cqe.3.scd "$tmp/src/man3/"
+sed -i 's/^@out io_uring_peek_cqe cqe_ptr$/\n&\n/' "$tmp/src/man3/io_uring_wait_cqe.3.scd"
+expect_fail "one generated sentence per function" "sentences of one pattern" \
+    env MANPAGES_SRC="$tmp/src" python3 "$tool" check
 
 say "PASS"
