@@ -1,7 +1,7 @@
 # Manual pages (issue 16): sources in docs/man/man{2,3,7}/*.scd, converted by
 # scdoc, synopses taken from include/liburing.h. See docs/man/README.md.
 #
-#   make man              build/man/man{2,3,7}/ (pages and .so links)
+#   make man              build/man/man{2,3,7}/ (pages and symbolic links to them)
 #   make api-json         build/man/api.json (what each function returns, its arrays)
 #   make man-web          regenerate docs/api/ (Markdown copies, committed)
 #   make test-man         coverage + names + return kinds, lint (mandoc, man -l),
@@ -48,7 +48,9 @@ uninstall: uninstall-man
 install-man: man api-json
 	install -d $(DESTDIR)$(MANDIR)/man2 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(DATADIR)/liburing-rs
-	for s in 2 3 7; do install -m 644 build/man/man$$s/*.$$s $(DESTDIR)$(MANDIR)/man$$s/; done
+	for s in 2 3 7; do for f in build/man/man$$s/*.$$s; do \
+		if [ -L $$f ]; then ln -sfn $$(readlink $$f) $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$f); \
+		else install -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s/; fi; done; done
 	install -m 644 build/man/api.json $(DESTDIR)$(DATADIR)/liburing-rs/api.json
 
 uninstall-man:

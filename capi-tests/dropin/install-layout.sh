@@ -79,8 +79,9 @@ fi
 
 # Man pages: every page name upstream installs is installed here too, in
 # $prefix/share/man, and man finds and renders the pages there.
-up_pages=$(cd "$up_cache/root$prefix" && { find man share/man -type f 2>/dev/null || true; } | sed "s|^share/||" | sort)
-our_pages=$(cd "$dest$prefix/share" && find man -type f | sort)
+# (A page's other names are symbolic links to it here, as in Debian's package.)
+up_pages=$(cd "$up_cache/root$prefix" && { find man share/man \( -type f -o -type l \) 2>/dev/null || true; } | sed "s|^share/||" | sort)
+our_pages=$(cd "$dest$prefix/share" && find man \( -type f -o -type l \) | sort)
 missing=$(comm -23 <(echo "$up_pages") <(echo "$our_pages"))
 if [ -z "$up_pages" ]; then
 	fail "install man pages: upstream's install has no man pages to compare with"

@@ -54,11 +54,17 @@ for f in "$stage/all$libdir"/*.so."$major" "$stage/all$libdir"/*.so."$upstream_v
 	mv "$f" "$lib_pkg$libdir/"
 done
 mv "$stage/all/usr/include" "$dev_pkg/usr/"
-# The manual pages (gzip -9n, as Debian ships them; man-db follows the .so
-# links inside) and api.json go with the headers, as in Debian's liburing-dev.
+# The manual pages (gzip -9n, as Debian ships them; a page's other names are
+# symbolic links, NAME.3.gz -> PAGE.3.gz, as dh_installman makes them) and
+# api.json go with the headers, as in Debian's liburing-dev.
 mkdir -p "$dev_pkg/usr/share"
 mv "$stage/all/usr/share/man" "$stage/all/usr/share/liburing-rs" "$dev_pkg/usr/share/"
 find "$dev_pkg/usr/share/man" -type f -name '*.[237]' -exec gzip -9n {} +
+find "$dev_pkg/usr/share/man" -type l -name '*.[237]' | while read -r l; do
+	ln -s "$(readlink "$l").gz" "$l.gz" && rm "$l"
+done
+dangling=$(find "$dev_pkg/usr/share/man" -xtype l)
+[ -z "$dangling" ] || { echo "build-deb: man page links to nothing: $dangling" >&2; exit 1; }
 mv "$stage/all$libdir"/* "$dev_pkg$libdir/"
 leftover=$(find "$stage/all" -mindepth 1 -not -type d)
 [ -z "$leftover" ] || { echo "build-deb: installed files in no package: $leftover" >&2; exit 1; }

@@ -5,7 +5,7 @@ Sources: docs/man/man{2,3,7}/<page>.<section>.scd (scdoc syntax plus a few
 directives expanded here, see docs/man/README.md). The header
 (include/liburing.h and include/liburing/*.h) supplies every synopsis.
 
-  manpages.py build    scd -> build/man/man{2,3,7}/*.{2,3,7} (+ .so links)
+  manpages.py build    scd -> build/man/man{2,3,7}/*.{2,3,7} (+ symbolic links for the other names)
   manpages.py check    coverage, names, return kinds, annotations
   manpages.py lint     mandoc -T lint -W warning and man -l on every page
   manpages.py api OUT  write api.json
@@ -417,8 +417,10 @@ def cmd_build():
                 die("%s is named by both %s and %s" % (n, seen[n], p.path))
             seen[n] = p.path
             if n != p.main:
-                with open(os.path.join(d, "%s.%s" % (n, p.section)), "w") as fh:
-                    fh.write(".so man%s/%s.%s\n" % (p.section, p.main, p.section))
+                # Another name of the page: a symbolic link to it in the same
+                # directory, as Debian installs liburing-dev's (mandoc calls a
+                # .so include fragile, and man-db follows links as well).
+                os.symlink("%s.%s" % (p.main, p.section), os.path.join(d, "%s.%s" % (n, p.section)))
     print("manpages: built %d page sources into %s" % (len(pages), os.path.relpath(OUT, TOP)))
 
 
@@ -444,7 +446,7 @@ def kind_fits(kind, ret):
 
 
 STATS = {k: 0 for k in ("pages_words", "words", "terms", "pages_sentences", "sentences", "see_ours",
-                        "see_system")}
+                        "see_system", "named")}
 
 
 def system_page(name, sec):
@@ -544,7 +546,7 @@ def cmd_check():
     for p in pages:
         for n in p.names:
             documented[n] = p
-    # 1. every symbol and helper has a page (or a .so link to one)
+    # 1. every symbol and helper has a page (or a link to one)
     for n in sorted(wanted):
         if n not in documented:
             what = "helper in include/liburing.h" if n in public_helpers or n in lib_macros else "exported symbol"
@@ -612,6 +614,12 @@ def cmd_check():
             # render, so only when every name is declared (2. says otherwise)
             if all(n in funcs or n in macros or n in structs for n in p.names):
                 errors += check_repeats(p, funcs, macros)
+        # 10. every io_uring function the text names, *f*(), exists
+        for m in re.finditer(r"\*((?:\\_)*[A-Za-z_][\w\\]*)\*\(\)", prose(p.text)):
+            name = m.group(1).replace("\\_", "_")
+            STATS["named"] += 1
+            if name.startswith(("io_uring", "__io_uring")) and name not in funcs and name not in macros:
+                errors.append("%s: names %s(), which include/liburing.h does not declare" % (p.path, name))
         # 9. SEE ALSO holds only page references, and each page exists:
         # ours (below), or the system's (man -w)
         see = " ".join(p.sections.get("SEE ALSO", []))
@@ -646,38 +654,47 @@ def cmd_check():
     nnames = {s: sum(len(p.names) for p in pages if p.section == s) for s in "237"}
     print("manpages check: %d symbols of liburing.so.2, %d of liburing-ffi.so.2, %d header helpers, %d macros: "
           "all documented" % (len(core), len(ffi), len(public_helpers), len(lib_macros)))
-    print("manpages check: sources %s; names (pages + .so links) %s"
+    print("manpages check: sources %s; names (pages + links) %s"
           % (", ".join("man%s %d" % (s, npages[s]) for s in "237"),
              ", ".join("man%s %d" % (s, nnames[s]) for s in "237")))
     print("manpages check: facts: %(words)d underlined words (distinct within each page) in %(pages_words)d function pages, each a "
           "parameter of the synopsis or one of %(terms)d declared terms; %(sentences)d sentences in "
           "%(pages_sentences)d pages, none said twice, no pattern twice; SEE ALSO: %(see_ours)d references to "
-          "our pages and %(see_system)d to system pages, all found" % STATS)
+          "our pages and %(see_system)d to system pages, all found; %(named)d functions named *f*() in the text, "
+          "every io_uring one declared" % STATS)
 
 
 # ---------------------------------------------------------------- lint
 
 
 def cmd_lint():
+    """mandoc -T lint -W warning on every file make install installs, the
+    pages and their links alike (a link is linted through it), every
+    message counted; and man -l renders each."""
     bad = 0
-    n = 0
+    n = links = warnings = 0
     for sec in ("2", "3", "7"):
         d = os.path.join(OUT, "man" + sec)
         for f in sorted(os.listdir(d)):
             path = os.path.join(d, f)
             n += 1
-            first = open(path).readline()
-            if first.startswith(".so "):
-                # A family member: a one-line .so link (as upstream ships); mandoc's
-                # only remark on it is style ("better use ln"), so check that the
-                # target exists and let man -l render it below.
-                target = os.path.join(OUT, first.split()[1])
-                msgs = "" if os.path.isfile(target) else "%s: .so target %s missing" % (path, target)
-                r = subprocess.CompletedProcess([], 0 if not msgs else 1)
-            else:
-                r = subprocess.run(["mandoc", "-T", "lint", "-W", "warning", path], capture_output=True,
-                                   text=True, cwd=OUT)
-                msgs = (r.stdout + r.stderr).strip()
+            if os.path.islink(path):
+                links += 1
+                target = os.readlink(path)
+                if "/" in target or os.path.islink(os.path.join(d, target)) or \
+                        not os.path.isfile(os.path.join(d, target)):
+                    print("%s: a link must name a page file of the same directory, not %s" % (path, target),
+                          file=sys.stderr)
+                    bad += 1
+                    continue
+            elif open(path).readline().startswith(".so "):
+                print("%s: a .so include; another name of a page is a symbolic link" % path, file=sys.stderr)
+                bad += 1
+                continue
+            r = subprocess.run(["mandoc", "-T", "lint", "-W", "warning", path], capture_output=True,
+                               text=True, cwd=OUT)
+            msgs = (r.stdout + r.stderr).strip()
+            warnings += len(msgs.splitlines()) if msgs else 0
             if r.returncode != 0 or msgs:
                 print(msgs or "%s: mandoc exit %d" % (path, r.returncode), file=sys.stderr)
                 bad += 1
@@ -688,8 +705,9 @@ def cmd_lint():
                 print("%s: man -l failed (%d): %s" % (path, r.returncode, r.stderr.strip()), file=sys.stderr)
                 bad += 1
     if bad:
-        die("lint: %d of %d pages have warnings or do not render" % (bad, n))
-    print("manpages lint: %d pages (with .so links), 0 mandoc warnings, all render with man -l" % n)
+        die("lint: %d of %d files have warnings (%d mandoc messages) or do not render" % (bad, n, warnings))
+    print("manpages lint: %d files (%d pages, %d symbolic links to them): mandoc -T lint -W warning "
+          "printed %d messages; all render with man -l" % (n, n - links, links, warnings))
 
 
 # ---------------------------------------------------------------- api.json

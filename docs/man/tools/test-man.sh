@@ -47,9 +47,9 @@ if [ ! -f "$cfg/src/liburing-ffi.so.2.15" ] || [ "$(cat "$cfg/.from" 2>/dev/null
 fi
 # every page name upstream ships (what liburing-dev installs) exists here too
 up_man="$(capi-tests/fetch-upstream.sh)/man"
-missing=$(comm -23 <(ls "$up_man" | sort) <(find build/man/man2 build/man/man3 build/man/man7 -type f -printf "%f\n" | sort))
+missing=$(comm -23 <(ls "$up_man" | sort) <(find build/man/man2 build/man/man3 build/man/man7 \( -type f -o -type l \) -printf "%f\n" | sort))
 [ -z "$missing" ] || die "page names upstream 2.15 ships and we do not: $missing"
-say "all $(ls "$up_man" | wc -l) page names of upstream 2.15's man/ exist in build/man ($(find build/man/man2 build/man/man3 build/man/man7 -type f | wc -l) here)"
+say "all $(ls "$up_man" | wc -l) page names of upstream 2.15's man/ exist in build/man ($(find build/man/man2 build/man/man3 build/man/man7 \( -type f -o -type l \) | wc -l) here)"
 
 python3 docs/man/tools/check-api.py build/man/api.json include "$cfg/src/include" "$cfg/src/liburing-ffi.so.2.15" \
     || die "api.json check"
@@ -116,6 +116,18 @@ expect_fail "return kind against the C type" "io_uring_peek_batch_cqe returns un
 cp -R build/man "$tmp/out-man"
 printf '.TP\n.BOGUS macro\n' >>"$tmp/out-man/man3/io_uring_queue_exit.3"
 expect_fail "lint error" "io_uring_queue_exit.3" env MANPAGES_OUT="$tmp/out-man" python3 "$tool" lint
+# ... and a lint warning (counted: 2 messages), an alias as a .so include
+# again, and a link to a page that is not there
+rm -rf "$tmp/out-man" && cp -R build/man "$tmp/out-man"
+printf '.PP\n.PP\n' >>"$tmp/out-man/man3/io_uring_queue_exit.3"
+expect_fail "lint warning" "have warnings (2 mandoc messages)" env MANPAGES_OUT="$tmp/out-man" python3 "$tool" lint
+rm -rf "$tmp/out-man" && cp -R build/man "$tmp/out-man"
+rm "$tmp/out-man/man3/io_uring_wait_cqe_nr.3" && printf '.so man3/io_uring_wait_cqe.3\n' >"$tmp/out-man/man3/io_uring_wait_cqe_nr.3"
+expect_fail "an alias as a .so include" "io_uring_wait_cqe_nr.3: a .so include" env MANPAGES_OUT="$tmp/out-man" python3 "$tool" lint
+rm -rf "$tmp/out-man" && cp -R build/man "$tmp/out-man"
+ln -sfn io_uring_wait_cqez.3 "$tmp/out-man/man3/io_uring_wait_cqe_nr.3"
+expect_fail "a link to a missing page" "io_uring_wait_cqe_nr.3: a link must name a page file" \
+    env MANPAGES_OUT="$tmp/out-man" python3 "$tool" lint
 
 # g. api.json with the report's first mistake (peek_batch_cqe returning int)
 sed 's/"unsigned int io_uring_peek_batch_cqe(/"int io_uring_peek_batch_cqe(/' build/man/api.json >"$tmp/api-bad.json"
@@ -159,6 +171,12 @@ expect_fail "a sentence said twice" "says 2 times: Both are public for binary co
 cp docs/man/man3/io_uring_wait_cqe.3.scd "$tmp/src/man3/"
 sed -i 's/^@out io_uring_peek_cqe cqe_ptr$/\n&\n/' "$tmp/src/man3/io_uring_wait_cqe.3.scd"
 expect_fail "one generated sentence per function" "sentences of one pattern" \
+    env MANPAGES_SRC="$tmp/src" python3 "$tool" check
+
+# l. the text names a function that does not exist
+rm -rf "$tmp/src" && cp -R docs/man "$tmp/src"
+sed -i 's/\*io_uring_get_events\*() does only/*io_uring_get_event*() does only/' "$tmp/src/man3/io_uring_submit.3.scd"
+expect_fail "a function named in the text that does not exist" "names io_uring_get_event(), which include/liburing.h does not declare" \
     env MANPAGES_SRC="$tmp/src" python3 "$tool" check
 
 say "PASS"
