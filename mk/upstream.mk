@@ -11,10 +11,17 @@
 #                            committed results were produced at a commit whose
 #                            library code differs from HEAD's (its planted
 #                            regressions, compat-doc.py --control, run first)
+#   make upstream-delta UPSTREAM=<liburing source tree>
+#                            what that tree has and we lack: symbols per version
+#                            node, liburing.h functions, io_uring.h names, man
+#                            pages, tests (capi-tests/upstream/delta.py)
+#   make test-upstream-delta the list for upstream 2.15 must be empty; then a
+#                            symbol, helper, io_uring.h name, man page and test
+#                            planted in a copy must each be listed
 
-.PHONY: test-upstream compat-results compat-doc test-compat-doc
+.PHONY: test-upstream compat-results compat-doc test-compat-doc upstream-delta test-upstream-delta
 
-TEST_TARGETS += test-upstream test-compat-doc
+TEST_TARGETS += test-upstream test-compat-doc test-upstream-delta
 
 # The judge's planted regressions (capi-tests/upstream/judge-control.sh) run
 # first: a judge that no longer sees one of them fails the target.
@@ -33,3 +40,11 @@ compat-doc: lib
 test-compat-doc: lib
 	@capi-tests/upstream/compat-doc.py --control
 	@capi-tests/upstream/compat-doc.py --check COMPATIBILITY.md
+
+upstream-delta:
+	@test -n "$(UPSTREAM)" || { echo "usage: make upstream-delta UPSTREAM=<path to a liburing source tree>" >&2; exit 2; }
+	@capi-tests/upstream/delta.py $(UPSTREAM)
+
+test-upstream-delta:
+	@up=$$(capi-tests/fetch-upstream.sh) && capi-tests/upstream/delta.py --expect-empty "$$up" && \
+		capi-tests/upstream/delta.py --control "$$up"
