@@ -34,6 +34,18 @@ class DerivedDeclarations(unittest.TestCase):
         self.assertEqual(e["arrays"], [{"param": "cqes", "length": "count"}])
         self.assertEqual(e["return_kind"], "count")
 
+    def test_version_node_per_library(self):
+        # liburing-ffi.map puts 53 functions at another node than liburing.map
+        e = u.api()["io_uring_get_sqe"]
+        self.assertEqual(e["versions"], {"liburing": "LIBURING_2.0", "liburing-ffi": "LIBURING_2.4"})
+        e = u.api()["io_uring_buf_ring_head"]
+        self.assertEqual(e["versions"], {"liburing": "LIBURING_2.6", "liburing-ffi": "LIBURING_2.6"})
+        self.assertEqual(u.api()["io_uring_prep_nop"]["versions"], {"liburing-ffi": "LIBURING_2.4"})
+
+    def test_probe_is_one_struct(self):
+        # nr counts operation slots inside the one struct io_uring_probe
+        self.assertEqual(u.api()["io_uring_register_probe"]["arrays"], [])
+
     def test_int_functions_are_int(self):
         for name in ("io_uring_peek_cqe", "io_uring_wait_cqe_timeout", "io_uring_submit", "io_uring_queue_init"):
             self.assertIs(u.declaration(name)[0], c_int, name)

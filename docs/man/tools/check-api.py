@@ -21,6 +21,7 @@ import ctypes
 import errno
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -63,7 +64,24 @@ def check_prototypes(funcs, include, label, extra_flags=()):
 INTS = ("int", "unsigned", "unsigned int", "__u32", "uint32_t", "size_t", "unsigned short", "__u16", "int64_t")
 
 
+def map_nodes(path):
+    """{name: node} of one of our version scripts."""
+    nodes, node = {}, None
+    for line in open(path):
+        line = line.split("#")[0].strip()
+        m = re.match(r"^(LIBURING_[\d.]+)\s*\{", line)
+        if m:
+            node = m.group(1)
+            continue
+        m = re.match(r"^(\w+);$", line)
+        if m and node:
+            nodes[m.group(1)] = node
+    return nodes
+
+
 def check_shapes(funcs):
+    maps = {"liburing": map_nodes(os.path.join(TOP, "liburing.map")),
+            "liburing-ffi": map_nodes(os.path.join(TOP, "liburing-ffi.map"))}
     problems = []
     for f in funcs:
         types = {p["name"]: p["type"] for p in f["params"]}
@@ -78,9 +96,21 @@ def check_shapes(funcs):
                 problems.append("%s: out-parameter %s is not a writable pointer" % (f["name"], o))
         if not f["version"] or not f["version"].startswith("LIBURING_"):
             problems.append("%s: no version node" % f["name"])
+        # one node per library, as that library's version script gives it
+        want = {lib: maps[lib][f["name"]] for lib in maps if f["name"] in maps[lib]}
+        if f.get("versions") != want:
+            problems.append("%s: versions %r, the version scripts say %r" % (f["name"], f.get("versions"), want))
+        if sorted(f["libraries"]) != sorted(want):
+            problems.append("%s: libraries %r, the version scripts say %r" % (f["name"], f["libraries"], sorted(want)))
+        if f["version"] != want.get("liburing", want.get("liburing-ffi")):
+            problems.append("%s: version %s is neither its liburing.so.2 node nor, without one, its liburing-ffi "
+                            "node" % (f["name"], f["version"]))
     if problems:
         fail("\n".join(problems))
-    print("check-api: arrays, out-parameters and version nodes of %d functions are consistent" % len(funcs))
+    nboth = sum(1 for f in funcs if len(set(f["versions"].values())) == 2)
+    print("check-api: arrays, out-parameters and version nodes of %d functions are consistent; per library, "
+          "as the version scripts say (%d functions have one node in liburing.so.2 and another in "
+          "liburing-ffi.so.2)" % (len(funcs), nboth))
 
 
 def failing_calls(u, lib):

@@ -742,6 +742,8 @@ def api_entries():
                 "arrays": arrays,
                 "out_params": outs,
                 "version": core_nodes.get(n) or ffi_nodes.get(n),
+                "versions": {lib: nodes[n] for lib, nodes in (("liburing", core_nodes), ("liburing-ffi", ffi_nodes))
+                             if n in nodes},
                 "libraries": libs,
                 "header_inline": f["inline"],
                 "page": "%s(%s)" % (p.main, p.section),

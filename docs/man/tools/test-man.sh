@@ -134,6 +134,19 @@ sed 's/"unsigned int io_uring_peek_batch_cqe(/"int io_uring_peek_batch_cqe(/' bu
 expect_fail "api.json prototype against the header" "conflicting types for" \
     python3 docs/man/tools/check-api.py "$tmp/api-bad.json" include
 
+# g2. api.json with one version node for both libraries (io_uring_get_sqe is
+# LIBURING_2.0 in liburing.so.2 and LIBURING_2.4 in liburing-ffi.so.2)
+python3 - build/man/api.json "$tmp/api-node.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for f in d["functions"]:
+    if f["name"] == "io_uring_get_sqe":
+        f["versions"]["liburing-ffi"] = f["versions"]["liburing"]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect_fail "api.json with one node for both libraries" "io_uring_get_sqe: versions" \
+    python3 docs/man/tools/check-api.py "$tmp/api-node.json" include
+
 # h. the text names a parameter the synopsis does not have (issue 24's
 # _min_wait_usec_ in io_uring_submit(3), whose synopsis says min_wait)
 rm -rf "$tmp/src" && cp -R docs/man "$tmp/src"
