@@ -449,6 +449,47 @@ STATS = {k: 0 for k in ("pages_words", "words", "terms", "pages_sentences", "sen
                         "see_system", "named")}
 
 
+def uapi_header_names():
+    """Every #define and enum constant of liburing/io_uring.h (without its
+    include guard)."""
+    text = re.sub(r"/\*.*?\*/", " ", open(os.path.join(INCLUDE, "liburing", "io_uring.h")).read(), flags=re.S)
+    names = set(re.findall(r"^\s*#\s*define\s+([A-Za-z_]\w*)", text, flags=re.M))
+    for m in re.finditer(r"\benum\b[^{;]*\{(.*?)\}", text, flags=re.S):
+        for item in m.group(1).split(","):
+            w = re.match(r"\s*([A-Za-z_]\w*)", item)
+            if w:
+                names.add(w.group(1))
+    names.discard("LINUX_IO_URING_H")
+    return names
+
+
+UNEXPLAINED = os.path.join(SRC, "uapi-not-yet-explained.txt")
+
+
+def check_uapi_names(pages):
+    """Each name of io_uring.h is named by at least one page, or listed in
+    uapi-not-yet-explained.txt (the work left, issue 24 part 1); a listed name
+    that a page now names must leave the list. Returns (errors, summary)."""
+    names = uapi_header_names()
+    text = " ".join(p.text for p in pages).replace("\\_", "_")
+    named = {n for n in names if re.search(r"(?<![\w])" + re.escape(n) + r"(?![\w])", text)}
+    listed = set()
+    for line in open(UNEXPLAINED):
+        line = line.split("#")[0].strip()
+        if line:
+            listed.add(line)
+    errors = []
+    for n in sorted(names - named - listed):
+        errors.append("liburing/io_uring.h defines %s, which no page names: explain it in a page" % n)
+    for n in sorted(listed & named):
+        errors.append("%s is named by a page now: remove it from %s" % (n, os.path.relpath(UNEXPLAINED, TOP)))
+    for n in sorted(listed - names):
+        errors.append("%s lists %s, which liburing/io_uring.h does not define" % (os.path.relpath(UNEXPLAINED, TOP), n))
+    summary = ("io_uring.h: %d of %d names (#define and enum constants) named by at least one page; %d listed "
+               "as not yet explained" % (len(named), len(names), len(listed & (names - named))))
+    return errors, summary
+
+
 def system_page(name, sec):
     """Whether man-db finds NAME(SEC) on this machine (manpages, manpages-dev)."""
     return subprocess.run(["man", "-w", sec, name], capture_output=True).returncode == 0
@@ -638,6 +679,9 @@ def cmd_check():
             if ref.startswith("io_uring") or ref.startswith("__io_uring") or ref.startswith("liburing"):
                 if ref not in known_pages:
                     errors.append("%s: refers to %s(%s), which has no page" % (p.path, ref, sec))
+    # 11. io_uring.h's names: in a page, or on the list of the work left
+    uapi_errors, uapi_summary = check_uapi_names(pages)
+    errors += uapi_errors
     # 6. private helpers stay private: no IOURINGINLINE name is missing from
     # liburing-ffi, and no _LOCAL_INLINE one is exported.
     for n in public_helpers:
@@ -657,6 +701,7 @@ def cmd_check():
     print("manpages check: sources %s; names (pages + links) %s"
           % (", ".join("man%s %d" % (s, npages[s]) for s in "237"),
              ", ".join("man%s %d" % (s, nnames[s]) for s in "237")))
+    print("manpages check: " + uapi_summary)
     print("manpages check: facts: %(words)d underlined words (distinct within each page) in %(pages_words)d function pages, each a "
           "parameter of the synopsis or one of %(terms)d declared terms; %(sentences)d sentences in "
           "%(pages_sentences)d pages, none said twice, no pattern twice; SEE ALSO: %(see_ours)d references to "
