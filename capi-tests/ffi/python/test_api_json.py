@@ -42,6 +42,22 @@ class DerivedDeclarations(unittest.TestCase):
         self.assertEqual(e["versions"], {"liburing": "LIBURING_2.6", "liburing-ffi": "LIBURING_2.6"})
         self.assertEqual(u.api()["io_uring_prep_nop"]["versions"], {"liburing-ffi": "LIBURING_2.4"})
 
+    def test_buffer_lengths(self):
+        # a void * buffer and the parameter that gives its size in bytes
+        for name, param, length in (("io_uring_buf_ring_add", "addr", "len"),
+                                    ("io_uring_recvmsg_validate", "buf", "buf_len"),
+                                    ("io_uring_queue_init_mem", "buf", "buf_size"),
+                                    ("io_uring_prep_madvise", "addr", "length"),
+                                    ("io_uring_prep_cmd_sock", "optval", "optlen"),
+                                    ("io_uring_enter2", "arg", "sz")):
+            self.assertIn({"param": param, "length": length}, u.api()[name]["arrays"], name)
+
+    def test_short_buffer_refused(self):
+        lib = u.load()
+        msgh = ctypes.create_string_buffer(64)  # stands in for a struct msghdr
+        with self.assertRaisesRegex(ValueError, "holds 8 bytes but `buf_len` is 64"):
+            lib.io_uring_recvmsg_validate(ctypes.create_string_buffer(8), 64, msgh)
+
     def test_probe_is_one_struct(self):
         # nr counts operation slots inside the one struct io_uring_probe
         self.assertEqual(u.api()["io_uring_register_probe"]["arrays"], [])

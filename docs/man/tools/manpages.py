@@ -264,7 +264,7 @@ class Page:
                 run.append(line.split())
                 continue
             if run:
-                out += render_annotations(run)
+                out += render_annotations(run, funcs)
                 run = []
             if line.startswith("@terms "):
                 continue
@@ -280,13 +280,18 @@ def fn_list(names):
     return word_list(["*%s*()" % n for n in names])
 
 
-def render_annotations(run):
+def render_annotations(run, funcs):
     """The sentences for a run of @array/@out/@inout lines, one per kind, so
     that a page with several annotated functions does not say the same
-    sentence once per function."""
-    arrays, outs, prep_outs, inouts = {}, {}, {}, {}
+    sentence once per function. An @array whose parameter is a void * (or
+    char *) is a buffer, its length a number of bytes."""
+    arrays, buffers, outs, prep_outs, inouts = {}, {}, {}, {}, {}
     for w in run:
-        if w[0] == "@array":
+        f = w[1].replace("\\_", "_")
+        types = {pn: pt for pt, pn in funcs[f]["params"]} if f in funcs else {}
+        if w[0] == "@array" and re.sub(r"\bconst\b", "", types.get(w[2], "")).split() in (["void", "*"], ["char", "*"]):
+            buffers.setdefault((w[2], w[3]), []).append(w[1])
+        elif w[0] == "@array":
             arrays.setdefault((w[2], w[3]), []).append(w[1])
         elif w[0] == "@inout":
             inouts.setdefault(w[2], []).append(w[1])
@@ -302,6 +307,13 @@ def render_annotations(run):
         text.append("These parameters are arrays, each followed here by the parameter that gives its number of "
                     "elements: %s." % "; ".join("_%s_ of %s (_%s_)" % (p, fn_list(fs), n)
                                                 for (p, n), fs in arrays.items()))
+    if len(buffers) == 1:
+        (p, n), fs = next(iter(buffers.items()))
+        text.append("In %s, _%s_ is a buffer of _%s_ bytes." % (fn_list(fs), p, n))
+    elif buffers:
+        text.append("These parameters are buffers, each followed here by the parameter that gives its size in "
+                    "bytes: %s." % "; ".join("_%s_ of %s (_%s_)" % (p, fn_list(fs), n)
+                                             for (p, n), fs in buffers.items()))
     for group, one, many in (
             (outs, "In %s, _%s_ is an out-parameter: the call stores its result there.",
              "Out-parameters, where the call stores its result: %s."),
