@@ -27,6 +27,8 @@ import sys
 import tempfile
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import manpages  # noqa: E402  (kind_fits: which return kinds a C type can have)
 
 
 def fail(msg):
@@ -46,9 +48,17 @@ def find_ctypes_module():
 
 
 def check_prototypes(funcs, include, label, extra_flags=()):
+    """The prototypes redeclare the header's functions without conflict, and
+    "returns" and each parameter's "type" are exactly the types of the
+    header's function (a function pointer type built from them must be
+    compatible with the function's own)."""
     src = ["#define _GNU_SOURCE", "#include <liburing.h>", ""]
     for f in funcs:
         src.append(f["prototype"])
+    for f in funcs:
+        params = ", ".join(p["type"] for p in f["params"]) or "void"
+        src.append("_Static_assert(__builtin_types_compatible_p(__typeof__(&%s), %s (*)(%s)), "
+                   "\"api.json returns/params of %s\");" % (f["name"], f["returns"], params, f["name"]))
     with tempfile.TemporaryDirectory() as d:
         c = os.path.join(d, "api_protos.c")
         with open(c, "w") as fh:
@@ -58,7 +68,8 @@ def check_prototypes(funcs, include, label, extra_flags=()):
                            capture_output=True, text=True)
         if r.returncode != 0:
             fail("api.json prototypes conflict with %s's header:\n%s" % (label, r.stderr[:4000]))
-    print("check-api: %d prototypes of api.json compile against %s header (%s)" % (len(funcs), label, include))
+    print("check-api: %d prototypes of api.json compile against %s header (%s), and their returns and "
+          "parameter types are the header's" % (len(funcs), label, include))
 
 
 INTS = ("int", "unsigned", "unsigned int", "__u32", "uint32_t", "size_t", "unsigned short", "__u16", "int64_t")
@@ -94,6 +105,8 @@ def check_shapes(funcs):
         for o in f["out_params"]:
             if not types.get(o, "").endswith("*") or types[o].startswith("const "):
                 problems.append("%s: out-parameter %s is not a writable pointer" % (f["name"], o))
+        if not manpages.kind_fits(f["return_kind"], f["returns"]):
+            problems.append("%s: returns %s, which cannot be a %s" % (f["name"], f["returns"], f["return_kind"]))
         if not f["version"] or not f["version"].startswith("LIBURING_"):
             problems.append("%s: no version node" % f["name"])
         # one node per library, as that library's version script gives it

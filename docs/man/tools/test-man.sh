@@ -147,6 +147,22 @@ PY
 expect_fail "api.json with one node for both libraries" "io_uring_get_sqe: versions" \
     python3 docs/man/tools/check-api.py "$tmp/api-node.json" include
 
+# g3. api.json whose "returns" disagrees with the header (io_uring_sq_space_left
+# returns unsigned), and one whose return kind its C type cannot have
+python3 - build/man/api.json "$tmp/api-ret.json" "$tmp/api-kind.json" <<'PY'
+import json, sys
+for out, field, value in ((sys.argv[2], "returns", "int"), (sys.argv[3], "return_kind", "pointer-or-NULL")):
+    d = json.load(open(sys.argv[1]))
+    for f in d["functions"]:
+        if f["name"] == "io_uring_sq_space_left":
+            f[field] = value
+    json.dump(d, open(out, "w"))
+PY
+expect_fail "api.json returns against the header" "static assertion failed: \"api.json returns/params of io_uring_sq_space_left\"" \
+    python3 docs/man/tools/check-api.py "$tmp/api-ret.json" include
+expect_fail "api.json return kind against its C type" "io_uring_sq_space_left: returns unsigned, which cannot be a pointer-or-NULL" \
+    python3 docs/man/tools/check-api.py "$tmp/api-kind.json" include
+
 # h. the text names a parameter the synopsis does not have (issue 24's
 # _min_wait_usec_ in io_uring_submit(3), whose synopsis says min_wait)
 rm -rf "$tmp/src" && cp -R docs/man "$tmp/src"
