@@ -72,7 +72,68 @@ def check_prototypes(funcs, include, label, extra_flags=()):
           "parameter types are the header's" % (len(funcs), label, include))
 
 
-INTS = ("int", "unsigned", "unsigned int", "__u32", "uint32_t", "size_t", "unsigned short", "__u16", "int64_t")
+INTS = ("int", "unsigned", "unsigned int", "__u32", "uint32_t", "size_t", "unsigned short", "__u16", "int64_t",
+        "socklen_t", "off_t")
+
+
+# A pointer parameter directly followed by an integer named like a length
+# (nr, nr_*, *_nr, len, *len, *_len, size, *_size, sz, count, nbytes,
+# nentries) is an array or buffer annotation waiting to happen: it must be
+# annotated (@array in its page) or listed here with the reason it is not.
+LENGTH_NAME = re.compile(r"^(nr|nr_\w+|\w+_nr|len|\w+len|\w+_len|size|\w+_size|sz|count|nbytes|nentries)$")
+HANDLES = ("struct io_uring *", "const struct io_uring *", "struct io_uring_sqe *", "struct io_uring_buf_ring *")
+NOT_ARRAYS = {
+    ("io_uring_prep_bind", "addr"): "a struct sockaddr of addrlen bytes: a byte length of a struct, which "
+                                    "@array cannot say yet",
+    ("io_uring_prep_connect", "addr"): "the same",
+    ("io_uring_prep_sendto", "addr"): "the same",
+    ("io_uring_prep_send_set_addr", "dest_addr"): "the same",
+    ("io_uring_prep_getxattr", "path"): "a string; len is the size of value",
+    ("io_uring_prep_provide_buffers", "addr"): "nr buffers of len bytes each",
+    ("io_uring_prep_recv_multishot", "buf"): "a multishot receive takes its buffers from a buffer group: "
+                                             "buf and len are NULL and 0",
+    ("io_uring_prep_rw", "addr"): "what addr and len mean depends on the opcode",
+    ("io_uring_prep_timeout", "ts"): "one timespec; count is a number of completions",
+    ("io_uring_recvmsg_payload_length", "o"): "one struct in the buffer; buf_len is the buffer's size",
+    ("io_uring_register", "arg"): "what arg and nr_args mean depends on the opcode",
+    ("io_uring_register_probe", "p"): "one struct io_uring_probe; nr counts the operation slots inside it",
+    ("io_uring_submit_and_wait_min_timeout", "cqe_ptr"): "the address of one CQE pointer; wait_nr counts "
+                                                         "completions",
+    ("io_uring_submit_and_wait_reg", "cqe_ptr"): "the same",
+    ("io_uring_submit_and_wait_timeout", "cqe_ptr"): "the same",
+    ("io_uring_wait_cqe_nr", "cqe_ptr"): "the same",
+    ("io_uring_wait_cqes", "cqe_ptr"): "the same",
+    ("io_uring_wait_cqes_min_timeout", "cqe_ptr"): "the same",
+}
+
+
+def check_lengths(funcs):
+    """Every pointer-and-length pair is annotated or listed in NOT_ARRAYS."""
+    problems, pairs, seen = [], 0, set()
+    for f in funcs:
+        ps = f["params"]
+        annotated = {a["param"] for a in f["arrays"]}
+        for p, q in zip(ps, ps[1:]):
+            if not p["type"].endswith("*") or p["type"] in HANDLES:
+                continue
+            if q["type"] not in INTS or not LENGTH_NAME.match(q["name"]):
+                continue
+            pairs += 1
+            key = (f["name"], p["name"])
+            seen.add(key)
+            if p["name"] not in annotated and key not in NOT_ARRAYS:
+                problems.append("%s: %s %s is followed by %s %s but is no array: annotate it (@array %s %s %s) "
+                                "or list it in NOT_ARRAYS with the reason" % (f["name"], p["type"], p["name"],
+                                                                             q["type"], q["name"], f["name"],
+                                                                             p["name"], q["name"]))
+            elif p["name"] in annotated and key in NOT_ARRAYS:
+                problems.append("%s: %s is annotated as an array and listed in NOT_ARRAYS" % key)
+    for key in sorted(set(NOT_ARRAYS) - seen):
+        problems.append("NOT_ARRAYS lists %s %s, which is no pointer-and-length pair" % key)
+    if problems:
+        fail("\n".join(problems))
+    print("check-api: %d pointer-and-length pairs: %d annotated as arrays or buffers, %d listed as no array "
+          "with the reason" % (pairs, pairs - len(NOT_ARRAYS), len(NOT_ARRAYS)))
 
 
 def map_nodes(path):
@@ -264,6 +325,7 @@ def main():
     os.environ["LIBURING_API_JSON"] = os.path.abspath(api_path)
     check_prototypes(funcs, ours_inc, "our")
     check_shapes(funcs)
+    check_lengths(funcs)
     u = find_ctypes_module()
     api = u.api()
     ours = os.path.join(TOP, "build", "lib", "liburing-ffi.so.2")

@@ -160,6 +160,17 @@ for out, field, value in ((sys.argv[2], "returns", "int"), (sys.argv[3], "return
 PY
 expect_fail "api.json returns against the header" "static assertion failed: \"api.json returns/params of io_uring_sq_space_left\"" \
     python3 docs/man/tools/check-api.py "$tmp/api-ret.json" include
+# g4. api.json without io_uring_register_files' array annotation
+python3 - build/man/api.json "$tmp/api-arr.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for f in d["functions"]:
+    if f["name"] == "io_uring_register_files":
+        f["arrays"] = []
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect_fail "api.json without an array annotation" "io_uring_register_files: const int * files is followed by unsigned int nr_files but is no array" \
+    python3 docs/man/tools/check-api.py "$tmp/api-arr.json" include
 expect_fail "api.json return kind against its C type" "io_uring_sq_space_left: returns unsigned, which cannot be a pointer-or-NULL" \
     python3 docs/man/tools/check-api.py "$tmp/api-kind.json" include
 
