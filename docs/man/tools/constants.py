@@ -79,6 +79,7 @@ def pages(pagedir):
 def explained_in(text, names_re):
     """The header names a page explains, by the two rules of the docstring."""
     found = set()
+    text = text.replace("\\_", "_")  # scdoc's escaped underscore (\_\_name)
     lines = text.split("\n")
     # drop literal blocks (``` fences)
     keep, lit = [], False
