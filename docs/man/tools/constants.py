@@ -25,9 +25,10 @@ cover, and the names still unexplained grouped by prefix. It fails when an
 opcode (enum io_uring_op), an IOSQE_* name, an IORING_ENTER_* flag or a
 register opcode (enum io_uring_register_op) is not explained.
 
---planted: also run the check on a copy of the pages with the entry of
-IORING_OP_FTRUNCATE removed from io_uring_enter.2, and fail unless that
-check fails naming it.
+--planted: also run the check on copies of the pages, one with the entry of
+IORING_OP_FTRUNCATE removed from io_uring_enter.2, one with that of
+IORING_REGISTER_PBUF_STATUS removed from io_uring_register.2, and fail unless
+each check fails naming the removed name.
 """
 import os
 import re
@@ -38,8 +39,8 @@ import tempfile
 from collections import OrderedDict
 
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
-PLANT_NAME = "IORING_OP_FTRUNCATE"
-PLANT_PAGE = "man2/io_uring_enter.2.scd"
+PLANTS = [("IORING_OP_FTRUNCATE", "man2/io_uring_enter.2.scd"),
+          ("IORING_REGISTER_PBUF_STATUS", "man2/io_uring_register.2.scd")]
 
 
 def header_names(path):
@@ -168,7 +169,7 @@ def check(pagedir, header):
     return 0
 
 
-def planted(pagedir, header):
+def planted(pagedir, header, PLANT_NAME, PLANT_PAGE):
     tmp = tempfile.mkdtemp()
     try:
         copy = os.path.join(tmp, "man")
@@ -221,7 +222,8 @@ def main(argv):
             return 2
     rc = check(pagedir, header)
     if rc == 0 and plant:
-        rc = planted(pagedir, header)
+        for name, page in PLANTS:
+            rc = rc or planted(pagedir, header, name, page)
     return rc
 
 
