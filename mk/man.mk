@@ -35,6 +35,7 @@ man-web: man api-json
 
 test-man: lib man api-json
 	@docs/man/tools/test-man.sh
+	@python3 docs/man/tools/constants.py --planted
 
 # Installed with the libraries: the pages under $(MANDIR) (man-db finds them
 # by the same names as liburing-dev's), api.json under $(DATADIR)/liburing-rs.
