@@ -19,6 +19,8 @@
 #       the AIO test module (src/test/modules/test_aio, TAP: io_uring, worker
 #       and sync methods); the two sides' counts are compared (worse: a test
 #       that passes on upstream's and fails on ours).
+#       Planted: the proof on ours with the ring set-up made to fail (an
+#       LD_PRELOAD shim for io_uring_queue_init_mem and _init) must fail.
 # Results: target/dependents/postgresql/<side>/summary.txt.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -141,21 +143,53 @@ id -u "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /u
 	fail "cannot create the user $pg_user (PostgreSQL refuses to run as root)"
 as_user() { runuser -u "$pg_user" -- env PATH="$PATH" "$@"; }
 
+# uring_proof: the installed server started with io_method=io_uring on a
+# fresh cluster: "method rings rows" (SHOW io_method, the io_uring fds the
+# postmaster holds, the row count of a 200000-row table read back).
+uring_proof() {
+	local t=${proof_tag:-proof}
+	local d="$b/$t" sock="$b/$t-sock" pid rings method rows
+	rm -rf "$d" "$sock"
+	mkdir -p "$sock"
+	chown "$pg_user" "$sock"
+	as_user "$b/install/bin/initdb" -D "$d" --no-sync -A trust >"$b/$t.log" 2>&1 || return 1
+	printf "io_method = io_uring\nlisten_addresses = ''\nunix_socket_directories = '%s'\n" "$sock" >>"$d/postgresql.conf"
+	as_user "$b/install/bin/pg_ctl" -D "$d" -l "$b/$t-server.log" -w start >>"$b/$t.log" 2>&1 || return 1
+	pid=$(head -1 "$d/postmaster.pid")
+	rings=$(find "/proc/$pid/fd" -lname 'anon_inode:\[io_uring\]' 2>/dev/null | wc -l)
+	method=$(as_user "$b/install/bin/psql" -h "$sock" -d postgres -Atc "SHOW io_method" 2>>"$b/$t.log")
+	rows=$(as_user "$b/install/bin/psql" -h "$sock" -d postgres -Atq -c \
+		"CREATE TABLE t AS SELECT g, repeat('x', 500) AS pad FROM generate_series(1, 200000) g" \
+		-c "CHECKPOINT" -c "SELECT count(*) FROM t" 2>>"$b/$t.log")
+	as_user "$b/install/bin/pg_ctl" -D "$d" -m fast -w stop >>"$b/$t.log" 2>&1
+	echo "${method:-none} $rings ${rows:-none}"
+}
+
 for side in upstream ours; do
 	side_env "$side"
 	b="$work/$side"
 	t0=$SECONDS
-	rm -rf "$b"
-	say "$side: configure and build PostgreSQL $version against $incdir and $libdir"
-	configure_pg "$b" || fail "$side: configure failed ($b/configure.log)"
-	make -C "$b" -j"$jobs" >"$b/build.log" 2>&1 || fail "$side: build failed ($b/build.log)"
-	make -C "$b/src/test/modules/test_aio" -j"$jobs" >>"$b/build.log" 2>&1 || fail "$side: test_aio build failed"
+	# A build is reused when PostgreSQL, the side's headers and its library
+	# directory are the same (the library itself is loaded at run time).
+	stamp="$version $(cat "$incdir/liburing.h" "$incdir"/liburing/*.h | sha256sum | cut -c1-16) $libdir"
+	if [ -f "$b/.built" ] && [ "$(cat "$b/.built")" = "$stamp" ]; then
+		say "$side: reusing the build of PostgreSQL $version in $b (same header, same library directory)"
+	else
+		rm -rf "$b"
+		say "$side: configure and build PostgreSQL $version against $incdir and $libdir"
+		configure_pg "$b" || fail "$side: configure failed ($b/configure.log)"
+		make -C "$b" -j"$jobs" >"$b/build.log" 2>&1 || fail "$side: build failed ($b/build.log)"
+		make -C "$b/src/test/modules/test_aio" -j"$jobs" >>"$b/build.log" 2>&1 || fail "$side: test_aio build failed"
+		make -C "$b" install >"$b/install.log" 2>&1 || fail "$side: make install failed ($b/install.log)"
+		echo "$stamp" >"$b/.built"
+	fi
 	loaded=$(ldd "$b/src/backend/postgres" | awk '$1 == "liburing.so.2" {print $3}')
 	[ "$(readlink -f "$loaded")" = "$(readlink -f "$libdir/liburing.so.2")" ] ||
 		fail "$side: postgres loads liburing.so.2 from '$loaded', not from $libdir"
 	build_s=$((SECONDS - t0))
 	printf 'io_method = io_uring\n' >"$b/io_uring.conf"
 	chown -R "$pg_user" "$b"
+	read -r proof_method proof_rings proof_rows <<<"$(uring_proof || echo "failed 0 none")"
 	t1=$SECONDS
 	as_user make -C "$b/src/test/regress" check EXTRA_REGRESS_OPTS="--temp-config=$b/io_uring.conf" >"$b/check.log" 2>&1
 	check_rc=$?
@@ -166,27 +200,68 @@ for side in upstream ours; do
 	aio_s=$((SECONDS - t2))
 	# pg_regress ends with "# All N tests passed." or "# M of N tests failed."
 	regress=$(grep -E '^# (All [0-9]+ tests passed|[0-9]+ of [0-9]+ tests failed)' "$b/check.log" | tail -1)
-	uring_conf=$(grep -c 'io_method = io_uring' "$b/src/test/regress/tmp_check/data/postgresql.conf" 2>/dev/null || echo 0)
+	# pg_regress's temporary instance ran with the extra config when its
+	# postmaster.log shows no FATAL about io_method (a server built without
+	# liburing refuses io_method=io_uring and the suite cannot start).
 	tap=$(grep -E '^(Files=|Result:)' "$b/test_aio.log" | tr '\n' ' ')
-	skips=$(grep -cE '^ok .* # skip' "$b/src/test/modules/test_aio/tmp_check/log/regress_log_001_aio" 2>/dev/null || echo 0)
+	alog="$b/src/test/modules/test_aio/tmp_check/log/regress_log_001_aio"
+	uring_ok=$(grep -cE '\) ok [0-9]+ - io_uring' "$alog" 2>/dev/null)
+	uring_bad=$(grep -cE '\) not ok [0-9]+ - io_uring' "$alog" 2>/dev/null)
 	{
 		echo "side=$side postgresql=$version liburing=$loaded"
 		echo "build=${build_s}s"
-		echo "regress rc=$check_rc io_method=io_uring in the instance's config: $uring_conf time=${check_s}s: ${regress:-no summary line}"
-		echo "test_aio rc=$aio_rc time=${aio_s}s: ${tap:-no summary line}"
-		echo "test_aio failed tests: $(grep -E '^not ok' "$b/test_aio.log" | grep -vc '# TODO' || true)"
+		echo "proof: io_method=$proof_method postmaster_io_uring_fds=$proof_rings rows_read=$proof_rows"
+		echo "regress rc=$check_rc time=${check_s}s: ${regress:-no summary line}"
+		echo "test_aio rc=$aio_rc time=${aio_s}s: io_uring subtests ok=${uring_ok:-0} not_ok=${uring_bad:-0}; ${tap:-no summary line}"
 	} >"$b/summary.txt"
 	sed "s/^/postgresql: /" "$b/summary.txt"
 	# The failed regression tests, by name, for the comparison.
 	grep -E '^not ok' "$b/check.log" | sed -E 's/^not ok [0-9]+ +[-+] +([^ ]+).*/\1/' | sort >"$b/regress-failed.txt"
 done
 
-bad=0
+# Planted: ours with ring set-up failing (an LD_PRELOAD shim in place of
+# io_uring_queue_init_mem and io_uring_queue_init, PostgreSQL's two ways):
+# the proof must then fail, or it could not tell a server without rings.
+cat >"$work/plant-shim.c" <<'C'
+#include <errno.h>
+struct io_uring;
+struct io_uring_params;
+int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring, struct io_uring_params *p,
+			    void *buf, unsigned long size);
+int io_uring_queue_init(unsigned entries, struct io_uring *ring, unsigned flags);
+int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring, struct io_uring_params *p,
+			    void *buf, unsigned long size)
+{
+	(void) entries; (void) ring; (void) p; (void) buf; (void) size;
+	return -ENOMEM;
+}
+int io_uring_queue_init(unsigned entries, struct io_uring *ring, unsigned flags)
+{
+	(void) entries; (void) ring; (void) flags;
+	return -ENOMEM;
+}
+C
+cc -shared -fPIC -o "$work/plant-shim.so" "$work/plant-shim.c" || fail "the plant's shim does not build"
+chmod 755 "$work/plant-shim.so"
+b="$work/ours"
+as_user() { runuser -u "$pg_user" -- env PATH="$PATH" LD_PRELOAD="$work/plant-shim.so" "$@"; }
+plant=$(proof_tag=plant uring_proof || echo "failed 0 none")
+as_user() { runuser -u "$pg_user" -- env PATH="$PATH" "$@"; }
+if [ "$plant" = "failed 0 none" ]; then
+	say "PASS plant: with the ring set-up failing, the server does not come up with io_method=io_uring"
+else
+	echo "postgresql: plant NOT caught: with io_uring_queue_init_mem failing the proof said '$plant'"
+	bad=1
+fi
+
+bad=${bad:-0}
 for side in upstream ours; do
-	grep -q "^regress rc=0 io_method=io_uring in the instance's config: 1 " "$work/$side/summary.txt" ||
+	grep -qE "^proof: io_method=io_uring postmaster_io_uring_fds=[1-9][0-9]* rows_read=200000$" "$work/$side/summary.txt" ||
+		{ echo "postgresql: $side: the server did not run with io_method=io_uring (see $work/$side/proof.log)"; bad=1; }
+	grep -q "^regress rc=0 " "$work/$side/summary.txt" ||
 		{ echo "postgresql: $side: the regression suite with io_method=io_uring did not pass"; [ $side = ours ] && bad=1; }
-	grep -q "^test_aio rc=0 .*Result: PASS" "$work/$side/summary.txt" ||
-		{ echo "postgresql: $side: test_aio did not pass"; [ $side = ours ] && bad=1; }
+	grep -qE "^test_aio rc=0 .*io_uring subtests ok=[1-9][0-9]* not_ok=0; .*Result: PASS" "$work/$side/summary.txt" ||
+		{ echo "postgresql: $side: test_aio did not pass with its io_uring subtests run"; [ $side = ours ] && bad=1; }
 done
 worse=$(comm -13 "$work/upstream/regress-failed.txt" "$work/ours/regress-failed.txt" | wc -l)
 echo "postgresql: regression tests failing on ours and not on upstream's: $worse"
