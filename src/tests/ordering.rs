@@ -1,0 +1,589 @@
+//! The ring protocol model-checked under a weak memory model: the real ring
+//! code (`ring.rs`, `buf_ring.rs`, `submit::sq_needs_enter`,
+//! `complete::peek_batch_cqe`/`peek_cqe`, `cq_iter`) run by loom against a
+//! model kernel thread that does what the kernel does, with the kernel's
+//! orderings. Built only with `RUSTFLAGS="--cfg loom"` (`make test-ordering`,
+//! `capi-tests/ordering/run.py`); `docs/ORDERING.md` maps every shared access
+//! to the scenario here that covers it.
+//!
+//! How the real code meets loom: `crate::sync` names loom's atomics in this
+//! build, and each scenario puts the addresses of loom atomics into the
+//! `khead`/`ktail`/`kflags` fields of a `struct io_uring`, so the ring code's
+//! `atomic_u32(self.cq.ktail)` lands on them. SQE, CQE and buffer contents are
+//! plain memory, each slot paired with a `loom::cell::UnsafeCell<()>` that is
+//! touched (read or written) exactly where the data is: loom reports a
+//! causality violation when a read is not ordered after the write it may see,
+//! or a write not after the read it may overwrite.
+//!
+//! The kernel's side, access by access (kernel sources: io_uring/io_uring.h,
+//! io_uring/io_uring.c, io_uring/sqpoll.c, io_uring/kbuf.c):
+//! - `io_sqring_entries`: smp_load_acquire of sq.tail, then READ_ONCE of the
+//!   SQE fields (`io_init_req`), then `io_commit_sqring`: smp_store_release of
+//!   sq.head;
+//! - posting a CQE (`io_cqe_cache_refill`): READ_ONCE of cq.head, whose
+//!   control dependency orders the CQE stores after it; C11 (and loom) has no
+//!   control dependencies, so the model uses Acquire, which orders the same
+//!   later stores (and, more than the kernel, later loads: the kernel does no
+//!   loads of CQE memory);
+//! - `io_commit_cqring`: smp_store_release of cq.tail;
+//! - `io_sq_thread` before sleeping: atomic_or of IORING_SQ_NEED_WAKEUP,
+//!   smp_mb__after_atomic, then `io_sqring_entries` again;
+//! - `io_ring_buffer_select` (kbuf.c): smp_load_acquire of the buffer ring's
+//!   tail, then READ_ONCE of the buffer's addr/len/bid.
+//!
+//! One application thread per side: when the SQ and the CQ are used from two
+//! threads (`submitter_and_reaper`), each thread has its own copy of
+//! `struct io_uring` pointing at the same kernel words, as two C threads
+//! sharing one struct touch disjoint fields (the SQ side `sqe_head`/`sqe_tail`,
+//! the CQ side only kernel words).
+
+use std::cell::UnsafeCell as StdCell;
+use std::ptr;
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex};
+
+use loom::cell::UnsafeCell;
+use loom::thread;
+
+use crate::buf_ring::{buf_ring_add, buf_ring_advance, buf_ring_mask};
+use crate::cq_iter::{cqe_nr, io_uring_cqe_iter};
+use crate::ring::io_uring;
+use crate::sync::{fence, register_u16, unregister_u16, AtomicU16, AtomicU32, Ordering};
+use crate::sys::*;
+
+/// Which data access was last checked: loom's causality message names no
+/// cell, so the harness reports this label with it (model threads run one at
+/// a time on one OS thread, so the last label is the failing access).
+static LAST_ACCESS: Mutex<&str> = Mutex::new("");
+/// Model executions explored, over every scenario run in this process.
+pub static ITERATIONS: AtomicUsize = AtomicUsize::new(0);
+
+/// Assertion labels, as docs/ORDERING.md names them.
+pub const A_CQE_READ: &str = "the app never reads a CQE the kernel has not fully written";
+pub const A_CQE_REUSE: &str = "the kernel never rewrites a CQE slot the app is still reading";
+pub const A_SQE_READ: &str = "the kernel never reads an SQE before it is fully written";
+pub const A_SQE_REUSE: &str = "the app never rewrites an SQE slot the kernel is still reading";
+pub const A_BUF_READ: &str = "the kernel never sees a buffer before its address/length are written";
+
+fn label(l: &'static str) {
+    *LAST_ACCESS.lock().unwrap() = l;
+}
+
+pub fn last_access() -> &'static str {
+    *LAST_ACCESS.lock().unwrap()
+}
+
+/// An array of `T` in plain memory with one loom cell per slot.
+struct Slots<T> {
+    mem: Box<[StdCell<T>]>,
+    cells: Vec<UnsafeCell<()>>,
+}
+
+impl<T: Default> Slots<T> {
+    fn new(n: usize) -> Self {
+        Slots {
+            mem: (0..n).map(|_| StdCell::new(T::default())).collect(),
+            cells: (0..n).map(|_| UnsafeCell::new(())).collect(),
+        }
+    }
+
+    fn base(&self) -> *mut T {
+        // StdCell<T> has the layout of T.
+        self.mem.as_ptr().cast_mut().cast()
+    }
+
+    fn index_of(&self, p: *const T) -> usize {
+        let i = (p as usize - self.base() as usize) / size_of::<T>();
+        assert!(i < self.mem.len(), "model: a pointer outside the array");
+        i
+    }
+
+    /// Reads slot `i` as a loom-tracked read.
+    fn read<R>(&self, i: usize, what: &'static str, f: impl FnOnce(&T) -> R) -> R {
+        label(what);
+        // SAFETY: loom runs one model thread at a time; the cell records the
+        // access and reports any that is not ordered with a write.
+        self.cells[i].with(|_| f(unsafe { &*self.mem[i].get() }))
+    }
+
+    /// Writes slot `i` as a loom-tracked write.
+    fn write<R>(&self, i: usize, what: &'static str, f: impl FnOnce(*mut T) -> R) -> R {
+        label(what);
+        self.cells[i].with_mut(|_| f(self.mem[i].get()))
+    }
+}
+
+/// The memory an io_uring shares with the kernel, for one model execution.
+struct Shared {
+    entries: u32,
+    start: u32,
+    sq_head: AtomicU32,
+    sq_tail: AtomicU32,
+    sq_flags: AtomicU32,
+    cq_head: AtomicU32,
+    cq_tail: AtomicU32,
+    cq_flags: AtomicU32,
+    sqes: Slots<io_uring_sqe>,
+    cqes: Slots<io_uring_cqe>,
+}
+
+// SAFETY: loom runs the model threads one at a time on one OS thread, and every
+// access to the plain arrays goes through a loom cell that checks its ordering.
+unsafe impl Sync for Shared {}
+// SAFETY: as above.
+unsafe impl Send for Shared {}
+
+impl Shared {
+    /// SQ and CQ of `entries` slots, every index starting at `start` (near
+    /// u32::MAX, the indexes wrap as well as the slots).
+    fn new(entries: u32, start: u32) -> Arc<Self> {
+        Arc::new(Shared {
+            entries,
+            start,
+            sq_head: AtomicU32::new(start),
+            sq_tail: AtomicU32::new(start),
+            sq_flags: AtomicU32::new(0),
+            cq_head: AtomicU32::new(start),
+            cq_tail: AtomicU32::new(start),
+            cq_flags: AtomicU32::new(0),
+            sqes: Slots::new(entries as usize),
+            cqes: Slots::new(entries as usize),
+        })
+    }
+
+    /// A `struct io_uring` as `io_uring_queue_init` would fill it in, its
+    /// kernel-word pointers on this model's loom atomics.
+    fn ring(&self, flags: u32) -> io_uring {
+        fn word(a: &AtomicU32) -> *mut u32 {
+            (a as *const AtomicU32).cast_mut().cast()
+        }
+        let mut r = io_uring::zeroed();
+        r.flags = flags;
+        r.features = IORING_FEAT_EXT_ARG;
+        r.sq.khead = word(&self.sq_head);
+        r.sq.ktail = word(&self.sq_tail);
+        r.sq.kflags = word(&self.sq_flags);
+        r.sq.sqes = self.sqes.base();
+        r.sq.ring_mask = self.entries - 1;
+        r.sq.ring_entries = self.entries;
+        r.sq.sqe_head = self.start;
+        r.sq.sqe_tail = self.start;
+        r.cq.khead = word(&self.cq_head);
+        r.cq.ktail = word(&self.cq_tail);
+        r.cq.kflags = word(&self.cq_flags);
+        r.cq.cqes = self.cqes.base();
+        r.cq.ring_mask = self.entries - 1;
+        r.cq.ring_entries = self.entries;
+        r
+    }
+}
+
+/// What the model kernel writes into the CQE for the SQE with `user_data`:
+/// every field derived from it, so a half-written CQE shows.
+fn cqe_res(user_data: u64) -> i32 {
+    (user_data as i32) ^ 0x5a5a
+}
+
+/// The kernel's private ring state (`ctx->cached_sq_head`,
+/// `ctx->cached_cq_tail`).
+struct Kernel {
+    sq_head: u32,
+    cq_tail: u32,
+}
+
+impl Kernel {
+    fn new(sh: &Shared) -> Self {
+        Kernel {
+            sq_head: sh.start,
+            cq_tail: sh.start,
+        }
+    }
+
+    /// Takes the next SQE if one is published, as `io_submit_sqes` does.
+    fn consume(&mut self, sh: &Shared) -> Option<u64> {
+        // io_sqring_entries: smp_load_acquire(&rings->sq.tail).
+        if sh.sq_tail.load(Ordering::Acquire) == self.sq_head {
+            return None;
+        }
+        // io_init_req: READ_ONCE of the SQE's fields.
+        let slot = (self.sq_head & (sh.entries - 1)) as usize;
+        let user_data = sh.sqes.read(slot, A_SQE_READ, |sqe| sqe.user_data);
+        self.sq_head = self.sq_head.wrapping_add(1);
+        // io_commit_sqring: smp_store_release(&rings->sq.head).
+        sh.sq_head.store(self.sq_head, Ordering::Release);
+        Some(user_data)
+    }
+
+    /// Posts the CQE of `user_data`, waiting for room as the application
+    /// frees it (the real kernel would overflow instead; waiting keeps the
+    /// slots cycling).
+    fn post(&mut self, sh: &Shared, user_data: u64) {
+        // io_cqe_cache_refill: READ_ONCE(rings->cq.head) + control dependency.
+        while self.cq_tail.wrapping_sub(sh.cq_head.load(Ordering::Acquire)) >= sh.entries {
+            thread::yield_now();
+        }
+        let slot = (self.cq_tail & (sh.entries - 1)) as usize;
+        sh.cqes.write(slot, A_CQE_REUSE, |cqe| {
+            // SAFETY: the slot's cell is held for writing.
+            unsafe {
+                (*cqe).user_data = user_data;
+                (*cqe).res = cqe_res(user_data);
+                (*cqe).flags = 0;
+            }
+        });
+        self.cq_tail = self.cq_tail.wrapping_add(1);
+        // io_commit_cqring: smp_store_release(&rings->cq.tail).
+        sh.cq_tail.store(self.cq_tail, Ordering::Release);
+    }
+}
+
+/// The SQPOLL thread: consumes `n` SQEs one at a time and posts one CQE for
+/// each.
+fn kernel_sq_to_cq(sh: &Shared, n: u32) {
+    let mut k = Kernel::new(sh);
+    for _ in 0..n {
+        let user_data = loop {
+            match k.consume(sh) {
+                Some(u) => break u,
+                None => thread::yield_now(),
+            }
+        };
+        k.post(sh, user_data);
+    }
+}
+
+/// Gets an SQE with the real `get_sqe`, fills it, publishes it with the real
+/// `flush_sq` and asks the real `sq_needs_enter` whether the SQ thread must be
+/// woken (the kernel thread here never sleeps). False when the SQ is full.
+fn submit_one(ring: &mut io_uring, sh: &Shared, user_data: u64) -> bool {
+    let sqe = ring.get_sqe();
+    if sqe.is_null() {
+        return false;
+    }
+    let slot = sh.sqes.index_of(sqe);
+    sh.sqes.write(slot, A_SQE_REUSE, |p| {
+        // SAFETY: the slot's cell is held for writing; p is get_sqe's SQE.
+        unsafe { (*p).user_data = user_data }
+    });
+    let submitted = ring.flush_sq();
+    let mut flags = 0;
+    crate::submit::sq_needs_enter(ring, submitted, &mut flags);
+    true
+}
+
+/// Reads a reaped CQE as an application does, and checks it is the next one.
+fn check_cqe(sh: &Shared, cqe: *mut io_uring_cqe, expect: &mut u64) {
+    let slot = sh.cqes.index_of(cqe);
+    let (user_data, res) = sh.cqes.read(slot, A_CQE_READ, |c| (c.user_data, c.res));
+    assert_eq!(user_data, *expect, "no CQE reaped twice or skipped");
+    assert_eq!(res, cqe_res(user_data), "the app never reads a half-written CQE");
+    *expect += 1;
+}
+
+/// How the application reaps.
+#[derive(Clone, Copy)]
+pub enum Reap {
+    /// `io_uring_peek_batch_cqe` + `io_uring_cq_advance`.
+    PeekBatch,
+    /// `io_uring_for_each_cqe` (the iterator) + `io_uring_cq_advance`.
+    ForEach,
+    /// `io_uring_peek_cqe` + `io_uring_cqe_seen`.
+    PeekSeen,
+}
+
+/// Reaps what is ready; returns how many CQEs.
+fn reap(ring: &mut io_uring, sh: &Shared, how: Reap, expect: &mut u64) -> u32 {
+    match how {
+        Reap::PeekBatch => {
+            let mut out = [ptr::null_mut(); 4];
+            let n = crate::complete::peek_batch_cqe(ring, &mut out);
+            for &cqe in &out[..n as usize] {
+                check_cqe(sh, cqe, expect);
+            }
+            ring.cq_advance(n);
+            n
+        }
+        Reap::ForEach => {
+            let mut it = io_uring_cqe_iter::new(ring);
+            let mut n = 0;
+            // SAFETY: the iterator comes from this ring, whose CQ lives.
+            while let Some(cqe) = unsafe { it.next_cqe() } {
+                check_cqe(sh, cqe, expect);
+                n += 1;
+            }
+            ring.cq_advance(n);
+            n
+        }
+        Reap::PeekSeen => {
+            let (ret, cqe) = crate::complete::peek_cqe(ring);
+            if ret != 0 || cqe.is_null() {
+                return 0;
+            }
+            check_cqe(sh, cqe, expect);
+            // io_uring_cqe_seen.
+            // SAFETY: cqe is the CQE just peeked.
+            ring.cq_advance(unsafe { cqe_nr(cqe) });
+            1
+        }
+    }
+}
+
+/// Runs `f` under loom with the harness's bounds, counting executions.
+fn model(f: impl Fn() + Sync + Send + 'static) {
+    let mut b = loom::model::Builder::new();
+    if b.preemption_bound.is_none() {
+        b.preemption_bound = Some(2);
+    }
+    // Spinning threads (each yield_now is a branch) run long with 3 threads.
+    b.max_branches = 20_000;
+    b.check(move || {
+        ITERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        f()
+    });
+}
+
+/// submit -> the kernel consumes -> posts CQEs -> the app reaps, one
+/// application thread doing both sides against an SQPOLL kernel thread;
+/// `n` requests through rings of `entries` slots, indexes from `start`.
+pub fn roundtrip(how: Reap, entries: u32, start: u32, n: u32) {
+    model(move || {
+        let sh = Shared::new(entries, start);
+        let k = sh.clone();
+        let kernel = thread::spawn(move || kernel_sq_to_cq(&k, n));
+        let mut ring = sh.ring(IORING_SETUP_SQPOLL);
+        let (mut submitted, mut expect) = (0u64, 0u64);
+        while expect < n as u64 {
+            let mut progress = false;
+            if submitted < n as u64 && submit_one(&mut ring, &sh, submitted) {
+                submitted += 1;
+                progress = true;
+            }
+            if reap(&mut ring, &sh, how, &mut expect) != 0 {
+                progress = true;
+            }
+            if !progress {
+                thread::yield_now();
+            }
+        }
+        kernel.join().unwrap();
+        let head = sh.cq_head.load(Ordering::Relaxed);
+        assert_eq!(head, start.wrapping_add(n), "head/tail never pass each other");
+    });
+}
+
+/// The founding report's pattern: one thread submits (`io_uring_submit`: the
+/// kernel consumes the SQEs and posts their CQEs in that thread's
+/// `io_uring_enter`), another reaps with `peek_batch_cqe` + `cq_advance`.
+/// The submitting thread's SQ tail store is the non-SQPOLL one.
+pub fn submitter_and_reaper(entries: u32, start: u32, n: u32) {
+    model(move || {
+        let sh = Shared::new(entries, start);
+        let s = sh.clone();
+        let submitter = thread::spawn(move || {
+            let mut ring = s.ring(0);
+            let mut kernel = Kernel::new(&s);
+            for i in 0..n as u64 {
+                assert!(submit_one(&mut ring, &s, i), "the SQ has room after each enter");
+                // io_uring_enter(to_submit = 1) in this thread.
+                let user_data = kernel.consume(&s).expect("the SQE published before the enter");
+                kernel.post(&s, user_data);
+            }
+        });
+        let mut ring = sh.ring(0);
+        let mut expect = 0u64;
+        while expect < n as u64 {
+            if reap(&mut ring, &sh, Reap::PeekBatch, &mut expect) == 0 {
+                thread::yield_now();
+            }
+        }
+        submitter.join().unwrap();
+    });
+}
+
+/// SQPOLL: the kernel thread goes to sleep (sets NEED_WAKEUP, full barrier,
+/// looks at the SQ tail once more) while the application publishes an SQE and
+/// decides with the real `sq_needs_enter` whether to wake it. No lost wakeup:
+/// if the thread sleeps without having seen the SQE, the app must wake it.
+pub fn sqpoll_need_wakeup() {
+    model(|| {
+        let sh = Shared::new(2, 0);
+        let k = sh.clone();
+        let kernel = thread::spawn(move || {
+            // io_sq_thread, idle: atomic_or(IORING_SQ_NEED_WAKEUP, &sq_flags).
+            k.sq_flags.fetch_or(IORING_SQ_NEED_WAKEUP, Ordering::Relaxed);
+            // smp_mb__after_atomic().
+            fence(Ordering::SeqCst);
+            // io_sqring_entries: smp_load_acquire(&rings->sq.tail).
+            let work = k.sq_tail.load(Ordering::Acquire) != k.start;
+            if work {
+                // atomic_andnot(IORING_SQ_NEED_WAKEUP): stays awake.
+                k.sq_flags.fetch_and(!IORING_SQ_NEED_WAKEUP, Ordering::Relaxed);
+            }
+            !work
+        });
+        let mut ring = sh.ring(IORING_SETUP_SQPOLL);
+        let sqe = ring.get_sqe();
+        assert!(!sqe.is_null());
+        let submitted = ring.flush_sq();
+        let mut flags = 0;
+        let enters = crate::submit::sq_needs_enter(&ring, submitted, &mut flags);
+        let wakes = enters && flags & IORING_ENTER_SQ_WAKEUP != 0;
+        let slept = kernel.join().unwrap();
+        assert!(
+            !slept || wakes,
+            "no lost wakeup: the SQ thread sleeps with work pending and nobody wakes it"
+        );
+    });
+}
+
+/// Buffer ring: the app adds buffers with the real `buf_ring_add` and
+/// publishes them with the real `buf_ring_advance`, reusing each slot once the
+/// kernel reports it consumed; the kernel picks them as `io_ring_buffer_select`
+/// does. `n` buffers through a ring of `entries` slots.
+pub fn buf_ring(entries: u32, n: u32) {
+    model(move || {
+        struct Br {
+            bufs: Slots<io_uring_buf>,
+            tail: AtomicU16,
+            /// Buffers the kernel has used: in reality a CQE per buffer
+            /// (smp_store_release of cq.tail), here that release directly.
+            used: AtomicU32,
+        }
+        // SAFETY: as for Shared: one model thread at a time, cells checked.
+        unsafe impl Sync for Br {}
+        // SAFETY: as above.
+        unsafe impl Send for Br {}
+        let br = Arc::new(Br {
+            bufs: Slots::new(entries as usize),
+            tail: AtomicU16::new(0),
+            used: AtomicU32::new(0),
+        });
+        let ring_ptr = br.bufs.base().cast::<io_uring_buf_ring>();
+        // SAFETY: the ring's tail field lies inside slot 0.
+        let tail_addr = unsafe { ptr::addr_of_mut!((*ring_ptr).tail) };
+        register_u16(tail_addr, &br.tail);
+        let k = br.clone();
+        let kernel = thread::spawn(move || {
+            let mask = entries as u16 - 1;
+            let mut head = 0u16;
+            for i in 0..n {
+                // io_ring_buffer_select: smp_load_acquire(&br->tail).
+                while k.tail.load(Ordering::Acquire) == head {
+                    thread::yield_now();
+                }
+                let (addr, len, bid) = k
+                    .bufs
+                    .read((head & mask) as usize, A_BUF_READ, |b| (b.addr, b.len, b.bid));
+                assert_eq!((addr, len, bid), (0x1000 + i as u64, 64 + i, i as u16), "{A_BUF_READ}");
+                head = head.wrapping_add(1);
+                // The CQE that reports the buffer used.
+                k.used.store(i + 1, Ordering::Release);
+            }
+        });
+        let mask = buf_ring_mask(entries);
+        for i in 0..n {
+            while i >= entries && br.used.load(Ordering::Acquire) < i + 1 - entries {
+                thread::yield_now();
+            }
+            // The slot buf_ring_add writes: (tail + 0) & mask.
+            // SAFETY: tail_addr is registered.
+            let tail = unsafe { crate::sync::read_app_u16(tail_addr) };
+            let slot = (tail as u32 & mask as u32) as usize;
+            br.bufs.write(slot, A_BUF_READ, |_| {
+                // SAFETY: the ring has `entries` slots and mask is its mask.
+                unsafe {
+                    buf_ring_add(
+                        ring_ptr,
+                        (0x1000 + i as u64) as usize as *mut _,
+                        64 + i,
+                        i as u16,
+                        mask,
+                        0,
+                    )
+                }
+            });
+            // SAFETY: as above.
+            unsafe { buf_ring_advance(ring_ptr, 1) };
+        }
+        kernel.join().unwrap();
+        unregister_u16(tail_addr);
+    });
+}
+
+/// Every scenario: its name (docs/ORDERING.md's "scenario" column) and body.
+pub const SCENARIOS: &[(&str, fn())] = &[
+    ("peek_batch_wrap2", || roundtrip(Reap::PeekBatch, 2, u32::MAX - 1, 3)),
+    ("peek_batch_wrap4", || roundtrip(Reap::PeekBatch, 4, 2, 3)),
+    ("for_each_cq_advance", || roundtrip(Reap::ForEach, 2, u32::MAX, 3)),
+    ("peek_cqe_seen", || roundtrip(Reap::PeekSeen, 2, 1, 3)),
+    ("submitter_and_reaper", || submitter_and_reaper(2, u32::MAX, 3)),
+    ("sqpoll_need_wakeup", sqpoll_need_wakeup),
+    ("buf_ring_add_advance", || buf_ring(2, 3)),
+];
+
+/// Runs the scenarios named in `ORDERING_SCENARIOS` (comma-separated; all
+/// when unset) with the access site in `LOOM_PLANT` (`file:line:op`) weakened,
+/// and prints one line per scenario: `scenario NAME: pass, N executions` or
+/// `scenario NAME: FAIL: <assertion>: <message>`. The driver
+/// (capi-tests/ordering/run.py) reads these lines.
+#[test]
+fn ordering_model() {
+    let plant = std::env::var("LOOM_PLANT").ok().filter(|s| !s.is_empty());
+    let only = std::env::var("ORDERING_SCENARIOS").ok();
+    crate::sync::set_plant(plant.clone());
+    let prev_hook = std::panic::take_hook();
+    let msg = Arc::new(Mutex::new(String::new()));
+    let m = msg.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = if let Some(s) = info.payload().downcast_ref::<&str>() {
+            s.to_string()
+        } else if let Some(s) = info.payload().downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "panic".to_string()
+        };
+        let mut m = m.lock().unwrap();
+        if m.is_empty() {
+            *m = text;
+        }
+    }));
+    let mut failed = Vec::new();
+    for &(name, f) in SCENARIOS {
+        if let Some(only) = &only {
+            if !only.split(',').any(|s| s == name) {
+                continue;
+            }
+        }
+        msg.lock().unwrap().clear();
+        label("");
+        let before = ITERATIONS.load(std::sync::atomic::Ordering::Relaxed);
+        let t0 = std::time::Instant::now();
+        let r = std::panic::catch_unwind(f);
+        let execs = ITERATIONS.load(std::sync::atomic::Ordering::Relaxed) - before;
+        let secs = t0.elapsed().as_secs_f64();
+        match r {
+            Ok(()) => println!("scenario {name}: pass, {execs} executions, {secs:.1} s"),
+            Err(_) => {
+                let text = msg.lock().unwrap().replace('\n', " ");
+                // A causality violation is a data race on one of the cells:
+                // the last cell access names the assertion it breaks.
+                let what = if text.contains("Causality violation") {
+                    last_access()
+                } else {
+                    "assertion"
+                };
+                println!("scenario {name}: FAIL after {execs} executions: {what}: {text}");
+                failed.push(name);
+            }
+        }
+    }
+    std::panic::set_hook(prev_hook);
+    if plant.is_some() {
+        println!("plant site executed: {}", crate::sync::plant_hit());
+    }
+    println!(
+        "executions explored: {}",
+        ITERATIONS.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    assert!(failed.is_empty(), "failed scenarios: {failed:?}");
+}
