@@ -149,10 +149,10 @@ mod model {
     /// Makes `atomic` stand for the kernel-shared word at `addr` until
     /// [`unregister_u16`].
     pub fn register_u16(addr: *mut u16, atomic: &AtomicU16) {
-        WORDS16
-            .lock()
-            .unwrap()
-            .push((addr as usize, atomic as *const AtomicU16 as usize));
+        let mut words = WORDS16.lock().unwrap();
+        // An execution that panicked never unregistered its word.
+        words.retain(|&(a, _)| a != addr as usize);
+        words.push((addr as usize, atomic as *const AtomicU16 as usize));
     }
 
     pub fn unregister_u16(addr: *mut u16) {

@@ -37,7 +37,7 @@
 //! sharing one struct touch disjoint fields (the SQ side `sqe_head`/`sqe_tail`,
 //! the CQ side only kernel words).
 
-use std::cell::UnsafeCell as StdCell;
+use std::cell::UnsafeCell as StdUnsafeCell;
 use std::ptr;
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
@@ -75,20 +75,20 @@ pub fn last_access() -> &'static str {
 
 /// An array of `T` in plain memory with one loom cell per slot.
 struct Slots<T> {
-    mem: Box<[StdCell<T>]>,
+    mem: Box<[StdUnsafeCell<T>]>,
     cells: Vec<UnsafeCell<()>>,
 }
 
 impl<T: Default> Slots<T> {
     fn new(n: usize) -> Self {
         Slots {
-            mem: (0..n).map(|_| StdCell::new(T::default())).collect(),
+            mem: (0..n).map(|_| StdUnsafeCell::new(T::default())).collect(),
             cells: (0..n).map(|_| UnsafeCell::new(())).collect(),
         }
     }
 
     fn base(&self) -> *mut T {
-        // StdCell<T> has the layout of T.
+        // StdUnsafeCell<T> has the layout of T.
         self.mem.as_ptr().cast_mut().cast()
     }
 
