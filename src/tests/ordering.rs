@@ -115,7 +115,12 @@ impl<T: Default> Slots<T> {
 
 /// The memory an io_uring shares with the kernel, for one model execution.
 struct Shared {
+    /// SQ slots.
     entries: u32,
+    /// CQ slots, and the CQ layout flags (`IORING_SETUP_CQE32`,
+    /// `IORING_SETUP_CQE_MIXED` or 0).
+    cq_entries: u32,
+    cq_setup: u32,
     start: u32,
     sq_head: AtomicU32,
     sq_tail: AtomicU32,
@@ -137,8 +142,17 @@ impl Shared {
     /// SQ and CQ of `entries` slots, every index starting at `start` (near
     /// u32::MAX, the indexes wrap as well as the slots).
     fn new(entries: u32, start: u32) -> Arc<Self> {
+        Self::with_cq(entries, entries, 0, start)
+    }
+
+    /// An SQ of `entries` slots and a CQ of `cq_entries` with the layout of
+    /// `cq_setup` (32-byte CQEs take two 16-byte units of the array).
+    fn with_cq(entries: u32, cq_entries: u32, cq_setup: u32, start: u32) -> Arc<Self> {
+        let units = cq_entries << crate::ring::cqe_shift_from_flags(cq_setup);
         Arc::new(Shared {
             entries,
+            cq_entries,
+            cq_setup,
             start,
             sq_head: AtomicU32::new(start),
             sq_tail: AtomicU32::new(start),
@@ -147,7 +161,7 @@ impl Shared {
             cq_tail: AtomicU32::new(start),
             cq_flags: AtomicU32::new(0),
             sqes: Slots::new(entries as usize),
-            cqes: Slots::new(entries as usize),
+            cqes: Slots::new(units as usize),
         })
     }
 
@@ -158,7 +172,7 @@ impl Shared {
             (a as *const AtomicU32).cast_mut().cast()
         }
         let mut r = io_uring::zeroed();
-        r.flags = flags;
+        r.flags = flags | self.cq_setup;
         r.features = IORING_FEAT_EXT_ARG;
         r.sq.khead = word(&self.sq_head);
         r.sq.ktail = word(&self.sq_tail);
@@ -172,8 +186,8 @@ impl Shared {
         r.cq.ktail = word(&self.cq_tail);
         r.cq.kflags = word(&self.cq_flags);
         r.cq.cqes = self.cqes.base();
-        r.cq.ring_mask = self.entries - 1;
-        r.cq.ring_entries = self.entries;
+        r.cq.ring_mask = self.cq_entries - 1;
+        r.cq.ring_entries = self.cq_entries;
         r
     }
 }
@@ -214,24 +228,60 @@ impl Kernel {
         Some(user_data)
     }
 
-    /// Posts the CQE of `user_data`, waiting for room as the application
-    /// frees it (the real kernel would overflow instead; waiting keeps the
-    /// slots cycling).
-    fn post(&mut self, sh: &Shared, user_data: u64) {
-        // io_cqe_cache_refill: READ_ONCE(rings->cq.head) + control dependency.
-        while self.cq_tail.wrapping_sub(sh.cq_head.load(Ordering::Acquire)) >= sh.entries {
+    /// Waits until `slots` CQ slots are free (io_cqe_cache_refill:
+    /// READ_ONCE(rings->cq.head) + control dependency). The real kernel would
+    /// overflow instead; waiting keeps the slots cycling.
+    fn wait_room(&self, sh: &Shared, slots: u32) {
+        while self
+            .cq_tail
+            .wrapping_add(slots)
+            .wrapping_sub(sh.cq_head.load(Ordering::Acquire))
+            > sh.cq_entries
+        {
             thread::yield_now();
         }
-        let slot = (self.cq_tail & (sh.entries - 1)) as usize;
-        sh.cqes.write(slot, A_CQE_REUSE, |cqe| {
-            // SAFETY: the slot's cell is held for writing.
+    }
+
+    /// Writes one CQE (both units of a 32-byte one) at the current tail.
+    fn write_cqe(&mut self, sh: &Shared, user_data: u64, flags: u32, big: bool) {
+        let shift = crate::ring::cqe_shift_from_flags(sh.cq_setup);
+        let unit = ((self.cq_tail & (sh.cq_entries - 1)) << shift) as usize;
+        sh.cqes.write(unit, A_CQE_REUSE, |cqe| {
+            // SAFETY: the unit's cell is held for writing.
             unsafe {
                 (*cqe).user_data = user_data;
                 (*cqe).res = cqe_res(user_data);
-                (*cqe).flags = 0;
+                (*cqe).flags = flags;
             }
         });
-        self.cq_tail = self.cq_tail.wrapping_add(1);
+        if big {
+            // The big-CQE words (big_cqe[0..2]) in the second unit.
+            sh.cqes.write(unit + 1, A_CQE_REUSE, |words| {
+                // SAFETY: the unit's cell is held for writing.
+                unsafe { (*words).user_data = !user_data }
+            });
+        }
+    }
+
+    /// Posts the CQE of `user_data`: 32 bytes on a CQE32 ring, and on a
+    /// mixed ring for every request but the first (padded with a skip
+    /// entry when it would straddle the end of the array).
+    fn post(&mut self, sh: &Shared, user_data: u64) {
+        let mixed = sh.cq_setup & IORING_SETUP_CQE_MIXED != 0;
+        let big = sh.cq_setup & IORING_SETUP_CQE32 != 0 || (mixed && user_data != 0);
+        let mut slots = 1;
+        if mixed && big {
+            slots = 2;
+            if self.cq_tail & (sh.cq_entries - 1) == sh.cq_entries - 1 {
+                self.wait_room(sh, 1);
+                self.write_cqe(sh, u64::MAX, IORING_CQE_F_SKIP, false);
+                self.cq_tail = self.cq_tail.wrapping_add(1);
+            }
+        }
+        self.wait_room(sh, slots);
+        let flags = if mixed && big { IORING_CQE_F_32 } else { 0 };
+        self.write_cqe(sh, user_data, flags, big);
+        self.cq_tail = self.cq_tail.wrapping_add(slots);
         // io_commit_cqring: smp_store_release(&rings->cq.tail).
         sh.cq_tail.store(self.cq_tail, Ordering::Release);
     }
@@ -271,13 +321,23 @@ fn submit_one(ring: &mut io_uring, sh: &Shared, user_data: u64) -> bool {
     true
 }
 
-/// Reads a reaped CQE as an application does, and checks it is the next one.
-fn check_cqe(sh: &Shared, cqe: *mut io_uring_cqe, expect: &mut u64) {
-    let slot = sh.cqes.index_of(cqe);
-    let (user_data, res) = sh.cqes.read(slot, A_CQE_READ, |c| (c.user_data, c.res));
+/// Reads a reaped CQE as an application does, and checks it is the next
+/// one, big-CQE words included; returns false for a skip entry (which only
+/// the iterator hands out).
+fn check_cqe(sh: &Shared, cqe: *mut io_uring_cqe, expect: &mut u64) -> bool {
+    let unit = sh.cqes.index_of(cqe);
+    let (user_data, res, flags) = sh.cqes.read(unit, A_CQE_READ, |c| (c.user_data, c.res, c.flags));
+    if flags & IORING_CQE_F_SKIP != 0 {
+        return false;
+    }
     assert_eq!(user_data, *expect, "no CQE reaped twice or skipped");
     assert_eq!(res, cqe_res(user_data), "the app never reads a half-written CQE");
+    if sh.cq_setup & IORING_SETUP_CQE32 != 0 || flags & IORING_CQE_F_32 != 0 {
+        let words = sh.cqes.read(unit + 1, A_CQE_READ, |c| c.user_data);
+        assert_eq!(words, !user_data, "the app never reads half-written big-CQE words");
+    }
     *expect += 1;
+    true
 }
 
 /// How the application reaps.
@@ -297,21 +357,26 @@ fn reap(ring: &mut io_uring, sh: &Shared, how: Reap, expect: &mut u64) -> u32 {
         Reap::PeekBatch => {
             let mut out = [ptr::null_mut(); 4];
             let n = crate::complete::peek_batch_cqe(ring, &mut out);
+            let mut slots = 0;
             for &cqe in &out[..n as usize] {
                 check_cqe(sh, cqe, expect);
+                // SAFETY: cqe is one the batch returned.
+                slots += unsafe { cqe_nr(cqe) };
             }
-            ring.cq_advance(n);
+            // Slots, not CQEs: a 32-byte CQE of a mixed ring takes two.
+            ring.cq_advance(slots);
             n
         }
         Reap::ForEach => {
             let mut it = io_uring_cqe_iter::new(ring);
-            let mut n = 0;
+            let (mut n, mut slots) = (0, 0);
             // SAFETY: the iterator comes from this ring, whose CQ lives.
             while let Some(cqe) = unsafe { it.next_cqe() } {
-                check_cqe(sh, cqe, expect);
-                n += 1;
+                n += check_cqe(sh, cqe, expect) as u32;
+                // SAFETY: cqe is one the iterator returned.
+                slots += unsafe { cqe_nr(cqe) };
             }
-            ring.cq_advance(n);
+            ring.cq_advance(slots);
             n
         }
         Reap::PeekSeen => {
@@ -344,10 +409,11 @@ fn model(f: impl Fn() + Sync + Send + 'static) {
 
 /// submit -> the kernel consumes -> posts CQEs -> the app reaps, one
 /// application thread doing both sides against an SQPOLL kernel thread;
-/// `n` requests through rings of `entries` slots, indexes from `start`.
-pub fn roundtrip(how: Reap, entries: u32, start: u32, n: u32) {
+/// `n` requests through an SQ of `entries` slots and a CQ of `cq_entries`
+/// with the layout of `cq_setup`, indexes from `start`.
+pub fn roundtrip(how: Reap, cq_setup: u32, entries: u32, cq_entries: u32, start: u32, n: u32) {
     model(move || {
-        let sh = Shared::new(entries, start);
+        let sh = Shared::with_cq(entries, cq_entries, cq_setup, start);
         let k = sh.clone();
         let kernel = thread::spawn(move || kernel_sq_to_cq(&k, n));
         let mut ring = sh.ring(IORING_SETUP_SQPOLL);
@@ -367,7 +433,8 @@ pub fn roundtrip(how: Reap, entries: u32, start: u32, n: u32) {
         }
         kernel.join().unwrap();
         let head = sh.cq_head.load(Ordering::Relaxed);
-        assert_eq!(head, start.wrapping_add(n), "head/tail never pass each other");
+        let tail = sh.cq_tail.load(Ordering::Relaxed);
+        assert_eq!(head, tail, "head/tail never pass each other: the head ends at the tail");
     });
 }
 
@@ -512,10 +579,24 @@ pub fn buf_ring(entries: u32, n: u32) {
 
 /// Every scenario: its name (docs/ORDERING.md's "scenario" column) and body.
 pub const SCENARIOS: &[(&str, fn())] = &[
-    ("peek_batch_wrap2", || roundtrip(Reap::PeekBatch, 2, u32::MAX - 1, 3)),
-    ("peek_batch_wrap4", || roundtrip(Reap::PeekBatch, 4, 2, 3)),
-    ("for_each_cq_advance", || roundtrip(Reap::ForEach, 2, u32::MAX, 3)),
-    ("peek_cqe_seen", || roundtrip(Reap::PeekSeen, 2, 1, 3)),
+    ("peek_batch_wrap2", || {
+        roundtrip(Reap::PeekBatch, 0, 2, 2, u32::MAX - 1, 3)
+    }),
+    ("peek_batch_wrap4", || roundtrip(Reap::PeekBatch, 0, 4, 4, 2, 3)),
+    ("for_each_cq_advance", || roundtrip(Reap::ForEach, 0, 2, 2, u32::MAX, 3)),
+    ("peek_cqe_seen", || roundtrip(Reap::PeekSeen, 0, 2, 2, 1, 3)),
+    ("cqe32_peek_batch", || {
+        roundtrip(Reap::PeekBatch, IORING_SETUP_CQE32, 2, 2, u32::MAX, 3)
+    }),
+    ("mixed_peek_batch", || {
+        roundtrip(Reap::PeekBatch, IORING_SETUP_CQE_MIXED, 2, 4, 0, 3)
+    }),
+    ("mixed_for_each", || {
+        roundtrip(Reap::ForEach, IORING_SETUP_CQE_MIXED, 2, 4, 0, 3)
+    }),
+    ("mixed_peek_seen", || {
+        roundtrip(Reap::PeekSeen, IORING_SETUP_CQE_MIXED, 2, 4, 0, 3)
+    }),
     ("submitter_and_reaper", || submitter_and_reaper(2, u32::MAX, 3)),
     ("sqpoll_need_wakeup", sqpoll_need_wakeup),
     ("buf_ring_add_advance", || buf_ring(2, 3)),
