@@ -172,6 +172,24 @@ mod model {
         unsafe { &*(*atomic as *const AtomicU16) }
     }
 
+    /// The model kernel's `io_uring_enter(to_submit, min_complete, flags)`.
+    pub type EnterHook = std::sync::Arc<dyn Fn(u32, u32, u32) -> i32 + Send + Sync>;
+    static ENTER: Mutex<Option<EnterHook>> = Mutex::new(None);
+
+    /// Sets (or clears) what `io_uring_enter` does in the model build.
+    /// Returns the hook it replaces, for the caller to drop inside the
+    /// execution its loom objects belong to (or to forget).
+    pub fn set_enter_hook(hook: Option<EnterHook>) -> Option<EnterHook> {
+        std::mem::replace(&mut *ENTER.lock().unwrap(), hook)
+    }
+
+    /// `io_uring_enter` in the model build: the scenario's model kernel.
+    pub fn model_enter(to_submit: u32, min_complete: u32, flags: u32) -> i32 {
+        let hook = ENTER.lock().unwrap().clone();
+        let hook = hook.expect("model: io_uring_enter in a scenario without a model kernel for it");
+        hook(to_submit, min_complete, flags)
+    }
+
     /// # Safety
     /// As for [`atomic_u16`].
     pub unsafe fn read_app_u16(p: *const u16) -> u16 {

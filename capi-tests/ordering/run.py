@@ -147,8 +147,9 @@ def main():
         ok = bool(fails) and hit
         caught += ok
         how = fails[0] if fails else ("site never executed" if not hit else "every scenario passed")
-        print(f"plant {pl['id']} {pl['site']} ({pl['what']} -> relaxed/none): {'caught' if ok else 'MISSED'}: "
-              f"{how[:300]}")
+        ran = len([l for l in lines if l.startswith("scenario ")])
+        print(f"plant {pl['id']} {pl['site']} ({pl['what']} -> relaxed/none): {'caught' if ok else 'MISSED'} "
+              f"by {len(fails)} of its {ran} scenarios; first: {how[:300]}")
     if caught != len(plants) or not plants:
         failed.append("a planted regression was not caught")
 

@@ -38,6 +38,7 @@
 //! the CQ side only kernel words).
 
 use std::cell::UnsafeCell as StdUnsafeCell;
+use std::collections::VecDeque;
 use std::ptr;
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
@@ -64,6 +65,18 @@ pub const A_CQE_REUSE: &str = "the kernel never rewrites a CQE slot the app is s
 pub const A_SQE_READ: &str = "the kernel never reads an SQE before it is fully written";
 pub const A_SQE_REUSE: &str = "the app never rewrites an SQE slot the kernel is still reading";
 pub const A_BUF_READ: &str = "the kernel never sees a buffer before its address/length are written";
+
+/// Events a scenario exists to reach, counted over its executions: the
+/// harness fails a scenario none of whose executions reached its events.
+static COVERED: Mutex<Vec<(&str, usize)>> = Mutex::new(Vec::new());
+
+fn cover(event: &'static str) {
+    let mut c = COVERED.lock().unwrap();
+    match c.iter_mut().find(|(e, _)| *e == event) {
+        Some((_, n)) => *n += 1,
+        None => c.push((event, 1)),
+    }
+}
 
 fn label(l: &'static str) {
     *LAST_ACCESS.lock().unwrap() = l;
@@ -130,6 +143,21 @@ struct Shared {
     cq_flags: AtomicU32,
     sqes: Slots<io_uring_sqe>,
     cqes: Slots<io_uring_cqe>,
+    /// The kernel's state where two kernel contexts share it (the scenarios
+    /// with `io_uring_enter`), under its lock (`ctx->completion_lock`).
+    k: loom::sync::Mutex<KState>,
+}
+
+/// The kernel's private ring state where several kernel contexts use it.
+struct KState {
+    /// `ctx->cached_sq_head`, `ctx->cached_cq_tail`.
+    sq_head: u32,
+    cq_tail: u32,
+    /// Overflowed CQEs (`ctx->cq_overflow_list`) or queued task work
+    /// (`ctx->work_llist` of a DEFER_TASKRUN ring), oldest first.
+    list: VecDeque<u64>,
+    /// Requests issued and not yet completed (DEFER_TASKRUN scenario).
+    inflight: VecDeque<u64>,
 }
 
 // SAFETY: loom runs the model threads one at a time on one OS thread, and every
@@ -162,6 +190,12 @@ impl Shared {
             cq_flags: AtomicU32::new(0),
             sqes: Slots::new(entries as usize),
             cqes: Slots::new(units as usize),
+            k: loom::sync::Mutex::new(KState {
+                sq_head: start,
+                cq_tail: start,
+                list: VecDeque::new(),
+                inflight: VecDeque::new(),
+            }),
         })
     }
 
@@ -349,6 +383,9 @@ pub enum Reap {
     ForEach,
     /// `io_uring_peek_cqe` + `io_uring_cqe_seen`.
     PeekSeen,
+    /// `io_uring_wait_cqe` + `io_uring_cqe_seen` (entering the kernel to
+    /// wait when the CQ is empty).
+    WaitSeen,
 }
 
 /// Reaps what is ready; returns how many CQEs.
@@ -379,8 +416,12 @@ fn reap(ring: &mut io_uring, sh: &Shared, how: Reap, expect: &mut u64) -> u32 {
             ring.cq_advance(slots);
             n
         }
-        Reap::PeekSeen => {
-            let (ret, cqe) = crate::complete::peek_cqe(ring);
+        Reap::PeekSeen | Reap::WaitSeen => {
+            let (ret, cqe) = if matches!(how, Reap::WaitSeen) {
+                crate::complete::wait_cqe(ring)
+            } else {
+                crate::complete::peek_cqe(ring)
+            };
             if ret != 0 || cqe.is_null() {
                 return 0;
             }
@@ -414,6 +455,10 @@ fn model(f: impl Fn() + Sync + Send + 'static) {
 pub fn roundtrip(how: Reap, cq_setup: u32, entries: u32, cq_entries: u32, start: u32, n: u32) {
     model(move || {
         let sh = Shared::with_cq(entries, cq_entries, cq_setup, start);
+        let w = sh.clone();
+        drop(crate::sync::set_enter_hook(Some(Arc::new(
+            move |_, min_complete, flags| enter_wait(&w, min_complete, flags),
+        ))));
         let k = sh.clone();
         let kernel = thread::spawn(move || kernel_sq_to_cq(&k, n));
         let mut ring = sh.ring(IORING_SETUP_SQPOLL);
@@ -424,7 +469,9 @@ pub fn roundtrip(how: Reap, cq_setup: u32, entries: u32, cq_entries: u32, start:
                 submitted += 1;
                 progress = true;
             }
-            if reap(&mut ring, &sh, how, &mut expect) != 0 {
+            // Waiting needs a request in flight, or it would wait forever.
+            let waits = matches!(how, Reap::WaitSeen);
+            if (!waits || submitted > expect) && reap(&mut ring, &sh, how, &mut expect) != 0 {
                 progress = true;
             }
             if !progress {
@@ -432,9 +479,200 @@ pub fn roundtrip(how: Reap, cq_setup: u32, entries: u32, cq_entries: u32, start:
             }
         }
         kernel.join().unwrap();
+        drop(crate::sync::set_enter_hook(None));
         let head = sh.cq_head.load(Ordering::Relaxed);
         let tail = sh.cq_tail.load(Ordering::Relaxed);
         assert_eq!(head, tail, "head/tail never pass each other: the head ends at the tail");
+    });
+}
+
+/// `io_uring_enter(GETEVENTS, min_complete)` of `io_cqring_wait`: sleeps
+/// until `min_complete` CQEs are ready (the model yields instead), reading
+/// the CQ words as the kernel does (READ_ONCE: no ordering for the app).
+fn enter_wait(sh: &Shared, min_complete: u32, flags: u32) -> i32 {
+    if flags & IORING_ENTER_GETEVENTS != 0 {
+        cover("waited in io_uring_enter");
+        while sh
+            .cq_tail
+            .load(Ordering::Relaxed)
+            .wrapping_sub(sh.cq_head.load(Ordering::Relaxed))
+            < min_complete
+        {
+            thread::yield_now();
+        }
+    }
+    0
+}
+
+/// Posts the CQEs of `list` while the CQ has room, under the kernel's lock:
+/// `__io_cqring_overflow_flush`, or `__io_run_local_work` running queued
+/// task work. Returns whether the list is empty.
+fn flush_list(sh: &Shared, st: &mut KState) -> bool {
+    while let Some(&user_data) = st.list.front() {
+        // io_cqe_cache_refill: READ_ONCE(rings->cq.head) + control dependency.
+        if st.cq_tail.wrapping_sub(sh.cq_head.load(Ordering::Acquire)) >= sh.cq_entries {
+            break;
+        }
+        let mut k = Kernel {
+            sq_head: st.sq_head,
+            cq_tail: st.cq_tail,
+        };
+        k.write_cqe(sh, user_data, 0, false);
+        st.cq_tail = k.cq_tail.wrapping_add(1);
+        st.list.pop_front();
+    }
+    // io_commit_cqring: smp_store_release(&rings->cq.tail).
+    sh.cq_tail.store(st.cq_tail, Ordering::Release);
+    st.list.is_empty()
+}
+
+/// CQ overflow: the SQ thread posts `n` CQEs into a CQ too small to hold
+/// them; what does not fit goes to the overflow list and raises
+/// `IORING_SQ_CQ_OVERFLOW`. The app reaps with the real `peek_batch_cqe`,
+/// which enters the kernel (`io_uring_get_events`) when the CQ is empty and
+/// the flag is set; the model kernel then flushes the list in the app's
+/// thread. Every CQE is reaped once, in order.
+pub fn cq_overflow(entries: u32, cq_entries: u32, n: u32) {
+    model(move || {
+        let sh = Shared::with_cq(entries, cq_entries, 0, 0);
+        let f = sh.clone();
+        drop(crate::sync::set_enter_hook(Some(Arc::new(move |_, _, flags| {
+            if flags & IORING_ENTER_GETEVENTS != 0 {
+                let mut st = f.k.lock().unwrap();
+                if !st.list.is_empty() {
+                    cover("overflow flushed by io_uring_get_events");
+                }
+                if flush_list(&f, &mut st) {
+                    // __io_cqring_overflow_flush, list drained.
+                    f.sq_flags.fetch_and(!IORING_SQ_CQ_OVERFLOW, Ordering::Relaxed);
+                }
+            }
+            0
+        }))));
+        let k = sh.clone();
+        let kernel = thread::spawn(move || {
+            let mut sq = Kernel::new(&k);
+            for _ in 0..n {
+                let user_data = loop {
+                    match sq.consume(&k) {
+                        Some(u) => break u,
+                        None => thread::yield_now(),
+                    }
+                };
+                let mut st = k.k.lock().unwrap();
+                let room = st.cq_tail.wrapping_sub(k.cq_head.load(Ordering::Acquire)) < k.cq_entries;
+                if st.list.is_empty() && room {
+                    st.list.push_back(user_data);
+                    flush_list(&k, &mut st);
+                } else {
+                    // io_cqring_event_overflow.
+                    cover("CQE overflowed");
+                    if st.list.is_empty() {
+                        k.sq_flags.fetch_or(IORING_SQ_CQ_OVERFLOW, Ordering::Relaxed);
+                    }
+                    st.list.push_back(user_data);
+                }
+            }
+        });
+        let mut ring = sh.ring(IORING_SETUP_SQPOLL);
+        let (mut submitted, mut expect) = (0u64, 0u64);
+        while expect < n as u64 {
+            let mut progress = false;
+            if submitted < n as u64 && submit_one(&mut ring, &sh, submitted) {
+                submitted += 1;
+                progress = true;
+            }
+            if reap(&mut ring, &sh, Reap::PeekBatch, &mut expect) != 0 {
+                progress = true;
+            }
+            if !progress {
+                thread::yield_now();
+            }
+        }
+        kernel.join().unwrap();
+        drop(crate::sync::set_enter_hook(None));
+    });
+}
+
+/// DEFER_TASKRUN: the app submits with the real `io_uring_submit` (the
+/// model kernel takes the SQEs in its `io_uring_enter`); another kernel
+/// context completes them and queues the completions as task work, raising
+/// `IORING_SQ_TASKRUN`. The app reaps with the real `peek_batch_cqe`, which
+/// enters the kernel when the CQ is empty and the flag is set; the task work
+/// then posts the CQEs in the app's thread. Every CQE is reaped once.
+pub fn taskrun(entries: u32, n: u32) {
+    model(move || {
+        let sh = Shared::with_cq(entries, entries, 0, 0);
+        let e = sh.clone();
+        drop(crate::sync::set_enter_hook(Some(Arc::new(
+            move |to_submit, _, flags| {
+                let mut st = e.k.lock().unwrap();
+                // io_submit_sqes, in the submitting task.
+                let mut sq = Kernel {
+                    sq_head: st.sq_head,
+                    cq_tail: st.cq_tail,
+                };
+                for _ in 0..to_submit {
+                    let user_data = sq.consume(&e).expect("the SQE published before the enter");
+                    st.inflight.push_back(user_data);
+                }
+                st.sq_head = sq.sq_head;
+                if flags & IORING_ENTER_GETEVENTS != 0 {
+                    // __io_run_local_work: clear the flag, run the queued work.
+                    if !st.list.is_empty() {
+                        cover("task work run by io_uring_enter(GETEVENTS)");
+                    }
+                    e.sq_flags.fetch_and(!IORING_SQ_TASKRUN, Ordering::Relaxed);
+                    flush_list(&e, &mut st);
+                }
+                to_submit as i32
+            },
+        ))));
+        let c = sh.clone();
+        let completer = thread::spawn(move || {
+            let mut done = 0;
+            while done < n {
+                let mut st = c.k.lock().unwrap();
+                if let Some(user_data) = st.inflight.pop_front() {
+                    // io_req_local_work_add: queue, atomic_or(IORING_SQ_TASKRUN).
+                    st.list.push_back(user_data);
+                    c.sq_flags.fetch_or(IORING_SQ_TASKRUN, Ordering::Relaxed);
+                    done += 1;
+                } else {
+                    drop(st);
+                    thread::yield_now();
+                }
+            }
+        });
+        let mut ring = sh.ring(0);
+        let (mut submitted, mut expect) = (0u64, 0u64);
+        while expect < n as u64 {
+            let mut progress = false;
+            if submitted < n as u64 {
+                let sqe = ring.get_sqe();
+                assert!(!sqe.is_null(), "the SQ has room after each submit");
+                let slot = sh.sqes.index_of(sqe);
+                sh.sqes.write(slot, A_SQE_REUSE, |p| {
+                    // SAFETY: the slot's cell is held for writing.
+                    unsafe { (*p).user_data = submitted }
+                });
+                assert_eq!(
+                    crate::submit::submit(&mut ring, 0, false),
+                    1,
+                    "io_uring_submit submits the SQE"
+                );
+                submitted += 1;
+                progress = true;
+            }
+            if reap(&mut ring, &sh, Reap::PeekBatch, &mut expect) != 0 {
+                progress = true;
+            }
+            if !progress {
+                thread::yield_now();
+            }
+        }
+        completer.join().unwrap();
+        drop(crate::sync::set_enter_hook(None));
     });
 }
 
@@ -597,9 +835,23 @@ pub const SCENARIOS: &[(&str, fn())] = &[
     ("mixed_peek_seen", || {
         roundtrip(Reap::PeekSeen, IORING_SETUP_CQE_MIXED, 2, 4, 0, 3)
     }),
+    ("wait_cqe_seen", || roundtrip(Reap::WaitSeen, 0, 2, 2, u32::MAX, 3)),
+    ("cq_overflow_flush", || cq_overflow(2, 1, 3)),
+    ("taskrun_flush", || taskrun(2, 2)),
     ("submitter_and_reaper", || submitter_and_reaper(2, u32::MAX, 3)),
     ("sqpoll_need_wakeup", sqpoll_need_wakeup),
     ("buf_ring_add_advance", || buf_ring(2, 3)),
+];
+
+/// The events at least one execution of a scenario must reach (the others
+/// reach theirs by construction: every request completes).
+const MUST_REACH: &[(&str, &[&str])] = &[
+    ("wait_cqe_seen", &["waited in io_uring_enter"]),
+    (
+        "cq_overflow_flush",
+        &["CQE overflowed", "overflow flushed by io_uring_get_events"],
+    ),
+    ("taskrun_flush", &["task work run by io_uring_enter(GETEVENTS)"]),
 ];
 
 /// Runs the scenarios named in `ORDERING_SCENARIOS` (comma-separated; all
@@ -636,14 +888,36 @@ fn ordering_model() {
             }
         }
         msg.lock().unwrap().clear();
+        COVERED.lock().unwrap().clear();
         label("");
         let before = ITERATIONS.load(std::sync::atomic::Ordering::Relaxed);
         let t0 = std::time::Instant::now();
         let r = std::panic::catch_unwind(f);
+        // A failed execution left its hook (and loom objects) behind.
+        std::mem::forget(crate::sync::set_enter_hook(None));
         let execs = ITERATIONS.load(std::sync::atomic::Ordering::Relaxed) - before;
         let secs = t0.elapsed().as_secs_f64();
         match r {
-            Ok(()) => println!("scenario {name}: pass, {execs} executions, {secs:.1} s"),
+            Ok(()) => {
+                let covered = COVERED.lock().unwrap().clone();
+                let events = MUST_REACH.iter().find(|(s, _)| *s == name).map_or(&[][..], |(_, e)| *e);
+                let missed: Vec<_> = events
+                    .iter()
+                    .filter(|e| !covered.iter().any(|(c, _)| c == *e))
+                    .collect();
+                let seen: Vec<_> = covered.iter().map(|(e, n)| format!("{e} ({n} times)")).collect();
+                if missed.is_empty() {
+                    let seen = if seen.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; reached: {}", seen.join(", "))
+                    };
+                    println!("scenario {name}: pass, {execs} executions, {secs:.1} s{seen}");
+                } else {
+                    println!("scenario {name}: FAIL after {execs} executions: coverage: never reached {missed:?}");
+                    failed.push(name);
+                }
+            }
             Err(_) => {
                 let text = msg.lock().unwrap().replace('\n', " ");
                 // A causality violation is a data race on one of the cells:
