@@ -22,6 +22,9 @@ What counts as an access (the extraction rules, kept deliberately literal):
   io_uring_smp_store_release, IO_URING_READ_ONCE, IO_URING_WRITE_ONCE and
   io_uring_smp_mb; plain reads/writes of `*ring->sq.kX`/`*ring->cq.kX` and
   `br->tail`; CQE fields read through `cqe->f`.
+A header row that says "as Rn" is the same handshake as Rust row Rn, which
+the model checks: when Rn is acquire, release or seq_cst, the header row must
+say the same.
 SQE field writes of the prep helpers (src/prep.rs, io_uring_prep_* in the
 header) are one class, in the slots get_sqe handed out, all before the
 publishing tail store: the table has one row for them, not one per field.
@@ -277,6 +280,16 @@ def main():
                 errors.append(f"{table}:{r['line']}: row {r['id']}: no scenario {s} in src/tests/ordering.rs")
         if r["id"].startswith("R") and r["ordering"] in ("acquire", "release", "seq_cst") and not names:
             errors.append(f"{table}:{r['line']}: row {r['id']}: an ordered access with no scenario")
+    # The header's handshakes are model-checked through their Rust twins: a
+    # C row "as Rn" must keep Rn's ordering when Rn is ordered.
+    by_id = {r["id"]: r for r in rows}
+    for r in rows:
+        m = re.match(r"as (R\d+)", r["pairs"])
+        if r["id"].startswith("C") and m and m.group(1) in by_id:
+            twin = by_id[m.group(1)]
+            if twin["ordering"] in ("acquire", "release", "seq_cst") and r["ordering"] != twin["ordering"]:
+                errors.append(f"{table}:{r['line']}: row {r['id']} ({r['func']}) is {r['ordering']} where its Rust "
+                              f"twin {twin['id']} ({twin['func']}, model-checked) is {twin['ordering']}")
     if "--plants" in args:
         plants = []
         for a in code:
