@@ -32,47 +32,10 @@ if [ -f "$tree/.complete" ]; then
 fi
 
 command -v apt-get >/dev/null || { say "apt-get not found; set LIBURING_UPSTREAM_SRC to an unpacked liburing $want_version tree"; exit 1; }
-# shellcheck source=capi-tests/lib/pkg.sh
-source "$top/capi-tests/lib/pkg.sh"
-pkg_need dpkg-source dpkg-dev || { say "dpkg-source is needed to unpack the source package"; exit 1; }
-
-sources=/etc/apt/sources.list.d/debian.sources
-uri=$(awk '/^URIs:/ {print $2; exit}' "$sources" 2>/dev/null || true)
-if [ -z "$uri" ]; then
-    say "no URIs: line in $sources; set LIBURING_UPSTREAM_SRC instead"
-    exit 1
-fi
-
-aptdir="$cache/apt"
-mkdir -p "$aptdir/lists/partial" "$aptdir/archives/partial" "$cache/dl"
-cat > "$aptdir/sid-src.sources" <<SRC
-Types: deb-src
-URIs: $uri
-Suites: sid
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-
-apt_opts=(
-    -o "Dir::Etc::sourcelist=$aptdir/sid-src.sources"
-    -o "Dir::Etc::sourceparts=-"
-    -o "Dir::State::Lists=$aptdir/lists"
-    -o "Dir::Cache::archives=$aptdir/archives"
-    -o "APT::Get::List-Cleanup=0"
-)
-
-say "reading the sid source index"
-if ! apt-get "${apt_opts[@]}" -q update >&2; then
-    say "apt-get update of the private sid source list failed (network or archive unreachable)"
-    exit 1
-fi
-
-cd "$cache/dl"
 say "downloading liburing $debian_version"
-if ! apt-get "${apt_opts[@]}" -q source --download-only "liburing=$debian_version" >&2; then
-    say "apt-get source liburing=$debian_version failed; is $debian_version still in sid?"
-    exit 1
-fi
+"$top/capi-tests/lib/debsrc.sh" --download liburing "$debian_version" "$cache/dl" >/dev/null ||
+    { say "liburing $debian_version could not be downloaded from sid (see the debsrc: line above)"; exit 1; }
+cd "$cache/dl"
 
 orig="liburing_$want_version.orig.tar.gz"
 [ -f "$orig" ] || { say "$orig was not downloaded"; exit 1; }

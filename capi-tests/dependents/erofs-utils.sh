@@ -12,23 +12,17 @@
 #
 #   erofs-utils.sh           (part of make test-dependents)
 set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=capi-tests/lib/pkg.sh
-source "$top/capi-tests/lib/pkg.sh"
 say() { echo "erofs-utils: $*"; }
 fail() { echo "FAIL test-dependents: erofs-utils: $*"; exit 1; }
-jobs=${JOBS:-$(nproc)}
+# shellcheck source=capi-tests/dependents/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-[ -f "$top/build/lib/liburing.so.2" ] || fail "build/lib/liburing.so.2 is missing (run make first)"
+dependents_prepare
 for p in autoconf automake libtool pkg-config; do
 	dpkg -s "$p" >/dev/null 2>&1 || pkg_install "$p" || fail "$p is needed to build erofs-utils from its source"
 done
 src=$("$top/capi-tests/lib/debsrc.sh" erofs-utils) || fail "Debian's erofs-utils source could not be fetched"
 version=$(cut -d' ' -f2 "$src/.complete")
-ref=$("$top/capi-tests/upstream/configured.sh") || fail "upstream's configured liburing tree could not be made"
-if [ ! -f "$ref/src/liburing.so.2.15" ]; then
-	make -C "$ref/src" -j"$jobs" >"$ref/src/build.log" 2>&1 || fail "upstream's library does not build ($ref/src/build.log)"
-fi
 work="$top/target/dependents/erofs-utils"
 mkdir -p "$work"
 if [ ! -x "$src/configure" ]; then
@@ -39,18 +33,9 @@ bad=0
 for side in upstream ours; do
 	b="$work/$side"
 	rm -rf "$b"
-	mkdir -p "$b/pc"
-	if [ $side = ours ]; then
-		libdir="$top/build/lib" incdir="$top/build/include"
-	else
-		libdir="$b/lib" incdir="$ref/src/include"
-		mkdir -p "$libdir"
-		ln -s "$ref/src/liburing.so.2.15" "$libdir/liburing.so.2"
-		ln -s liburing.so.2 "$libdir/liburing.so"
-	fi
-	printf 'Name: liburing\nDescription: %s side\nVersion: 2.15\nCflags: -I%s\nLibs: -L%s -luring\n' \
-		"$side" "$incdir" "$libdir" >"$b/pc/liburing.pc"
-	(cd "$b" && PKG_CONFIG_PATH="$b/pc" "$src/configure" --enable-ublk --enable-werror --disable-fuse \
+	mkdir -p "$b"
+	side_env "$side" "$b"
+	(cd "$b" && "$src/configure" --enable-ublk --enable-werror --disable-fuse \
 		--without-uuid --without-selinux --disable-lz4 --disable-lzma --without-zlib --without-libzstd \
 		LDFLAGS="-Wl,-rpath,$libdir") >"$b/configure.log" 2>&1 ||
 		fail "$side: configure failed ($b/configure.log)"

@@ -23,17 +23,15 @@
 #       LD_PRELOAD shim for io_uring_queue_init_mem and _init) must fail.
 # Results: target/dependents/postgresql/<side>/summary.txt.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=capi-tests/lib/pkg.sh
-source "$top/capi-tests/lib/pkg.sh"
 mode=${1:-full}
 target=test-dependents
 [ "$mode" = smoke ] && target=test-dependents-smoke
 say() { echo "postgresql: $*"; }
 fail() { echo "FAIL $target: postgresql: $*"; exit 1; }
-jobs=${JOBS:-$(nproc)}
+# shellcheck source=capi-tests/dependents/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-[ -f "$top/build/lib/liburing.so.2" ] || fail "build/lib/liburing.so.2 is missing (run make first)"
+dependents_prepare
 pkg_need pkg-config pkg-config || fail "pkg-config is needed by PostgreSQL's configure"
 pkg_need bison bison || fail "bison is needed to build PostgreSQL (its release tarballs have no generated parsers)"
 pkg_need flex flex || fail "flex is needed to build PostgreSQL"
@@ -42,41 +40,8 @@ perl -MIPC::Run -e1 2>/dev/null || pkg_install libipc-run-perl ||
 	fail "IPC::Run (libipc-run-perl) is needed for the TAP tests (configure --enable-tap-tests)"
 src=$("$top/capi-tests/lib/debsrc.sh" postgresql-18) || fail "Debian's postgresql-18 source could not be fetched"
 version=$(cut -d' ' -f2 "$src/.complete")
-ref=$("$top/capi-tests/upstream/configured.sh") || fail "upstream's configured liburing tree could not be made"
-if [ ! -f "$ref/src/liburing.so.2.15" ]; then
-	make -C "$ref/src" -j"$jobs" >"$ref/src/build.log" 2>&1 || fail "upstream's library does not build ($ref/src/build.log)"
-fi
 work="$top/target/dependents/postgresql"
 mkdir -p "$work"
-
-# side_env SIDE: PKG_CONFIG_PATH and the library directory for a side.
-side_env() {
-	local pc="$work/pc-$1"
-	rm -rf "$pc"
-	mkdir -p "$pc"
-	case $1 in
-	ours)
-		libdir="$top/build/lib"
-		incdir="$top/build/include"
-		;;
-	upstream)
-		libdir="$work/lib-upstream"
-		incdir="$ref/src/include"
-		rm -rf "$libdir"
-		mkdir -p "$libdir"
-		ln -s "$ref/src/liburing.so.2.15" "$libdir/liburing.so.2"
-		ln -s liburing.so.2 "$libdir/liburing.so"
-		;;
-	esac
-	cat >"$pc/liburing.pc" <<PC
-Name: liburing
-Description: io_uring library ($1 side of the PostgreSQL test)
-Version: 2.15
-Cflags: -I$incdir
-Libs: -L$libdir -luring
-PC
-	export PKG_CONFIG_PATH="$pc"
-}
 
 configure_pg() { # BUILD-DIR: configure PostgreSQL there for the current side
 	mkdir -p "$1"
@@ -89,7 +54,7 @@ if [ "$mode" = smoke ]; then
 	b="$work/smoke"
 	if [ ! -f "$b/.configured" ] || [ "$(cat "$b/.configured")" != "$version" ]; then
 		rm -rf "$b"
-		side_env ours
+		side_env ours "$work"
 		configure_pg "$b" || fail "configure failed ($b/configure.log)"
 		make -C "$b/src/backend" generated-headers >"$b/headers.log" 2>&1 || fail "generated headers ($b/headers.log)"
 		echo "$version" >"$b/.configured"
@@ -166,7 +131,7 @@ uring_proof() {
 }
 
 for side in upstream ours; do
-	side_env "$side"
+	side_env "$side" "$work"
 	b="$work/$side"
 	t0=$SECONDS
 	# A build is reused when PostgreSQL, the side's headers and its library

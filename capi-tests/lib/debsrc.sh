@@ -3,6 +3,9 @@
 # applied (dpkg-source -x), cached under target/debsrc/; print the tree's path.
 #
 #   capi-tests/lib/debsrc.sh PACKAGE [VERSION]
+#   capi-tests/lib/debsrc.sh --download PACKAGE VERSION DIR
+#       only download the source package's files (.dsc, tarballs) into DIR,
+#       checked against the archive's signed index (fetch-upstream.sh)
 #
 # The archive is the one this machine's apt uses: the URIs: line of
 # /etc/apt/sources.list.d/debian.sources, through a private source list
@@ -12,6 +15,11 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 say() { echo "debsrc: $*" >&2; }
+download_to=
+if [ "${1:-}" = --download ]; then
+	download_to=${4:?usage: debsrc.sh --download PACKAGE VERSION DIR}
+	shift
+fi
 pkg=${1:?usage: debsrc.sh PACKAGE [VERSION]}
 want=${2:-}
 cache="$top/target/debsrc"
@@ -51,6 +59,14 @@ version=$(apt-cache "${apt_opts[@]}" showsrc "$pkg" 2>/dev/null | awk '/^Version
 if [ -n "$want" ] && [ "$want" != "$version" ]; then
 	say "sid has $pkg $version, not $want"
 	exit 1
+fi
+if [ -n "$download_to" ]; then
+	mkdir -p "$download_to"
+	(cd "$download_to" && apt-get "${apt_opts[@]}" -q source --download-only "$pkg=$version") \
+		>"$download_to/download.log" 2>&1 ||
+		{ say "apt-get source $pkg=$version failed: $(grep -E '^(E|Err)' "$download_to/download.log" | tail -1)"; exit 1; }
+	echo "$download_to"
+	exit 0
 fi
 tree="$cache/$pkg-$version"
 if [ -f "$tree/.complete" ]; then

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: MIT OR LGPL-2.1-or-later
+# Sourced by the drivers of capi-tests/dependents/: what building a Debian
+# package on each liburing needs. The caller defines fail() first.
+#
+#   dependents_prepare            our build present, upstream's configured
+#                                 2.15 tree with its library built ($ref)
+#   side_env SIDE DIR             libdir, incdir and PKG_CONFIG_PATH for SIDE
+#                                 (upstream or ours); DIR/pc-SIDE holds its
+#                                 liburing.pc, DIR/lib-upstream the links to
+#                                 upstream's library
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=capi-tests/lib/pkg.sh
+source "$top/capi-tests/lib/pkg.sh"
+jobs=${JOBS:-$(nproc)}
+
+dependents_prepare() {
+	[ -f "$top/build/lib/liburing.so.2" ] || fail "build/lib/liburing.so.2 is missing (run make first)"
+	ref=$("$top/capi-tests/upstream/configured.sh") || fail "upstream's configured liburing tree could not be made"
+	if [ ! -f "$ref/src/liburing.so.2.15" ]; then
+		make -C "$ref/src" -j"$jobs" >"$ref/src/build.log" 2>&1 ||
+			fail "upstream's library does not build ($ref/src/build.log)"
+	fi
+}
+
+side_env() {
+	local pc="$2/pc-$1"
+	rm -rf "$pc"
+	mkdir -p "$pc"
+	case $1 in
+	ours)
+		libdir="$top/build/lib"
+		incdir="$top/build/include"
+		;;
+	upstream)
+		libdir="$2/lib-upstream"
+		incdir="$ref/src/include"
+		rm -rf "$libdir"
+		mkdir -p "$libdir"
+		ln -s "$ref/src/liburing.so.2.15" "$libdir/liburing.so.2"
+		ln -s liburing.so.2 "$libdir/liburing.so"
+		;;
+	*) fail "side_env: no side '$1'" ;;
+	esac
+	printf 'Name: liburing\nDescription: io_uring library (%s side)\nVersion: 2.15\nCflags: -I%s\nLibs: -L%s -luring\n' \
+		"$1" "$incdir" "$libdir" >"$pc/liburing.pc"
+	export PKG_CONFIG_PATH="$pc"
+}
