@@ -32,6 +32,7 @@ Only the standard library; names are read from the text, nothing is compiled,
 so an unconfigured tree works.
 """
 
+import importlib.util
 import os
 import re
 import shutil
@@ -39,23 +40,19 @@ import subprocess
 import sys
 import tempfile
 
+_spec = importlib.util.spec_from_file_location("compat_doc", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                                          "compat-doc.py"))
+COMPAT = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(COMPAT)
+
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KNOWN_BPF_TESTS = {"bpf_nops.t", "bpf_cp.t"}  # upstream 2.15's; not run here
 
 
 def map_symbols(path):
-    """{name: node} of a GNU ld version script's global names."""
-    text = re.sub(r"/\*.*?\*/", " ", open(path).read(), flags=re.S)
-    text = re.sub(r"#[^\n]*", " ", text)
-    out = {}
-    for node, body in re.findall(r"([A-Za-z_][\w.]*)\s*\{(.*?)\}\s*[\w.]*\s*;", text, flags=re.S):
-        scope = "global"
-        for tok in re.findall(r"[^\s;]+:|[^\s;:]+", body):
-            if tok.endswith(":"):
-                scope = tok[:-1]
-            elif scope == "global":
-                out[tok] = node
-    return out
+    """{name: node} of a GNU ld version script's global names (compat-doc.py's
+    parser, the one the upstream-suite documents use)."""
+    return COMPAT.parse_map(path)
 
 
 def header_functions(*paths):
