@@ -28,7 +28,7 @@ import tempfile
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import manpages  # noqa: E402  (kind_fits: which return kinds a C type can have)
+import manpages  # noqa: E402  (kind_fits, version_nodes)
 
 
 def fail(msg):
@@ -136,24 +136,9 @@ def check_lengths(funcs):
           "with the reason" % (pairs, pairs - len(NOT_ARRAYS), len(NOT_ARRAYS)))
 
 
-def map_nodes(path):
-    """{name: node} of one of our version scripts."""
-    nodes, node = {}, None
-    for line in open(path):
-        line = line.split("#")[0].strip()
-        m = re.match(r"^(LIBURING_[\d.]+)\s*\{", line)
-        if m:
-            node = m.group(1)
-            continue
-        m = re.match(r"^(\w+);$", line)
-        if m and node:
-            nodes[m.group(1)] = node
-    return nodes
-
-
 def check_shapes(funcs):
-    maps = {"liburing": map_nodes(os.path.join(TOP, "liburing.map")),
-            "liburing-ffi": map_nodes(os.path.join(TOP, "liburing-ffi.map"))}
+    maps = {"liburing": manpages.version_nodes(os.path.join(TOP, "liburing.map")),
+            "liburing-ffi": manpages.version_nodes(os.path.join(TOP, "liburing-ffi.map"))}
     problems = []
     for f in funcs:
         types = {p["name"]: p["type"] for p in f["params"]}
