@@ -346,13 +346,20 @@ LIBURING_BODY({
  * Walks the CQEs that are ready without consuming them; `head' is set to the
  * ring index of the current CQE on each pass. Call io_uring_cq_advance()
  * afterwards with the number of entries handled.
+ *
+ * No parameter is spelled like a name the body uses for something else: a
+ * parameter named head, like the iterator's member, would turn `.head' into
+ * `.<the caller's variable>' for any other spelling (hence head_). The
+ * loop's own variable has a name reserved to the implementation, so that no
+ * caller's argument can name it. capi-tests/header/hygiene.py checks every
+ * macro for both.
  */
-#define io_uring_for_each_cqe(ring, head, cqe)				\
-	for (struct io_uring_cqe_iter io_uring_cqe_iter_ =		\
+#define io_uring_for_each_cqe(ring, head_, cqe)				\
+	for (struct io_uring_cqe_iter __liburing_cqe_iter =		\
 		     io_uring_cqe_iter_init(ring);			\
-	     (head) = io_uring_cqe_iter_.head,				\
-	     io_uring_cqe_iter_next(&io_uring_cqe_iter_, &(cqe));	\
-	     (void) (head))
+	     (head_) = __liburing_cqe_iter.head,			\
+	     io_uring_cqe_iter_next(&__liburing_cqe_iter, &(cqe));	\
+	     (void) (head_))
 
 /* Marks `nr' CQ slots as consumed, handing them back to the kernel. */
 IOURINGINLINE void io_uring_cq_advance(struct io_uring *ring, unsigned nr)

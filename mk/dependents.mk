@@ -2,7 +2,7 @@
 # our header and library against upstream's 2.15 in the same run
 # (capi-tests/dependents/).
 #
-#   make test-dependents-smoke  the translation units of
+#   make test-dependents-smoke  (in make test) the translation units of
 #                               PostgreSQL 18 that include liburing.h, with its
 #                               own flags and -Werror, on both headers; plant
 #   make test-dependents        PostgreSQL 18 built twice (upstream's liburing,
@@ -14,9 +14,7 @@
 
 .PHONY: test-dependents test-dependents-smoke
 
-# The smoke joins make test with the fix of io_uring_for_each_cqe: its
-# CQ-walking copy of method_io_uring.c names the index `i', which today's
-# header rejects.
+TEST_TARGETS += test-dependents-smoke
 
 test-dependents-smoke: all
 	capi-tests/dependents/postgresql.sh smoke

@@ -6,7 +6,11 @@
 #                            (include/liburing.h) and the Rust exports, plus a
 #                            planted-regression control (capi-tests/ffi/diff/)
 #   make test-ffi-symbols    exported symbols of both .so against the version
-#                            scripts (capi-tests/ffi/check-ffi-symbols.sh)
+#                            scripts and liburing 2.15's lists (plus the one
+#                            documented extra, capi-tests/abi/ffi-extra.symbols);
+#                            every function declared in include/liburing.h is
+#                            exported by liburing-ffi.so.2; planted regressions
+#                            (capi-tests/ffi/check-ffi-symbols.sh)
 #   make test-ffi-py         Python ctypes smoke test (capi-tests/ffi/python/smoke.py)
 #   make test-ffi-python     capi-tests/ffi/python/test_*.py against
 #                            build/lib/liburing-ffi.so.2: the founding bug
@@ -32,7 +36,7 @@ test-ffi-diff: lib
 	@FFI_DIFF_ITERS=$(FFI_DIFF_ITERS) CC=$(CC) $(FFI_DIR)/diff/run.sh
 
 test-ffi-symbols: lib
-	@$(FFI_DIR)/check-ffi-symbols.sh
+	@CC=$(CC) RUST_A=$(RUST_A) $(FFI_DIR)/check-ffi-symbols.sh
 
 test-ffi-py: lib
 	@$(PYTHON) $(FFI_DIR)/python/smoke.py $(FFI_SO:.so.$(VERSION)=.so.$(MAJOR))

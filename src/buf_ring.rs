@@ -1,12 +1,11 @@
 //! Provided-buffer rings: allocation, registration and the ring helpers.
 
+use crate::ring::io_uring;
+use crate::sync::{atomic_u16, read_app_u16, Ordering};
+use crate::sys::*;
 use core::ffi::{c_int, c_void};
 use core::mem::size_of;
 use core::ptr;
-use core::sync::atomic::{AtomicU16, Ordering};
-
-use crate::ring::io_uring;
-use crate::sys::*;
 
 /// Bytes of a buffer ring with `entries` slots.
 fn ring_bytes(entries: u32) -> usize {
@@ -71,7 +70,7 @@ pub unsafe fn free_buf_ring(ring: &io_uring, br: *mut io_uring_buf_ring, entries
 #[inline(always)]
 pub unsafe fn buf_ring_init(br: *mut io_uring_buf_ring) {
     // SAFETY: guaranteed by the caller; the kernel only reads the tail.
-    unsafe { AtomicU16::from_ptr(ptr::addr_of_mut!((*br).tail)) }.store(0, Ordering::Relaxed);
+    unsafe { atomic_u16(ptr::addr_of_mut!((*br).tail)) }.store(0, Ordering::Relaxed);
 }
 
 /// The index mask of a buffer ring with `ring_entries` slots (a power of 2).
@@ -97,7 +96,7 @@ pub unsafe fn buf_ring_add(
     buf_offset: c_int,
 ) {
     // SAFETY: guaranteed by the caller; the application owns the tail.
-    let tail = unsafe { ptr::addr_of!((*br).tail).read() };
+    let tail = unsafe { read_app_u16(ptr::addr_of!((*br).tail)) };
     // C computes the index in `int`: tail promoted, then added and masked.
     let index = (tail as c_int).wrapping_add(buf_offset) & mask;
     let buf = br.cast::<io_uring_buf>().wrapping_offset(index as isize);
@@ -118,7 +117,7 @@ pub unsafe fn buf_ring_add(
 pub unsafe fn buf_ring_advance(br: *mut io_uring_buf_ring, count: c_int) {
     // SAFETY: guaranteed by the caller. The tail is a 16-bit counter that
     // wraps, as the kernel expects.
-    let tail = unsafe { AtomicU16::from_ptr(ptr::addr_of_mut!((*br).tail)) };
+    let tail = unsafe { atomic_u16(ptr::addr_of_mut!((*br).tail)) };
     let new_tail = tail.load(Ordering::Relaxed).wrapping_add(count as u16);
     // Release pairs with the kernel's smp_load_acquire of the buffer ring
     // tail: the slots written by buf_ring_add are visible before the tail.
@@ -149,6 +148,6 @@ pub unsafe fn buf_ring_available(ring: &io_uring, br: *mut io_uring_buf_ring, bg
         return ret;
     }
     // SAFETY: guaranteed by the caller; the application owns the tail.
-    let tail = unsafe { ptr::addr_of!((*br).tail).read() };
+    let tail = unsafe { read_app_u16(ptr::addr_of!((*br).tail)) };
     tail.wrapping_sub(head) as c_int
 }

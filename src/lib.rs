@@ -31,6 +31,7 @@ pub mod register;
 pub mod ring;
 pub mod setup;
 pub mod submit;
+pub mod sync;
 pub mod sys;
 #[cfg(any(test, fuzzing))]
 pub mod tests;

@@ -1,8 +1,9 @@
 //! The few libc calls the library makes besides io_uring's own system calls
-//! (those are in `sys/syscall.rs`): mmap, munmap, madvise, close. Failures
-//! come back as `-errno`, the convention of `errno.rs`.
+//! (those are in `sys/syscall.rs`): mmap, munmap, madvise, close, and
+//! secure_getenv. Failures come back as `-errno`, the convention of
+//! `errno.rs`.
 
-use core::ffi::{c_int, c_void};
+use core::ffi::{c_char, c_int, c_void, CStr};
 use core::ptr;
 
 use crate::errno::last_errno;
@@ -62,4 +63,30 @@ pub fn close(fd: c_int) -> c_int {
     } else {
         0
     }
+}
+
+extern "C" {
+    /// glibc's `secure_getenv(3)` (since 2.17; the `libc` crate does not
+    /// declare it for Linux): `getenv`, but NULL in a set-user-ID,
+    /// set-group-ID or capability-raised process (AT_SECURE).
+    fn secure_getenv(name: *const c_char) -> *mut c_char;
+}
+
+/// Calls `f` with the value of the environment variable `name`, or `None`
+/// when it is unset or the process runs in secure-execution mode: a program
+/// whose privileges were raised must not let its caller switch the
+/// library's behaviour, as glibc treats its own debugging variables.
+pub fn with_secure_env<R>(name: &CStr, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
+    // SAFETY: secure_getenv with a NUL-terminated name; the result, when not
+    // NULL, is a NUL-terminated string that stays valid while nobody calls
+    // setenv, and it is only borrowed for the call to `f`.
+    let value = unsafe {
+        let v = secure_getenv(name.as_ptr());
+        if v.is_null() {
+            None
+        } else {
+            Some(CStr::from_ptr(v).to_bytes())
+        }
+    };
+    f(value)
 }

@@ -5,11 +5,10 @@
 //! the kernel-shared words (`khead`, `ktail`, `kflags`, ...) lives here and
 //! names the kernel access it pairs with.
 
+use crate::sync::{atomic_u32, fence, Ordering};
+use crate::sys::*;
 use core::ffi::{c_int, c_void};
 use core::ptr;
-use core::sync::atomic::{fence, AtomicU32, Ordering};
-
-use crate::sys::*;
 
 /// The submission queue as the application sees it.
 #[repr(C)]
@@ -133,7 +132,7 @@ impl io_uring {
     #[inline(always)]
     pub fn load_sq_head(&self) -> u32 {
         // SAFETY: khead points into the mapped SQ ring while the ring is set up.
-        let head = unsafe { AtomicU32::from_ptr(self.sq.khead) };
+        let head = unsafe { atomic_u32(self.sq.khead) };
         if self.flags & IORING_SETUP_SQPOLL != 0 {
             // Acquire pairs with the SQ thread's smp_store_release of sq.head:
             // the kernel has finished reading SQEs before we reuse their slots.
@@ -188,7 +187,7 @@ impl io_uring {
         if self.sq.sqe_head != tail {
             self.sq.sqe_head = tail;
             // SAFETY: ktail points into the mapped SQ ring.
-            let ktail = unsafe { AtomicU32::from_ptr(self.sq.ktail) };
+            let ktail = unsafe { atomic_u32(self.sq.ktail) };
             if self.flags & IORING_SETUP_SQPOLL != 0 {
                 // Release pairs with the SQ thread's smp_load_acquire of
                 // sq.tail: the SQE contents are visible before the new tail.
@@ -202,7 +201,7 @@ impl io_uring {
         // SAFETY: khead points into the mapped SQ ring. Relaxed: the kernel
         // writes head (smp_store_release) only to say slots are free again,
         // and nothing read here depends on SQE contents.
-        let head = unsafe { AtomicU32::from_ptr(self.sq.khead) }.load(Ordering::Relaxed);
+        let head = unsafe { atomic_u32(self.sq.khead) }.load(Ordering::Relaxed);
         tail.wrapping_sub(head)
     }
 
@@ -221,7 +220,7 @@ impl io_uring {
     pub fn load_sq_flags(&self) -> u32 {
         // SAFETY: kflags points into the mapped SQ ring. Relaxed pairs with the
         // kernel's atomic_or/andnot of sq_flags; these are hints only.
-        unsafe { AtomicU32::from_ptr(self.sq.kflags) }.load(Ordering::Relaxed)
+        unsafe { atomic_u32(self.sq.kflags) }.load(Ordering::Relaxed)
     }
 
     /// A 128-byte SQE: on `IORING_SETUP_SQE128` rings any SQE; on
@@ -274,14 +273,14 @@ impl io_uring {
     #[inline(always)]
     pub fn load_cq_tail(&self) -> u32 {
         // SAFETY: ktail points into the mapped CQ ring.
-        unsafe { AtomicU32::from_ptr(self.cq.ktail) }.load(Ordering::Acquire)
+        unsafe { atomic_u32(self.cq.ktail) }.load(Ordering::Acquire)
     }
 
     /// Our CQ head. Only the application writes it, so a plain load is enough.
     #[inline(always)]
     pub fn load_cq_head(&self) -> u32 {
         // SAFETY: khead points into the mapped CQ ring.
-        unsafe { AtomicU32::from_ptr(self.cq.khead) }.load(Ordering::Relaxed)
+        unsafe { atomic_u32(self.cq.khead) }.load(Ordering::Relaxed)
     }
 
     /// Completions ready to be consumed (counted in CQ slots).
@@ -295,7 +294,7 @@ impl io_uring {
     pub fn cq_advance(&mut self, nr: u32) {
         if nr != 0 {
             // SAFETY: khead points into the mapped CQ ring.
-            let head = unsafe { AtomicU32::from_ptr(self.cq.khead) };
+            let head = unsafe { atomic_u32(self.cq.khead) };
             // Release pairs with the kernel's smp_load_acquire of cq.head: our
             // reads of the CQEs finish before the kernel may reuse the slots.
             head.store(head.load(Ordering::Relaxed).wrapping_add(nr), Ordering::Release);
@@ -328,7 +327,7 @@ impl io_uring {
         // SAFETY: kflags points into the mapped CQ ring. Relaxed: the
         // application owns this word; the kernel only reads it (READ_ONCE)
         // when it posts a CQE.
-        let flags = unsafe { AtomicU32::from_ptr(self.cq.kflags) }.load(Ordering::Relaxed);
+        let flags = unsafe { atomic_u32(self.cq.kflags) }.load(Ordering::Relaxed);
         flags & IORING_CQ_EVENTFD_DISABLED == 0
     }
 
@@ -344,7 +343,7 @@ impl io_uring {
         }
         // SAFETY: kflags points into the mapped CQ ring. Relaxed load and
         // store (READ_ONCE/WRITE_ONCE): the kernel only reads this word.
-        let kflags = unsafe { AtomicU32::from_ptr(self.cq.kflags) };
+        let kflags = unsafe { atomic_u32(self.cq.kflags) };
         let mut flags = kflags.load(Ordering::Relaxed);
         if enabled {
             flags &= !IORING_CQ_EVENTFD_DISABLED;

@@ -3,7 +3,8 @@
 # the library that cross.sh builds with Debian unstable's toolchain:
 #  1. symbols: build/ARCH/lib/liburing.so.2 and liburing-ffi.so.2 export
 #     exactly upstream 2.15's names and versions (83 and 222, read from
-#     upstream's version scripts), with the right SONAMEs
+#     upstream's version scripts; liburing-ffi.so.2 plus the one documented
+#     extra of capi-tests/abi/ffi-extra.symbols), with the right SONAMEs
 #     (capi-tests/abi/check-symbols.sh, with ARCH's nm and readelf);
 #  2. layout: every public struct and member, sizeof/alignof/offsetof, of
 #     upstream 2.15's header against ours, both compiled by ARCH's gcc

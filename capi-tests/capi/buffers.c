@@ -123,6 +123,9 @@ static void test_setup_buf_ring(struct io_uring *ring)
 			ret = io_uring_buf_ring_head(ring, 1, &head);
 			CHECK(ret == 0 && head == 3, "buf_ring_head after 3 receives is 3",
 			      "ret %d head %u", ret, head);
+			/* In FFI form both are calls into liburing-ffi.so.2. */
+			ret = io_uring_buf_ring_available(ring, br, 1);
+			CHECK(ret == 5, "buf_ring_available after 3 of 8 receives is 5", "ret %d", ret);
 		}
 	}
 	CHECK(ok, "8 receives use buffers 100..107 in ring order, data in each");

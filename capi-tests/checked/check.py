@@ -13,6 +13,8 @@ usage: check.py BUILD_DIR LIBDIR TOP
    (both forms), our capi-tests nops in the checked FFI form, the NOP
    benchmark (both forms, three reaping styles), and our capi-tests programs
    as built by make capi-build (plain form) where present.
+3. A set-user-ID program run by another user ignores LIBURING_CHECK
+   (setuid_ignores_env), with a control and a planted regression.
 """
 
 import os
@@ -195,10 +197,82 @@ def correct_programs(build, libdir, top):
                    "calls on an all-zero struct io_uring" % (prog, form, len(lines)))
 
 
+def setuid_ignores_env(libdir, top):
+    """LIBURING_CHECK must be ignored by a set-user-ID program run by another
+    user (secure_getenv), as glibc ignores its own debugging variables there.
+    misuse.c's advance_too_far (FFI form) is built in a private directory
+    holding a copy of liburing-ffi.so.2 (a set-user-ID program does not
+    follow LD_LIBRARY_PATH, and the run-path must be reachable by the user),
+    made set-user-ID root, and run as nobody with LIBURING_CHECK=1:
+      - set-user-ID: no line from the library, the program finishes;
+      - the same program without the set-user-ID bit: SIGABRT (the variable
+        still works for ordinary programs);
+      - planted: a set-user-ID copy built with -DMISUSE_PLANT_INSECURE_ENV
+        (secure_getenv interposed by getenv): SIGABRT, which the check above
+        would report."""
+    import shutil
+    import tempfile
+    what = "set-user-ID program: LIBURING_CHECK ignored"
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        p = subprocess.run([os.path.join(top, "capi-tests", "skip.sh"), "root", "test-checked",
+                            "the set-user-ID case needs root and setpriv (chown root, run as nobody)"],
+                           capture_output=True, text=True)
+        print(p.stdout.strip())
+        if p.returncode:
+            failures.append(what)
+        return
+    d = tempfile.mkdtemp(prefix="liburing-suid-")
+    try:
+        os.chmod(d, 0o755)
+        real = os.path.realpath(os.path.join(libdir, "liburing-ffi.so.2"))
+        shutil.copy(real, os.path.join(d, "liburing-ffi.so.2"))
+        os.chmod(os.path.join(d, "liburing-ffi.so.2"), 0o755)
+        os.symlink("liburing-ffi.so.2", os.path.join(d, "liburing-ffi.so"))
+        cc = os.environ.get("CC", "cc")
+        progs = {"suid": [], "plain": [], "planted": ["-DMISUSE_PLANT_INSECURE_ENV"]}
+        for name, extra in progs.items():
+            out = os.path.join(d, "misuse-" + name)
+            cmd = [cc, "-O2", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-DLIBURING_CHECKED", *extra,
+                   "-I", os.path.join(top, "build", "include"), "-o", out,
+                   os.path.join(top, "capi-tests", "checked", "misuse.c"), "-L", d, "-luring-ffi",
+                   "-Wl,-rpath," + d, "-lpthread"]
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            if r.returncode:
+                fail(what, "cannot build %s: %s" % (out, r.stderr.strip()[:300]))
+                return
+            os.chown(out, 0, 0)
+            os.chmod(out, 0o4755 if name != "plain" else 0o755)
+
+        def as_nobody(name):
+            cmd = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                   os.path.join(d, "misuse-" + name), "advance_too_far"]
+            return run(cmd, "1")
+
+        p = as_nobody("suid")
+        if p.returncode == 0 and "continued" in p.stdout and not lib_lines(p.stderr):
+            ok(what + ": a set-user-ID root program run by nobody with LIBURING_CHECK=1 finishes without a report")
+        else:
+            fail(what, "set-user-ID run: rc %d, stdout %r, stderr %r" % (p.returncode, p.stdout, p.stderr))
+        p = as_nobody("plain")
+        if p.returncode == -signal.SIGABRT and len(lib_lines(p.stderr)) == 1:
+            ok(what + ": the same program without the set-user-ID bit is stopped (SIGABRT, one line)")
+        else:
+            fail(what, "control without the bit: rc %d, stderr %r" % (p.returncode, p.stderr))
+        p = as_nobody("planted")
+        if p.returncode == -signal.SIGABRT:
+            ok(what + ": planted (secure_getenv interposed by getenv): the set-user-ID run is stopped, "
+               "so the check above catches a library that reads the variable with getenv")
+        else:
+            fail(what, "plant not caught: rc %d, stdout %r, stderr %r" % (p.returncode, p.stdout, p.stderr))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def main():
     build, libdir, top = sys.argv[1:4]
     misuse(build)
     correct_programs(build, libdir, top)
+    setuid_ignores_env(libdir, top)
     print("test-checked: %d passed, %d failed" % (passes, len(failures)))
     sys.exit(1 if failures else 0)
 

@@ -24,6 +24,19 @@
 
 #include <liburing.h>
 
+#ifdef MISUSE_PLANT_INSECURE_ENV
+/*
+ * The planted regression of check.py's set-user-ID case: a library that read
+ * LIBURING_CHECK with plain getenv(). Defined in the program, this function
+ * takes the place of glibc's for the library's call (symbol interposition).
+ */
+char *secure_getenv(const char *name);
+char *secure_getenv(const char *name)
+{
+	return getenv(name);
+}
+#endif
+
 static void die(const char *what, int ret)
 {
 	fprintf(stderr, "misuse: %s: %d (%s)\n", what, ret, strerror(ret < 0 ? -ret : ret));

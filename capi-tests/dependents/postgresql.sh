@@ -84,7 +84,7 @@ MK
 	planted="$work/planted-include"
 	rm -rf "$planted"
 	cp -R "$top/build/include" "$planted"
-	sed -i 's/^#define io_uring_for_each_cqe(ring_, head_, cqe_)/#define io_uring_for_each_cqe(ring, head, cqe)/; /^#define io_uring_for_each_cqe/,/^$/ s/\b\(ring\|head\|cqe\)_\b/\1/g' "$planted/liburing.h"
+	sed -i '/^#define io_uring_for_each_cqe/,/^$/ s/\bhead_\b/head/g' "$planted/liburing.h"
 	{ cat "$src/$tu"; printf '\nint pg_smoke_walk(struct io_uring *r);\nint pg_smoke_walk(struct io_uring *r)\n{\n\tunsigned i;\n\tstruct io_uring_cqe *cqe;\n\tint n = 0;\n\n\tio_uring_for_each_cqe(r, i, cqe)\n\t\tn += cqe->res + (int) i;\n\treturn n;\n}\n'; } >"$b/walk.c"
 	if ! compile_tu "$ref/src/include" "$b/walk.c"; then
 		fail "plant: the CQ-walking copy does not compile with upstream's header: $(grep -m1 error "$b/tu.log")"

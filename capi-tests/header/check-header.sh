@@ -229,9 +229,10 @@ if "$CC" "${sflags[@]}" -I"$REF_TREE/src/include" -c "$sd/ref.c" -o "$sd/ref.o" 
         fflag=() libs=("${rpath[@]}" -luring)
         if [ $form = ffi ]; then
             [ $ffi_has_helpers = yes ] || { note "sqediff/ringdiff ffi: skipped, liburing-ffi.so lacks the helpers"; continue; }
-            # liburing-ffi.so lacks io_uring_buf_ring_head (as upstream's
-            # does), which the reference io_uring_buf_ring_available calls.
-            fflag=(-DLIBURING_FFI) libs=("${rpath[@]}" -luring-ffi -luring)
+            # liburing-ffi.so alone: it exports io_uring_buf_ring_head too
+            # (upstream's does not), which the reference
+            # io_uring_buf_ring_available calls.
+            fflag=(-DLIBURING_FFI) libs=("${rpath[@]}" -luring-ffi)
         fi
         # shellcheck disable=SC2086
         if ! "$CC" "${sflags[@]}" "${fflag[@]}" -I"$inc" $UAPI_FALLBACK -c "$sd/ours.c" -o "$sd/ours-$form.o" >>"$sd/build.log" 2>&1; then

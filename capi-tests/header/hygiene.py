@@ -363,10 +363,10 @@ def planted_copy(our_inc, work):
     shutil.copytree(our_inc, dst)
     path = os.path.join(dst, "liburing.h")
     text = open(path).read()
-    m = re.search(r"#define io_uring_for_each_cqe\(ring_, head_, cqe_\)(?:.*\\\n)*.*\n", text)
+    m = re.search(r"#define io_uring_for_each_cqe\(ring, head_, cqe\)(?:.*\\\n)*.*\n", text)
     if not m:
-        raise SystemExit("hygiene: plant: io_uring_for_each_cqe(ring_, head_, cqe_) not found in our liburing.h")
-    old = re.sub(r"\b(ring|head|cqe)_\b", r"\1", m.group(0))
+        raise SystemExit("hygiene: plant: io_uring_for_each_cqe(ring, head_, cqe) not found in our liburing.h")
+    old = re.sub(r"\bhead_\b", "head", m.group(0))
     open(path, "w").write(text[:m.start()] + old + text[m.end():])
     # Second plant: the C acquire load evaluates its argument twice.
     path = os.path.join(dst, "liburing", "barrier.h")

@@ -1,7 +1,6 @@
 //! The mode (`LIBURING_CHECK`), read by an ELF constructor or on the first
 //! hooked call, and the one-compare gate of the hooked exports.
 
-use core::ffi::CStr;
 use core::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 
 use crate::ring::io_uring;
@@ -58,19 +57,10 @@ pub fn parse_mode(value: Option<&[u8]>) -> u8 {
     }
 }
 
+/// The mode from `LIBURING_CHECK`, ignored (off) in a set-user-ID or
+/// capability-raised process: see [`crate::os::with_secure_env`].
 pub(super) fn mode_from_env() -> u8 {
-    // SAFETY: getenv with a NUL-terminated name; the result, when not NULL,
-    // is a NUL-terminated string that stays valid while nobody calls setenv,
-    // and it is read at once.
-    let value = unsafe {
-        let v = libc::getenv(c"LIBURING_CHECK".as_ptr());
-        if v.is_null() {
-            None
-        } else {
-            Some(CStr::from_ptr(v).to_bytes())
-        }
-    };
-    parse_mode(value)
+    crate::os::with_secure_env(c"LIBURING_CHECK", parse_mode)
 }
 
 /// The current mode, reading the environment the first time.

@@ -77,6 +77,7 @@ pub unsafe fn io_uring_setup(entries: c_uint, p: *mut io_uring_params) -> c_int 
 /// # Safety
 /// `arg` must be what `flags` says it is (a sigset of `sz` bytes, an
 /// `io_uring_getevents_arg`, a registered-wait offset, or NULL).
+#[cfg(not(all(loom, test)))]
 #[inline(always)]
 pub unsafe fn io_uring_enter2(
     fd: c_int,
@@ -98,6 +99,24 @@ pub unsafe fn io_uring_enter2(
             sz as c_long,
         )
     })
+}
+
+/// The ordering model's `io_uring_enter` (src/tests/ordering.rs): the
+/// scenario's model kernel does the kernel's side in the calling thread;
+/// never a real system call there.
+///
+/// # Safety
+/// None needed; unsafe as the real one is.
+#[cfg(all(loom, test))]
+pub unsafe fn io_uring_enter2(
+    _fd: c_int,
+    to_submit: c_uint,
+    min_complete: c_uint,
+    flags: c_uint,
+    _arg: *mut c_void,
+    _sz: usize,
+) -> c_int {
+    crate::sync::model_enter(to_submit, min_complete, flags)
 }
 
 /// `io_uring_enter(2)` with a signal mask of the kernel's `_NSIG / 8` bytes.

@@ -69,15 +69,18 @@ class DerivedDeclarations(unittest.TestCase):
             self.assertEqual(u.api()[name]["return_kind"], "negative errno", name)
 
     def test_every_function_has_a_declaration(self):
+        # Every function of the header is callable through liburing-ffi.so.2
+        # alone: liburing 2.15's 222 and io_uring_buf_ring_head, which
+        # upstream's liburing-ffi.so.2 lacks (test_buf_ring_head.py).
         lib = u.load()
         n = 0
         for name, e in u.api().items():
             restype, argtypes = u.declaration(name)
             self.assertEqual(len(argtypes), len(e["params"]))
-            if "liburing-ffi" in e["libraries"]:
-                self.assertTrue(hasattr(lib, name), name)
-                n += 1
-        self.assertGreaterEqual(n, 222)
+            self.assertIn("liburing-ffi", e["libraries"], name)
+            self.assertTrue(hasattr(lib, name), name)
+            n += 1
+        self.assertGreaterEqual(n, 223)
 
 
 class HandWrittenMistakesRejected(unittest.TestCase):
