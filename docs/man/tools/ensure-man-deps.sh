@@ -3,17 +3,23 @@
 # the C checks: scdoc (converter), mandoc (lint, Markdown), man-db (man -l),
 # groff-base (man's formatter), python3 (the generator), manpages and
 # manpages-dev (the system pages SEE ALSO names). Quiet when present.
+#
+# --build: only what building the pages and api.json takes (scdoc, python3),
+# as a package build has it (packaging/debian/control's Build-Depends); the
+# checks and the HTML copies need the rest.
 set -uo pipefail
 say() { echo "ensure-man-deps: $*" >&2; }
 need=()
 command -v scdoc >/dev/null || need+=(scdoc)
-command -v mandoc >/dev/null || need+=(mandoc)
-command -v man >/dev/null || need+=(man-db)
-command -v groff >/dev/null || command -v nroff >/dev/null || need+=(groff-base)
 command -v python3 >/dev/null || need+=(python3)
-# The system pages that SEE ALSO sections name (man -w must find them).
-[ -e /usr/share/man/man2/mmap.2.gz ] || need+=(manpages-dev)
-[ -e /usr/share/man/man7/epoll.7.gz ] || need+=(manpages)
+if [ "${1:-}" != --build ]; then
+	command -v mandoc >/dev/null || need+=(mandoc)
+	command -v man >/dev/null || need+=(man-db)
+	command -v groff >/dev/null || command -v nroff >/dev/null || need+=(groff-base)
+	# The system pages that SEE ALSO sections name (man -w must find them).
+	[ -e /usr/share/man/man2/mmap.2.gz ] || need+=(manpages-dev)
+	[ -e /usr/share/man/man7/epoll.7.gz ] || need+=(manpages)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 say "missing: ${need[*]}"
 # shellcheck source=capi-tests/lib/pkg.sh

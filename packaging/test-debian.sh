@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# make test-debian: the Debian source package (packaging/debian/) built by
+# dpkg-buildpackage in the Debian unstable root, then judged:
+#   lintian        the source and binary packages, --pedantic: no error and
+#                  no warning; the other tags are listed (packaging/README.md
+#                  says why each stays)
+#   symbols        Debian's own liburing2.symbols (its liburing 2.15-1 source
+#                  package, fetched at test time) against our libraries with
+#                  dpkg-gensymbols: no symbol of Debian's missing or under
+#                  another version node
+#   installs       dpkg -i of both packages in a throwaway overlay of the
+#                  root, then a program built with pkg-config --libs (and
+#                  --static --libs) against them runs a NOP through the ring
+#   reproducible   a second build of the same orig tarball, in another
+#                  directory and later, gives byte-identical .debs
+# each with a planted regression that must fail it: a copyright file without
+# a year (lintian), Debian's symbols plus one symbol we do not export
+# (symbols), a build whose debian/rules loses its --remap-path-prefix
+# (reproducible). Sizes against Debian's liburing2 and liburing-dev are
+# printed for the record.
+#
+# --smoke (make test-debian-smoke, in make test): one build, lintian and the
+# symbols with their plants; the two further builds of the reproducibility
+# check are left to make test-debian (said in the output, not counted).
+set -uo pipefail
+smoke=0
+[ "${1:-}" != --smoke ] || smoke=1
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=capi-tests/arches/lib.sh
+source "$here/../capi-tests/arches/lib.sh"
+cd "$top" || exit 1
+failures=0
+ok() { echo "debian: PASS: $*"; }
+bad() { echo "debian: FAIL: $*"; failures=$((failures + 1)); }
+info() { echo "debian: INFO: $*"; }
+
+ARCHES_TARGET=test-debian need_root
+work=$top/target/debian
+first=$work/build
+"$here/debian-build.sh" build "$first" || { bad "the packages could not be built"; exit 1; }
+changes=$(cd "$first" && ls ./*.changes)
+src_dir=$(find "$first" -mindepth 1 -maxdepth 1 -type d)
+
+# lintian, in the root, on the .changes (source, binaries, dbgsym).
+lint() { # OUTPUT PATH...
+	local out=$1
+	shift
+	(cd "$first" && in_root lintian -I -E --pedantic --color never --fail-on error,warning "$@") >"$out" 2>&1
+}
+if lint "$work/lintian.txt" "$changes"; then
+	ok "lintian: no error or warning ($(grep -c '^[IPX]: ' "$work/lintian.txt") other tags: $(grep -o '^[IPX]: [^ ]* [^:]*: [^ ]*' "$work/lintian.txt" | awk '{print $4}' | sort | uniq | tr '\n' ' '))"
+else
+	bad "lintian: $(grep -c '^E: ' "$work/lintian.txt") errors, $(grep -c '^W: ' "$work/lintian.txt") warnings:"
+	grep '^[EW]: ' "$work/lintian.txt" | sed 's/^/  /'
+fi
+plant=$work/plant-lintian
+rm -rf "$plant" && mkdir -p "$plant"
+lib_deb=$(ls "$first"/liburing2_*.deb)
+dpkg-deb -R "$lib_deb" "$plant/tree"
+sed -i 's/^Copyright: [0-9]* /Copyright: /' "$plant/tree/usr/share/doc/liburing2/copyright"
+dpkg-deb --root-owner-group -b "$plant/tree" "$first/planted_$(basename "$lib_deb")" >/dev/null
+if lint "$plant/lintian.txt" "planted_$(basename "$lib_deb")"; then
+	bad "plant: lintian passed liburing2 with a copyright file without a year"
+else
+	ok "plant: lintian fails liburing2 with a copyright file without a year ($(grep -m1 -o 'copyright-without-copyright-notice' "$plant/lintian.txt"))"
+fi
+rm -f "$first"/planted_*.deb
+
+# The packages installed (in an overlay: the root is unchanged), and a
+# program built against them with pkg-config, dynamically and statically.
+cat >"$first/nop.c" <<'C'
+#include <liburing.h>
+#include <stdio.h>
+
+int main(void)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	int ret = io_uring_queue_init(4, &ring, 0);
+
+	if (ret < 0) {
+		fprintf(stderr, "io_uring_queue_init: %d\n", ret);
+		return 1;
+	}
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, 42);
+	ret = io_uring_submit_and_wait(&ring, 1);
+	if (ret != 1 || io_uring_peek_cqe(&ring, &cqe) || cqe->user_data != 42 || cqe->res != 0) {
+		fprintf(stderr, "NOP: submit %d\n", ret);
+		return 1;
+	}
+	io_uring_cqe_seen(&ring, cqe);
+	io_uring_queue_exit(&ring);
+	puts("nop ok");
+	return 0;
+}
+C
+install_check() { # LOG LIBURING2-DEB LIBURING-DEV-DEB (paths relative to $first)
+	(cd "$first" && in_overlay "$work/overlay" sh -ec '
+		dpkg -i "$1" "$2"
+		dpkg-query -W liburing2 liburing-dev
+		cc -Wall -Werror -o nop nop.c $(pkg-config --cflags --libs liburing) && ./nop
+		cc -Wall -Werror -static -o nop-static nop.c $(pkg-config --cflags --static --libs liburing) && ./nop-static
+		ldd ./nop | grep liburing' sh "$2" "$3") >"$1" 2>&1
+	local rc=$?
+	safe_rm "$work/overlay" || true
+	rm -f "$first"/nop "$first"/nop-static
+	return $rc
+}
+install_log=$work/install.log
+lib_deb=$(cd "$first" && ls ./liburing2_*.deb)
+dev_deb=$(cd "$first" && ls ./liburing-dev_*.deb)
+if install_check "$install_log" "$lib_deb" "$dev_deb"; then
+	ok "installs: dpkg -i of $(grep -c '^liburing[-a-z0-9]*:\{0,1\}[a-z0-9]*	' "$install_log") packages in an overlay of the root; a program built with pkg-config --libs and --static --libs runs a NOP ($(grep -o 'liburing.so.2 => [^ ]*' "$install_log"))"
+else
+	bad "installs: dpkg -i or the pkg-config build failed:"
+	tail -8 "$install_log" | sed 's/^/  /'
+fi
+rm -rf "${plant:?}/dev" && dpkg-deb -R "$first/$dev_deb" "$plant/dev"
+rm "$plant"/dev/usr/lib/*/pkgconfig/liburing.pc
+dpkg-deb --root-owner-group -b "$plant/dev" "$first/planted-dev.deb" >/dev/null
+if install_check "$plant/install.log" "$lib_deb" ./planted-dev.deb; then
+	bad "plant: a liburing-dev without liburing.pc passed the install check"
+else
+	ok "plant: a liburing-dev without liburing.pc fails the install check ($(grep -m1 -o "Package liburing was not found" "$plant/install.log"))"
+fi
+rm -f "$first/planted-dev.deb"
+
+# Debian's symbols file against our libraries.
+if "$top/capi-tests/fetch-upstream.sh" >/dev/null && debian_tar=$(ls "$top"/target/upstream/dl/liburing_2.15-1.debian.tar.* 2>/dev/null); then
+	mkdir -p "$work/debian-2.15-1"
+	tar -C "$work/debian-2.15-1" -xf "$debian_tar" debian/liburing2.symbols
+	debian_symbols=$work/debian-2.15-1/debian/liburing2.symbols
+	gensymbols() { # SYMBOLS-FILE OUTPUT: dpkg-gensymbols -c1 (a missing symbol fails)
+		(cd "$src_dir" && in_root dpkg-gensymbols -c1 -pliburing2 -Pdebian/liburing2 -I"$1" -O/dev/null \
+			-e"debian/liburing2/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/liburing.so.2.15" \
+			-e"debian/liburing2/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/liburing-ffi.so.2.15") >"$2" 2>&1
+	}
+	n=$(grep -c '^ ' "$debian_symbols")
+	if gensymbols "$debian_symbols" "$work/symbols-debian.txt"; then
+		ok "symbols: Debian's liburing2.symbols (2.15-1, $n entries) is satisfied by our libraries$(grep -q '^+ ' "$work/symbols-debian.txt" && echo "; ours add: $(grep '^+ ' "$work/symbols-debian.txt" | awk '{print $2}' | tr '\n' ' ')")"
+	else
+		bad "symbols: Debian's liburing2.symbols is not satisfied:"
+		grep '^[-+] \|MISSING' "$work/symbols-debian.txt" | sed 's/^/  /'
+	fi
+	cp "$debian_symbols" "$work/symbols-planted"
+	sed -i '0,/^ io_uring_get_sqe@/s//&/; /^ io_uring_get_sqe@LIBURING_2.0/a\ io_uring_not_exported@LIBURING_2.0 2.0' "$work/symbols-planted"
+	if ! grep -q 'io_uring_not_exported' "$work/symbols-planted"; then
+		bad "plant: could not add a symbol to a copy of Debian's liburing2.symbols"
+	elif gensymbols "$work/symbols-planted" "$work/symbols-planted.txt"; then
+		bad "plant: Debian's symbols plus io_uring_not_exported passed"
+	else
+		ok "plant: Debian's symbols plus io_uring_not_exported fail ($(grep -m1 -o '^- *io_uring_not_exported@[^ ]*' "$work/symbols-planted.txt"))"
+	fi
+else
+	bad "symbols: Debian's liburing 2.15-1 source package could not be fetched (capi-tests/fetch-upstream.sh; its debian.tar in target/upstream/dl/)"
+fi
+
+# Reproducible: the same orig tarball built again in another directory.
+if [ "$smoke" = 1 ]; then
+	info "reproducible: not checked by the smoke (two more builds); make test-debian checks it"
+	[ "$failures" = 0 ] || { echo "debian: $failures checks failed"; exit 1; }
+	echo "debian: every smoke check passed"
+	exit 0
+fi
+debs() { (cd "$1" && sha256sum ./*.deb | sed 's|\./||' | sort -k2); }
+same_debs() { [ "$(debs "$1")" = "$(debs "$2")" ]; }
+again=$work/build-again-elsewhere
+if "$here/debian-build.sh" build "$again" >/dev/null 2>&1; then
+	if same_debs "$first" "$again"; then
+		ok "reproducible: a second build in another directory gives the same $(debs "$first" | wc -l) .debs ($(debs "$first" | awk '{print $2 " " substr($1, 1, 12)}' | tr '\n' ' '))"
+	else
+		bad "reproducible: the second build differs:"
+		diff <(debs "$first") <(debs "$again") | sed 's/^/  /'
+	fi
+else
+	bad "reproducible: the second build failed (see $again/build.log)"
+fi
+planted=$work/build-planted-no-remap
+if DEBIAN_PLANT=no-remap-path-prefix "$here/debian-build.sh" build "$planted" >/dev/null 2>&1; then
+	if same_debs "$first" "$planted"; then
+		bad "plant: a build without --remap-path-prefix in another directory gave the same .debs"
+	else
+		ok "plant: a build without --remap-path-prefix differs ($(diff <(debs "$first") <(debs "$planted") | grep -c '^>') of $(debs "$first" | wc -l) .debs)"
+	fi
+else
+	bad "plant: the build without --remap-path-prefix failed (see $planted/build.log)"
+fi
+
+# Sizes against Debian's own packages (for the record).
+mkdir -p "$work/debian-debs"
+if (cd "$work/debian-debs" && in_root apt-get download -q liburing2 liburing-dev >/dev/null 2>&1); then
+	for p in liburing2 liburing-dev; do
+		theirs=$(ls "$work/debian-debs/${p}"_*.deb | head -1)
+		ours=$(ls "$first/${p}"_*.deb)
+		info "$p: ours $(du -k "$ours" | cut -f1) KiB (Installed-Size $(dpkg-deb -f "$ours" Installed-Size) KiB), Debian's $(dpkg-deb -f "$theirs" Version) $(du -k "$theirs" | cut -f1) KiB (Installed-Size $(dpkg-deb -f "$theirs" Installed-Size) KiB)"
+	done
+else
+	info "sizes: Debian's liburing2 and liburing-dev could not be downloaded in the root (apt-get download)"
+fi
+
+[ "$failures" = 0 ] || { echo "debian: $failures checks failed"; exit 1; }
+echo "debian: every check passed"
