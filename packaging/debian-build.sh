@@ -70,10 +70,6 @@ build() {
 			in_root apt-get build-dep -q -y --no-install-recommends ./ >>"$dir/build-dep.log" 2>&1 ||
 				die "the Build-Depends could not be installed in the root (see $dir/build-dep.log)"
 		fi
-		if ! in_root lintian --version >/dev/null 2>&1; then
-			pkg_install --no-recommends --in "in_root" --log "$dir/build-dep.log" lintian ||
-				die "lintian could not be installed in the root (see $dir/build-dep.log)"
-		fi
 	) 9>"$top/target/arches/sid.lock"
 	local t0=$SECONDS
 	say "dpkg-buildpackage -us -uc in the root ($src; log $log)"

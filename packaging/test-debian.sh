@@ -8,19 +8,20 @@
 #                  package, fetched at test time) against our libraries with
 #                  dpkg-gensymbols: no symbol of Debian's missing or under
 #                  another version node
-#   installs       dpkg -i of both packages in a throwaway overlay of the
-#                  root, then a program built with pkg-config --libs (and
-#                  --static --libs) against them runs a NOP through the ring
+#   autopkgtest    packaging/debian/tests/ on the installed packages (the
+#                  null runner in a throwaway overlay of the root): our C
+#                  programs in both forms, a pkg-config build (dynamic and
+#                  static) that runs a NOP
 #   reproducible   a second build of the same orig tarball, in another
 #                  directory and later, gives byte-identical .debs
 # each with a planted regression that must fail it: a copyright file without
-# a year (lintian), Debian's symbols plus one symbol we do not export
-# (symbols), a build whose debian/rules loses its --remap-path-prefix
-# (reproducible). Sizes against Debian's liburing2 and liburing-dev are
+# a year (lintian), a liburing-dev without liburing.pc (autopkgtest), Debian's
+# symbols plus one symbol we do not export (symbols), a build whose
+# debian/rules loses its --remap-path-prefix (reproducible). Sizes against Debian's liburing2 and liburing-dev are
 # printed for the record.
 #
-# --smoke (make test-debian-smoke, in make test): one build, lintian and the
-# symbols with their plants; the two further builds of the reproducibility
+# --smoke (make test-debian-smoke, in make test): one build, lintian,
+# autopkgtest and the symbols with their plants; the two further builds of the reproducibility
 # check are left to make test-debian (said in the output, not counted).
 set -uo pipefail
 smoke=0
@@ -40,6 +41,16 @@ first=$work/build
 "$here/debian-build.sh" build "$first" || { bad "the packages could not be built"; exit 1; }
 changes=$(cd "$first" && ls ./*.changes)
 src_dir=$(find "$first" -mindepth 1 -maxdepth 1 -type d)
+
+# The checkers, in the root, under its lock.
+(
+	flock 9
+	for tool in lintian autopkgtest; do
+		in_root sh -c "command -v $tool" >/dev/null 2>&1 ||
+			pkg_install --no-recommends --in "in_root" --log "$work/tools.log" "$tool" ||
+			{ echo "debian: FAIL: $tool could not be installed in the root (see $work/tools.log)"; exit 1; }
+	done
+) 9>"$top/target/arches/sid.lock" || exit 1
 
 # lintian, in the root, on the .changes (source, binaries, dbgsym).
 lint() { # OUTPUT PATH...
@@ -66,65 +77,32 @@ else
 fi
 rm -f "$first"/planted_*.deb
 
-# The packages installed (in an overlay: the root is unchanged), and a
-# program built against them with pkg-config, dynamically and statically.
-cat >"$first/nop.c" <<'C'
-#include <liburing.h>
-#include <stdio.h>
-
-int main(void)
-{
-	struct io_uring ring;
-	struct io_uring_cqe *cqe;
-	struct io_uring_sqe *sqe;
-	int ret = io_uring_queue_init(4, &ring, 0);
-
-	if (ret < 0) {
-		fprintf(stderr, "io_uring_queue_init: %d\n", ret);
-		return 1;
-	}
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_nop(sqe);
-	io_uring_sqe_set_data64(sqe, 42);
-	ret = io_uring_submit_and_wait(&ring, 1);
-	if (ret != 1 || io_uring_peek_cqe(&ring, &cqe) || cqe->user_data != 42 || cqe->res != 0) {
-		fprintf(stderr, "NOP: submit %d\n", ret);
-		return 1;
-	}
-	io_uring_cqe_seen(&ring, cqe);
-	io_uring_queue_exit(&ring);
-	puts("nop ok");
-	return 0;
-}
-C
-install_check() { # LOG LIBURING2-DEB LIBURING-DEV-DEB (paths relative to $first)
-	(cd "$first" && in_overlay "$work/overlay" sh -ec '
-		dpkg -i "$1" "$2"
-		dpkg-query -W liburing2 liburing-dev
-		cc -Wall -Werror -o nop nop.c $(pkg-config --cflags --libs liburing) && ./nop
-		cc -Wall -Werror -static -o nop-static nop.c $(pkg-config --cflags --static --libs liburing) && ./nop-static
-		ldd ./nop | grep liburing' sh "$2" "$3") >"$1" 2>&1
-	local rc=$?
-	safe_rm "$work/overlay" || true
-	rm -f "$first"/nop "$first"/nop-static
-	return $rc
-}
-install_log=$work/install.log
+# autopkgtest (packaging/debian/tests/) on the installed packages: the null
+# runner in a throwaway overlay of the root, so the root stays as it was.
 lib_deb=$(cd "$first" && ls ./liburing2_*.deb)
 dev_deb=$(cd "$first" && ls ./liburing-dev_*.deb)
-if install_check "$install_log" "$lib_deb" "$dev_deb"; then
-	ok "installs: dpkg -i of $(grep -c '^liburing[-a-z0-9]*:\{0,1\}[a-z0-9]*	' "$install_log") packages in an overlay of the root; a program built with pkg-config --libs and --static --libs runs a NOP ($(grep -o 'liburing.so.2 => [^ ]*' "$install_log"))"
+autopkgtest_run() { # OUTPUT-DIR LIBURING2-DEB LIBURING-DEV-DEB (.debs relative to $first)
+	rm -rf "$1"
+	(cd "$first" && in_overlay "$work/overlay" autopkgtest -q --output-dir "$1" "$2" "$3" "$src_dir" -- null) \
+		>"$1.log" 2>&1
+	local rc=$?
+	safe_rm "$work/overlay" || true
+	return $rc
+}
+if autopkgtest_run "$work/autopkgtest" "$lib_deb" "$dev_deb"; then
+	ok "autopkgtest: $(grep -c ' PASS' "$work/autopkgtest/summary") tests pass on the installed packages ($(awk '{print $1 " " $2}' "$work/autopkgtest/summary" | tr '\n' ' '); $(grep -ho 'capi: [0-9]* passed, [0-9]* failed' "$work/autopkgtest/log" | tr '\n' ' '))"
 else
-	bad "installs: dpkg -i or the pkg-config build failed:"
-	tail -8 "$install_log" | sed 's/^/  /'
+	bad "autopkgtest failed (exit $?):"
+	cat "$work/autopkgtest/summary" 2>/dev/null | sed 's/^/  /'
+	tail -5 "$work/autopkgtest.log" | sed 's/^/  /'
 fi
 rm -rf "${plant:?}/dev" && dpkg-deb -R "$first/$dev_deb" "$plant/dev"
 rm "$plant"/dev/usr/lib/*/pkgconfig/liburing.pc
 dpkg-deb --root-owner-group -b "$plant/dev" "$first/planted-dev.deb" >/dev/null
-if install_check "$plant/install.log" "$lib_deb" ./planted-dev.deb; then
-	bad "plant: a liburing-dev without liburing.pc passed the install check"
+if autopkgtest_run "$plant/autopkgtest" "$lib_deb" ./planted-dev.deb; then
+	bad "plant: autopkgtest passed a liburing-dev without liburing.pc"
 else
-	ok "plant: a liburing-dev without liburing.pc fails the install check ($(grep -m1 -o "Package liburing was not found" "$plant/install.log"))"
+	ok "plant: autopkgtest fails a liburing-dev without liburing.pc ($(awk '$2 != "PASS" {print $1 " " $2}' "$plant/autopkgtest/summary" | tr '\n' ' '))"
 fi
 rm -f "$first/planted-dev.deb"
 
