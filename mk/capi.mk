@@ -37,10 +37,12 @@ else ifeq ($(CAPI_HEADERS),ffi)
 # first (io_uring_buf_ring_head too; capi-tests/capi/ffi-only.sh checks it).
 # liburing.so.2 follows only so that the same programs also run on upstream's
 # liburing-ffi.so.2 (the reference runs), which lacks io_uring_buf_ring_head.
+# It is linked with --no-as-needed: a toolchain that defaults to --as-needed
+# (sid's gcc) would drop it, every symbol being found in liburing-ffi.so.2.
 CAPI_INC      := $(INCOUT)
 CAPI_INC_DEP  := capi-our-headers
 CAPI_DEFS     := -DLIBURING_FFI
-CAPI_LINK     := $(CAPI_LIBDIR)/$(FFI_SONAME) $(CAPI_LIBDIR)/$(SONAME)
+CAPI_LINK     := $(CAPI_LIBDIR)/$(FFI_SONAME) -Wl,--push-state,--no-as-needed $(CAPI_LIBDIR)/$(SONAME) -Wl,--pop-state
 else ifneq ($(filter installed installed-ffi,$(CAPI_HEADERS)),)
 # The installed packages (packaging/debian/tests/capi, an autopkgtest): the
 # system's headers and libraries as pkg-config names them; nothing of this

@@ -11,18 +11,21 @@
 #   autopkgtest    packaging/debian/tests/ on the installed packages (the
 #                  null runner in a throwaway overlay of the root): our C
 #                  programs in both forms, a pkg-config build (dynamic and
-#                  static) that runs a NOP
+#                  static) that runs a NOP; then Debian's own test-build
+#                  (upstream's examples built with pkg-config and run)
 #   reproducible   a second build of the same orig tarball, in another
 #                  directory and later, gives byte-identical .debs
 # each with a planted regression that must fail it: a copyright file without
-# a year (lintian), a liburing-dev without liburing.pc (autopkgtest), Debian's
-# symbols plus one symbol we do not export (symbols), a build whose
-# debian/rules loses its --remap-path-prefix (reproducible). Sizes against Debian's liburing2 and liburing-dev are
-# printed for the record.
+# a year (lintian), a liburing-dev without liburing.pc (autopkgtest), one
+# without liburing.a (Debian's test-build), Debian's symbols plus one symbol
+# we do not export (symbols), a build whose debian/rules loses its
+# --remap-path-prefix (reproducible). Sizes against Debian's liburing2 and
+# liburing-dev are printed for the record.
 #
 # --smoke (make test-debian-smoke, in make test): one build, lintian,
-# autopkgtest and the symbols with their plants; the two further builds of the reproducibility
-# check are left to make test-debian (said in the output, not counted).
+# autopkgtest and the symbols with their plants; Debian's test-build and the
+# two further builds of the reproducibility check are left to make
+# test-debian (said in the output, not counted).
 set -uo pipefail
 smoke=0
 [ "${1:-}" != --smoke ] || smoke=1
@@ -106,10 +109,53 @@ else
 fi
 rm -f "$first/planted-dev.deb"
 
-# Debian's symbols file against our libraries.
-if "$top/capi-tests/fetch-upstream.sh" >/dev/null && debian_tar=$(ls "$top"/target/upstream/dl/liburing_2.15-1.debian.tar.* 2>/dev/null); then
+# Debian's own autopkgtest test-build (its liburing 2.15-1 source package)
+# on our installed packages: it builds upstream's examples with pkg-config
+# --libs and --static --libs and runs them. Debian's liburing-dev ships those
+# examples in /usr/share/doc/liburing-dev/examples; ours does not ship
+# upstream's files, so they are copied there from the fetched upstream tree
+# in the overlay. Its exit 77 (examples missing) counts as a failure; it
+# has 30 minutes (its ucontext-cp copies at a KiB a second by design).
+debian_tar=""
+if up=$("$top/capi-tests/fetch-upstream.sh") && debian_tar=$(ls "$top"/target/upstream/dl/liburing_2.15-1.debian.tar.* 2>/dev/null); then
 	mkdir -p "$work/debian-2.15-1"
-	tar -C "$work/debian-2.15-1" -xf "$debian_tar" debian/liburing2.symbols
+	tar -C "$work/debian-2.15-1" -xf "$debian_tar" debian/liburing2.symbols debian/tests/test-build
+	debian_test_build() { # LOG LIBURING2-DEB LIBURING-DEV-DEB (relative to $first)
+		(cd "$first" && in_overlay "$work/overlay" sh -ec '
+			dpkg -i "$1" "$2" >/dev/null
+			mkdir -p /usr/share/doc/liburing-dev/examples
+			cp "$3"/examples/*.c /usr/share/doc/liburing-dev/examples/
+			export AUTOPKGTEST_TMP=$(mktemp -d)
+			timeout 1800 sh "$4"' sh "$2" "$3" "$up" "$work/debian-2.15-1/debian/tests/test-build") >"$1" 2>&1
+		local rc=$?
+		safe_rm "$work/overlay" || true
+		return $rc
+	}
+	if [ "$smoke" = 1 ]; then
+		info "Debian's test-build: not run by the smoke (upstream's ucontext-cp example waits a second per KiB it copies: its static build, about 900 KiB, takes some 15 minutes with either library); make test-debian runs it"
+	elif debian_test_build "$work/debian-test-build.log" "$lib_deb" "$dev_deb"; then
+		ok "Debian's autopkgtest test-build (2.15-1) passes on our packages: $(grep -c '^+ [a-z0-9_-]*gcc .* -o ' "$work/debian-test-build.log") builds of upstream's examples (pkg-config --libs and --static --libs), $(grep -c '^+ \./' "$work/debian-test-build.log") runs"
+	else
+		bad "Debian's autopkgtest test-build failed on our packages:"
+		tail -6 "$work/debian-test-build.log" | sed 's/^/  /'
+	fi
+	if [ "$smoke" = 0 ]; then
+		rm -rf "${plant:?}/dev-static" && dpkg-deb -R "$first/$dev_deb" "$plant/dev-static"
+		rm "$plant"/dev-static/usr/lib/*/liburing.a
+		dpkg-deb --root-owner-group -b "$plant/dev-static" "$first/planted-dev-static.deb" >/dev/null
+		if debian_test_build "$plant/debian-test-build.log" "$lib_deb" ./planted-dev-static.deb; then
+			bad "plant: Debian's test-build passed a liburing-dev without liburing.a"
+		else
+			ok "plant: Debian's test-build fails a liburing-dev without liburing.a ($(grep -m1 -o 'cannot find -luring[^ ]*' "$plant/debian-test-build.log"))"
+		fi
+		rm -f "$first/planted-dev-static.deb"
+	fi
+else
+	bad "Debian's liburing 2.15-1 source package could not be fetched (capi-tests/fetch-upstream.sh; its debian.tar in target/upstream/dl/): no test-build, no symbols check"
+fi
+
+# Debian's symbols file against our libraries.
+if [ -n "$debian_tar" ]; then
 	debian_symbols=$work/debian-2.15-1/debian/liburing2.symbols
 	gensymbols() { # SYMBOLS-FILE OUTPUT: dpkg-gensymbols -c1 (a missing symbol fails)
 		(cd "$src_dir" && in_root dpkg-gensymbols -c1 -pliburing2 -Pdebian/liburing2 -I"$1" -O/dev/null \
@@ -124,7 +170,7 @@ if "$top/capi-tests/fetch-upstream.sh" >/dev/null && debian_tar=$(ls "$top"/targ
 		grep '^[-+] \|MISSING' "$work/symbols-debian.txt" | sed 's/^/  /'
 	fi
 	cp "$debian_symbols" "$work/symbols-planted"
-	sed -i '0,/^ io_uring_get_sqe@/s//&/; /^ io_uring_get_sqe@LIBURING_2.0/a\ io_uring_not_exported@LIBURING_2.0 2.0' "$work/symbols-planted"
+	sed -i '/^ io_uring_get_sqe@LIBURING_2.0/a\ io_uring_not_exported@LIBURING_2.0 2.0' "$work/symbols-planted"
 	if ! grep -q 'io_uring_not_exported' "$work/symbols-planted"; then
 		bad "plant: could not add a symbol to a copy of Debian's liburing2.symbols"
 	elif gensymbols "$work/symbols-planted" "$work/symbols-planted.txt"; then
@@ -132,8 +178,6 @@ if "$top/capi-tests/fetch-upstream.sh" >/dev/null && debian_tar=$(ls "$top"/targ
 	else
 		ok "plant: Debian's symbols plus io_uring_not_exported fail ($(grep -m1 -o '^- *io_uring_not_exported@[^ ]*' "$work/symbols-planted.txt"))"
 	fi
-else
-	bad "symbols: Debian's liburing 2.15-1 source package could not be fetched (capi-tests/fetch-upstream.sh; its debian.tar in target/upstream/dl/)"
 fi
 
 # Reproducible: the same orig tarball built again in another directory.
