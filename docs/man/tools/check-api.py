@@ -2,13 +2,19 @@
 """Check api.json against the headers and against behaviour.
 
   check-api.py API_JSON OUR_INCLUDE [UPSTREAM_INCLUDE UPSTREAM_FFI_SO]
+  check-api.py --schema API_JSON      (step 0 only)
 
+0. Format: api.json follows docs/api/api.schema.json (JSON Schema, draft
+   2020-12; Debian's python3-jsonschema validates it). Every error is
+   printed with the path of the element, $.functions[N].key, and the name
+   of the function N is.
 1. Prototypes: a C file redeclares every function with the prototype
    api.json gives, after #include <liburing.h>; the compiler rejects any
    prototype that conflicts with the header. Done against our header and,
    when given, upstream liburing 2.15's.
-2. Shapes: every array's length parameter is an integer parameter of the
-   same function; every out-parameter is a pointer; every return kind fits
+2. Shapes: no function is described twice; every array annotation and
+   out-parameter names a parameter of its function; every array's length
+   parameter is an integer parameter of the same function; every out-parameter is a pointer; every return kind fits
    the C return type.
 3. Behaviour: calls that must fail, made through the ctypes declarations
    derived from api.json, return what their kind says (negative errno,
@@ -45,6 +51,60 @@ def find_ctypes_module():
     sys.path.insert(0, os.path.join(TOP, os.path.dirname(paths[0])))
     import uring_ctypes
     return uring_ctypes
+
+
+SCHEMA = os.path.join(TOP, "docs", "api", "api.schema.json")
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
+def element_path(path, doc):
+    """$.functions[3].versions.liburing-ffi (io_uring_get_sqe): where an error is."""
+    out, node, name = "$", doc, None
+    for step in path:
+        out += "[%d]" % step if isinstance(step, int) else ".%s" % step
+        if node is doc.get("functions") and isinstance(step, int) and isinstance(node[step], dict):
+            name = node[step].get("name")
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return out + (" (%s)" % name if name else "")
+
+
+def check_schema(api_path, doc):
+    """api.json against docs/api/api.schema.json, every error with its path."""
+    try:
+        import jsonschema
+    except ImportError:
+        # python3 may be another Python than Debian's, which python3-jsonschema
+        # serves (a pyenv one, say): then Debian's validates
+        if (os.path.realpath(sys.executable) != os.path.realpath(DEBIAN_PYTHON)
+                and subprocess.run([DEBIAN_PYTHON, "-c", "import jsonschema"], capture_output=True).returncode == 0):
+            if subprocess.run([DEBIAN_PYTHON, os.path.abspath(__file__), "--schema", api_path]).returncode != 0:
+                sys.exit(1)
+            return
+        fail("cannot validate %s against %s: no jsonschema module (Debian: python3-jsonschema; `make man-deps` "
+             "installs it)" % (api_path, os.path.relpath(SCHEMA, TOP)))
+    schema = json.load(open(SCHEMA))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    errors = sorted(cls(schema).iter_errors(doc), key=lambda e: [str(s) for s in e.absolute_path])
+    if errors:
+        lines = ["%s: %s" % (element_path(e.absolute_path, doc), e.message) for e in errors]
+        more = ["... and %d more" % (len(lines) - 40)] if len(lines) > 40 else []
+        fail("%s does not follow %s (%d errors):\n  %s" % (api_path, os.path.relpath(SCHEMA, TOP), len(errors),
+                                                            "\n  ".join(lines[:40] + more)))
+    print("check-api: %s follows %s (%s, jsonschema %s): %d functions, every object closed" % (
+        api_path, os.path.relpath(SCHEMA, TOP), schema["$schema"].split("/")[-2], jsonschema_version(),
+        len(doc["functions"])))
+
+
+def jsonschema_version():
+    try:
+        from importlib.metadata import version
+        return version("jsonschema")
+    except Exception:
+        return "?"
 
 
 def check_prototypes(funcs, include, label, extra_flags=()):
@@ -140,16 +200,22 @@ def check_shapes(funcs):
     maps = {"liburing": manpages.version_nodes(os.path.join(TOP, "liburing.map")),
             "liburing-ffi": manpages.version_nodes(os.path.join(TOP, "liburing-ffi.map"))}
     problems = []
+    names = [f["name"] for f in funcs]
+    problems += ["%s is described %d times" % (n, names.count(n)) for n in sorted(set(names)) if names.count(n) > 1]
     for f in funcs:
         types = {p["name"]: p["type"] for p in f["params"]}
+        named = [("array", a["param"]) for a in f["arrays"]] + [("array length", a["length"]) for a in f["arrays"]]
+        named += [("out-parameter", o) for o in f["out_params"]]
+        problems += ["%s: the %s annotation names %s, which is no parameter of %s" % (f["name"], what, p, f["name"])
+                     for what, p in named if p not in types]
         for a in f["arrays"]:
-            if not types.get(a["param"], "").endswith("*"):
+            if a["param"] in types and not types[a["param"]].endswith("*"):
                 problems.append("%s: array %s is not a pointer" % (f["name"], a["param"]))
-            if types.get(a["length"]) not in INTS:
+            if a["length"] in types and types[a["length"]] not in INTS:
                 problems.append("%s: length %s of %s is not an integer parameter" % (f["name"], a["length"],
                                                                                     a["param"]))
         for o in f["out_params"]:
-            if not types.get(o, "").endswith("*") or types[o].startswith("const "):
+            if o in types and (not types[o].endswith("*") or types[o].startswith("const ")):
                 problems.append("%s: out-parameter %s is not a writable pointer" % (f["name"], o))
         if not manpages.kind_fits(f["return_kind"], f["returns"]):
             problems.append("%s: returns %s, which cannot be a %s" % (f["name"], f["returns"], f["return_kind"]))
@@ -302,10 +368,14 @@ def null_ring_sweep(u, api, lib_path):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--schema":
+        check_schema(sys.argv[2], json.load(open(sys.argv[2])))
+        return
     if len(sys.argv) not in (3, 5):
         fail(__doc__)
     api_path, ours_inc = sys.argv[1], sys.argv[2]
     doc = json.load(open(api_path))
+    check_schema(api_path, doc)
     funcs = doc["functions"]
     os.environ["LIBURING_API_JSON"] = os.path.abspath(api_path)
     check_prototypes(funcs, ours_inc, "our")

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what the manual pages need, as capi-tests/ensure-deps.sh does for
 # the C checks: scdoc (converter), mandoc (lint, Markdown), man-db (man -l),
-# groff-base (man's formatter), python3 (the generator), manpages and
-# manpages-dev (the system pages SEE ALSO names). Quiet when present.
+# groff-base (man's formatter), python3 (the generator), python3-jsonschema
+# (api.json against docs/api/api.schema.json), manpages and manpages-dev (the
+# system pages SEE ALSO names). Quiet when present.
 set -uo pipefail
 say() { echo "ensure-man-deps: $*" >&2; }
 need=()
@@ -11,6 +12,9 @@ command -v mandoc >/dev/null || need+=(mandoc)
 command -v man >/dev/null || need+=(man-db)
 command -v groff >/dev/null || command -v nroff >/dev/null || need+=(groff-base)
 command -v python3 >/dev/null || need+=(python3)
+# (check-api.py validates with Debian's Python when python3 is another one)
+python3 -c 'import jsonschema' 2>/dev/null || /usr/bin/python3 -c 'import jsonschema' 2>/dev/null \
+    || need+=(python3-jsonschema)
 # The system pages that SEE ALSO sections name (man -w must find them).
 [ -e /usr/share/man/man2/mmap.2.gz ] || need+=(manpages-dev)
 [ -e /usr/share/man/man7/epoll.7.gz ] || need+=(manpages)
