@@ -211,6 +211,30 @@ for plant in "kind|an unknown return kind|].return_kind (io_uring_peek_batch_cqe
     expect_fail "api.json schema: $label" "$pattern" python3 docs/man/tools/check-api.py "$tmp/api-schema-$tag.json" include
 done
 
+# g6. api.json against the header as libclang parses it, where the compiler
+# check passes: io_uring_peek_batch_cqe's count given as __u32 (the same
+# type under a typedef), io_uring_sq_space_left's ring renamed (prototype
+# and params changed alike), and a prototype that its params do not spell
+python3 - build/man/api.json "$tmp" <<'PY'
+import json, sys
+src, out = sys.argv[1], sys.argv[2]
+def plant(tag, name, old, new, params):
+    d = json.load(open(src))
+    f = next(f for f in d["functions"] if f["name"] == name)
+    f["prototype"] = f["prototype"].replace(old, new)
+    params(f["params"])
+    json.dump(d, open("%s/api-clang-%s.json" % (out, tag), "w"))
+plant("type", "io_uring_peek_batch_cqe", "unsigned int count", "__u32 count", lambda ps: ps[2].update(type="__u32"))
+plant("name", "io_uring_sq_space_left", "*ring", "*r", lambda ps: ps[0].update(name="r"))
+plant("proto", "io_uring_queue_exit", "*ring", "*rng", lambda ps: None)
+PY
+for plant in "type|a parameter type changed to a typedef of it|io_uring_peek_batch_cqe: parameter 3 is __u32 count, the header says unsigned int count" \
+    "name|a parameter renamed|io_uring_sq_space_left: parameter 1 is const struct io_uring *r, the header says const struct io_uring *ring" \
+    "proto|a prototype its params do not spell|io_uring_queue_exit: prototype 'void io_uring_queue_exit(struct io_uring *rng);' is not"; do
+    IFS='|' read -r tag label pattern <<<"$plant"
+    expect_fail "api.json against libclang: $label" "$pattern" python3 docs/man/tools/check-api.py "$tmp/api-clang-$tag.json" include
+done
+
 # h. the text names a parameter the synopsis does not have (issue 24's
 # _min_wait_usec_ in io_uring_submit(3), whose synopsis says min_wait)
 rm -rf "$tmp/src" && cp -R docs/man "$tmp/src"
