@@ -5,7 +5,8 @@
 #   make api-json         build/man/api.json (what each function returns, its arrays)
 #   make man-web          regenerate docs/api/ (Markdown copies, committed)
 #   make test-man         coverage + names + return kinds, lint (mandoc, man -l),
-#                         api.json against header and behaviour, docs/api/ up to date,
+#                         api.json against its schema (docs/api/api.schema.json), the
+#                         header (compiler, libclang) and behaviour, docs/api/ up to date,
 #                         and the planted regressions of each check
 
 MANTOOL := docs/man/tools/manpages.py
