@@ -113,6 +113,29 @@ def herd(failed):
     for f in v["failed"]:
         print("FAIL herd7:", f)
         failed.append(f"herd7: {f}")
+    # The generator against a header edit: a copy whose CQ head release
+    # store (C5) is WRITE_ONCE must give a relaxed test that herd7 fails.
+    ed = os.path.join(ROOT, "target/ordering/header-edit")
+    shutil.rmtree(ed, ignore_errors=True)
+    os.makedirs(os.path.join(ed, "include"))
+    shutil.copy(os.path.join(ROOT, "include/liburing.h"), os.path.join(ed, "include"))
+    edit(os.path.join(ed, "include/liburing.h"), "io_uring_smp_store_release(ring->cq.khead,",
+         "IO_URING_WRITE_ONCE(*ring->cq.khead,")
+    subprocess.run([sys.executable, os.path.join(HERE, "litmus.py"), "--root", ed, "--write",
+                    os.path.join(ed, "litmus")], check=True, capture_output=True)
+    eout = os.path.join(ed, "herd7.txt")
+    subprocess.run([os.path.join(HERE, "herd.sh"), os.path.join(ed, "litmus"), eout], capture_output=True)
+    ereal, _, eplant = open(eout).read().partition("\n=== plant ===\n") if os.path.exists(eout) else ("", "", "")
+    import contextlib
+    import io
+    with contextlib.redirect_stdout(io.StringIO()):
+        ev = lm.judge(ereal, eplant, ed)
+    eok = bool(ev["failed"]) and all("cq_head_release" in f for f in ev["failed"])
+    v["edit_caught"] = eok
+    print(f"herd7 header edit: C5's release store made WRITE_ONCE in a copy of the header: "
+          f"{'caught' if eok else 'MISSED'}: {ev['failed'][0] if ev['failed'] else 'every test passed'}")
+    if not eok:
+        failed.append("herd7: the header edit (C5 made WRITE_ONCE) did not fail cq_head_release alone")
     print(f"herd7 (rc11.cat): {v['tests']} litmus tests of {len(v['handshakes'])} handshakes "
           f"({', '.join(v['handshakes'])}), {v['pass']} pass on the header, {v['states']} states; "
           f"plants caught {v['caught']}/{v['planted']}")
@@ -204,8 +227,8 @@ def main():
     summary = (f"test-ordering: {n_scen} scenarios, {len(passes)} pass on the real code, "
                f"{execs} executions explored; plants caught {caught}/{len(plants)} "
                f"({plant_execs} executions); checker plants caught {c_caught}/{c_planted}; "
-               + (f"herd7 {hv['pass']}/{hv['tests']} litmus tests pass, plants caught {hv['caught']}/{hv['planted']} "
-                  f"({t_herd:.0f} s); " if hv else "herd7 skipped; ")
+               + (f"herd7 {hv['pass']}/{hv['tests']} litmus tests pass, plants caught {hv['caught']}/{hv['planted']}, "
+                  f"header edit {'caught' if hv.get('edit_caught') else 'MISSED'} ({t_herd:.0f} s); " if hv else "herd7 skipped; ")
                + f"{wall:.0f} s (build {t_build:.0f} s)")
     print(summary)
     os.makedirs(os.path.dirname(figures), exist_ok=True)
@@ -216,7 +239,8 @@ def main():
         if hv:
             f.write(f"herd_tests {hv['tests']}\nherd_pass {hv['pass']}\nherd_states {hv['states']}\n"
                     f"herd_handshakes {len(hv['handshakes'])}\nherd_plants {hv['planted']}\n"
-                    f"herd_plants_caught {hv['caught']}\nherd_seconds {t_herd:.1f}\n")
+                    f"herd_plants_caught {hv['caught']}\nherd_edit_caught {int(bool(hv.get('edit_caught')))}\n"
+                    f"herd_seconds {t_herd:.1f}\n")
     for x in failed:
         print("FAIL test-ordering:", x)
     return 1 if failed else 0
