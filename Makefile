@@ -105,11 +105,12 @@ $(RUST_A): $(shell find src -name '*.rs') Cargo.toml build.rs
 
 # The shared objects are linked from the static archive so that our own
 # version script is the only one (rustc passes its own to a cdylib).
+# LDFLAGS (empty unless given) carries a distribution's link flags.
 define link_so
 	@mkdir -p $(LIBOUT)
 	$(CC) -shared -o $(1) -Wl,--whole-archive $(RUST_A) -Wl,--no-whole-archive \
 		-Wl,--version-script=$(2) -Wl,-soname,$(3) -Wl,--gc-sections \
-		-Wl,-z,relro -Wl,-z,now -Wl,--as-needed -lc
+		-Wl,-z,relro -Wl,-z,now -Wl,--as-needed $(LDFLAGS) -lc
 endef
 
 $(SO): $(RUST_A) liburing.map

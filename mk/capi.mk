@@ -4,6 +4,8 @@
 #
 #   make test-capi                        our headers (build/include)
 #   make test-capi CAPI_HEADERS=upstream  upstream 2.15's headers + our library
+#   make test-capi CAPI_HEADERS=installed the installed liburing-dev (pkg-config), no build
+#                  (installed-ffi: its FFI form; packaging/debian/tests/capi)
 #   make test-capi-ffi                    our header in FFI form + liburing-ffi.so.2
 #   make test-qemu                        Debian's qemu-io through our library
 #   make test-capi-valgrind               every program once under valgrind (in make test)
@@ -35,13 +37,32 @@ else ifeq ($(CAPI_HEADERS),ffi)
 # first (io_uring_buf_ring_head too; capi-tests/capi/ffi-only.sh checks it).
 # liburing.so.2 follows only so that the same programs also run on upstream's
 # liburing-ffi.so.2 (the reference runs), which lacks io_uring_buf_ring_head.
+# It is linked with --no-as-needed: a toolchain that defaults to --as-needed
+# (sid's gcc) would drop it, every symbol being found in liburing-ffi.so.2.
 CAPI_INC      := $(INCOUT)
 CAPI_INC_DEP  := capi-our-headers
 CAPI_DEFS     := -DLIBURING_FFI
-CAPI_LINK     := $(CAPI_LIBDIR)/$(FFI_SONAME) $(CAPI_LIBDIR)/$(SONAME)
-else
-$(error CAPI_HEADERS must be "ours", "upstream" or "ffi", not "$(CAPI_HEADERS)")
+CAPI_LINK     := $(CAPI_LIBDIR)/$(FFI_SONAME) -Wl,--push-state,--no-as-needed $(CAPI_LIBDIR)/$(SONAME) -Wl,--pop-state
+else ifneq ($(filter installed installed-ffi,$(CAPI_HEADERS)),)
+# The installed packages (packaging/debian/tests/capi, an autopkgtest): the
+# system's headers and libraries as pkg-config names them; nothing of this
+# tree's build is made or used. installed-ffi: the header in FFI form and
+# liburing-ffi.so.2.
+CAPI_PC       := $(if $(filter installed-ffi,$(CAPI_HEADERS)),liburing-ffi,liburing)
+CAPI_INC      := $(shell pkg-config --variable=includedir $(CAPI_PC))
+CAPI_INC_DEP  :=
+CAPI_LIBDIR   := $(shell pkg-config --variable=libdir $(CAPI_PC))
+CAPI_DEFS     := $(if $(filter installed-ffi,$(CAPI_HEADERS)),-DLIBURING_FFI)
+CAPI_LINK     := $(shell pkg-config --libs $(CAPI_PC))
+CAPI_LIB_DEPS :=
+ifeq ($(CAPI_LIBDIR),)
+$(error CAPI_HEADERS=$(CAPI_HEADERS): pkg-config does not know $(CAPI_PC); is liburing-dev installed?)
 endif
+else
+$(error CAPI_HEADERS must be "ours", "upstream", "ffi", "installed" or "installed-ffi", not "$(CAPI_HEADERS)")
+endif
+# What the programs are linked against, made first (not for installed ones).
+CAPI_LIB_DEPS ?= $(SO) $(FFI_SO)
 
 CAPI_OUT      := $(BUILD)/capi-tests/$(CAPI_HEADERS)
 CAPI_BINS     := $(addprefix $(CAPI_OUT)/,$(CAPI_PROGS))
@@ -67,7 +88,7 @@ $(CAPI_UPSTREAM)/.configured: capi-tests/fetch-upstream.sh
 	(cd $(CAPI_UPSTREAM) && ./configure > configure.out 2>&1) && \
 	touch $@
 
-$(CAPI_OUT)/%: $(CAPI_DIR)/%.c $(CAPI_DIR)/capi.h $(SO) $(FFI_SO) | $(CAPI_INC_DEP)
+$(CAPI_OUT)/%: $(CAPI_DIR)/%.c $(CAPI_DIR)/capi.h $(CAPI_LIB_DEPS) | $(CAPI_INC_DEP)
 	@mkdir -p $(CAPI_OUT)
 	$(CAPI_CC) $(CAPI_CFLAGS) $(CAPI_DEFS) -I$(CAPI_INC) -DCAPI_LIBDIR='"$(CAPI_LIBDIR)"' \
 		-o $@ $< $(CAPI_LINK) -Wl,-rpath,$(CAPI_LIBDIR) -lpthread

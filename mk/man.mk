@@ -5,17 +5,23 @@
 #   make api-json         build/man/api.json (what each function returns, its arrays)
 #   make man-web          regenerate docs/api/ (Markdown copies, committed)
 #   make test-man         coverage + names + return kinds, lint (mandoc, man -l),
-#                         api.json against header and behaviour, docs/api/ up to date,
+#                         api.json against its schema (docs/api/api.schema.json), the
+#                         header (compiler, libclang) and behaviour, docs/api/ up to date,
 #                         and the planted regressions of each check
 
 MANTOOL := docs/man/tools/manpages.py
 MAN_SRCS := $(wildcard docs/man/man2/*.scd docs/man/man3/*.scd docs/man/man7/*.scd)
 
-.PHONY: man api-json man-web test-man man-deps
+.PHONY: man api-json man-web test-man man-deps man-check-deps
 
 TEST_TARGETS += test-man
 
+# Building the pages needs scdoc and python3 (a package build has no more);
+# checking them and the HTML copies need mandoc, man-db and the system pages.
 man-deps:
+	@docs/man/tools/ensure-man-deps.sh --build
+
+man-check-deps:
 	@docs/man/tools/ensure-man-deps.sh
 
 build/man/.stamp: $(MAN_SRCS) $(MANTOOL) $(HEADERS) | man-deps
@@ -29,11 +35,11 @@ build/man/api.json: build/man/.stamp liburing.map liburing-ffi.map
 
 api-json: build/man/api.json
 
-man-web: man api-json
+man-web: man api-json man-check-deps
 	@python3 $(MANTOOL) web docs/api
 	@cp build/man/api.json docs/api/api.json
 
-test-man: lib man api-json
+test-man: lib man api-json man-check-deps
 	@docs/man/tools/test-man.sh
 	@python3 docs/man/tools/constants.py --planted
 

@@ -419,13 +419,18 @@ static inline void capi_check_loaded_library(void)
 	}
 	while (fgets(line, sizeof(line), f)) {
 		char *path = strchr(line, '/');
-		char *nl;
+		char *nl, *base;
 
-		if (!path || !strstr(path, "/liburing"))
+		if (!path)
 			continue;
 		nl = strchr(path, '\n');
 		if (nl)
 			*nl = 0;
+		/* A liburing shared object by its file name: a directory
+		 * named liburing-... (a source package's tree) is not one. */
+		base = strrchr(path, '/') + 1;
+		if (strncmp(base, "liburing", 8) || !strstr(base, ".so"))
+			continue;
 		if (!first[0])
 			snprintf(first, sizeof(first), "%s", path);
 		distinct++;

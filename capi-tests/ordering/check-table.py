@@ -24,7 +24,9 @@ What counts as an access (the extraction rules, kept deliberately literal):
   `br->tail`; CQE fields read through `cqe->f`.
 A header row that says "as Rn" is the same handshake as Rust row Rn, which
 the model checks: when Rn is acquire, release or seq_cst, the header row must
-say the same.
+say the same. The scenario column names src/tests/ordering.rs scenarios in
+Rust rows and herd7 litmus tests (litmus.py --names) in header rows; every
+acquire, release or seq_cst row must name one.
 SQE field writes of the prep helpers (src/prep.rs, io_uring_prep_* in the
 header) are one class, in the slots get_sqe handed out, all before the
 publishing tail store: the table has one row for them, not one per field.
@@ -237,6 +239,16 @@ def scenarios(root):
     return set(re.findall(r'^\s*\("(\w+)",', text, re.M))
 
 
+def litmus_names(root):
+    """The herd7 tests litmus.py generates from this root's header."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "ordering_litmus", os.path.join(os.path.dirname(os.path.abspath(__file__)), "litmus.py"))
+    lm = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lm)
+    return {t["name"] for t in lm.tests(root)}
+
+
 def main():
     args = sys.argv[1:]
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -273,12 +285,19 @@ def main():
         if k not in seen:
             errors.append(f"{table}:{r['line']}: row {r['id']} ({r['func']} {r['what']} {r['access']} "
                           f"{r['ordering']}) matches no access in the code")
+    try:
+        litmus = litmus_names(root)
+    except SystemExit as e:
+        errors.append(f"the header's litmus tests cannot be generated: {e}")
+        litmus = set()
     for r in rows:
         names = re.findall(r"`(\w+)`", r["scenario"])
         for s in names:
             if r["id"].startswith("R") and s not in known:
                 errors.append(f"{table}:{r['line']}: row {r['id']}: no scenario {s} in src/tests/ordering.rs")
-        if r["id"].startswith("R") and r["ordering"] in ("acquire", "release", "seq_cst") and not names:
+            if r["id"].startswith("C") and s not in litmus:
+                errors.append(f"{table}:{r['line']}: row {r['id']}: no litmus test {s} (litmus.py --names)")
+        if r["ordering"] in ("acquire", "release", "seq_cst") and not names:
             errors.append(f"{table}:{r['line']}: row {r['id']}: an ordered access with no scenario")
     # The header's handshakes are model-checked through their Rust twins: a
     # C row "as Rn" must keep Rn's ordering when Rn is ordered.

@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """make test-ordering: the ordering table against the code, the checker's own
-planted regressions, the loom model of the real ring code, and one planted
-regression per acquire, release and fence of the Rust rows.
+planted regressions, herd7 on the litmus tests of the C header's handshakes
+(litmus.py, herd.sh) with one planted regression per acquire and release of
+the header, the loom model of the real ring code, and one planted regression
+per acquire, release and fence of the Rust rows.
 
 Environment: CARGO (default cargo), LOOM_MAX_PREEMPTIONS (default 2),
-ORDERING_FIGURES (where the figures go, default target/ordering/figures.txt).
+ORDERING_FIGURES (where the figures go, default target/ordering/figures.txt),
+ORDERING_HERD_ROOT (development only: herd.sh's Debian sid root).
 Exit status 0 only when the table matches, every checker plant fails the
-checker, every scenario passes on the real code and every plant is caught.
+checker, every litmus test passes on the header and every header plant is
+caught, every scenario passes on the real code and every plant is caught.
+herd.sh without a root follows skip.sh (SKIP=root or SKIP=arches-root).
 """
 import json
 import os
@@ -81,6 +86,62 @@ def checker_plants():
     return caught, len(plants)
 
 
+def herd(failed):
+    """herd7 on the header's litmus tests and their plants: the figures."""
+    d = os.path.join(ROOT, "target/ordering/litmus")
+    out = os.path.join(ROOT, "target/ordering/herd7.txt")
+    w = subprocess.run([sys.executable, os.path.join(HERE, "litmus.py"), "--write", d],
+                       capture_output=True, text=True)
+    if w.returncode:
+        sys.stdout.write(w.stdout + w.stderr)
+        failed.append("the litmus tests could not be generated from the header")
+        return None
+    r = subprocess.run([os.path.join(HERE, "herd.sh"), d, out], capture_output=True, text=True)
+    sys.stdout.write(r.stdout + r.stderr)
+    if r.returncode:
+        failed.append("herd7 did not run (herd.sh)")
+        return None
+    if not os.path.exists(out):
+        print("herd7: skipped (no Debian sid root, opted out)")
+        return None
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("ordering_litmus", os.path.join(HERE, "litmus.py"))
+    lm = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lm)
+    real, _, plant = open(out).read().partition("\n=== plant ===\n")
+    v = lm.judge(real, plant)
+    for f in v["failed"]:
+        print("FAIL herd7:", f)
+        failed.append(f"herd7: {f}")
+    # The generator against a header edit: a copy whose CQ head release
+    # store (C5) is WRITE_ONCE must give a relaxed test that herd7 fails.
+    ed = os.path.join(ROOT, "target/ordering/header-edit")
+    shutil.rmtree(ed, ignore_errors=True)
+    os.makedirs(os.path.join(ed, "include"))
+    shutil.copy(os.path.join(ROOT, "include/liburing.h"), os.path.join(ed, "include"))
+    edit(os.path.join(ed, "include/liburing.h"), "io_uring_smp_store_release(ring->cq.khead,",
+         "IO_URING_WRITE_ONCE(*ring->cq.khead,")
+    subprocess.run([sys.executable, os.path.join(HERE, "litmus.py"), "--root", ed, "--write",
+                    os.path.join(ed, "litmus")], check=True, capture_output=True)
+    eout = os.path.join(ed, "herd7.txt")
+    subprocess.run([os.path.join(HERE, "herd.sh"), os.path.join(ed, "litmus"), eout], capture_output=True)
+    ereal, _, eplant = open(eout).read().partition("\n=== plant ===\n") if os.path.exists(eout) else ("", "", "")
+    import contextlib
+    import io
+    with contextlib.redirect_stdout(io.StringIO()):
+        ev = lm.judge(ereal, eplant, ed)
+    eok = bool(ev["failed"]) and all("cq_head_release" in f for f in ev["failed"])
+    v["edit_caught"] = eok
+    print(f"herd7 header edit: C5's release store made WRITE_ONCE in a copy of the header: "
+          f"{'caught' if eok else 'MISSED'}: {ev['failed'][0] if ev['failed'] else 'every test passed'}")
+    if not eok:
+        failed.append("herd7: the header edit (C5 made WRITE_ONCE) did not fail cq_head_release alone")
+    print(f"herd7 (rc11.cat): {v['tests']} litmus tests of {len(v['handshakes'])} handshakes "
+          f"({', '.join(v['handshakes'])}), {v['pass']} pass on the header, {v['states']} states; "
+          f"plants caught {v['caught']}/{v['planted']}")
+    return v
+
+
 def build_model(cargo):
     env = dict(os.environ, RUSTFLAGS="--cfg loom")
     cmd = [cargo, "test", "--release", "--lib", "--target-dir", "target/loom", "--no-run"]
@@ -127,6 +188,9 @@ def main():
     c_caught, c_planted = checker_plants()
     if c_caught != c_planted:
         failed.append("a checker plant was missed")
+    t_herd = time.monotonic()
+    hv = herd(failed)
+    t_herd = time.monotonic() - t_herd
 
     binary = build_model(cargo)
     t_build = time.monotonic() - t0
@@ -163,13 +227,20 @@ def main():
     summary = (f"test-ordering: {n_scen} scenarios, {len(passes)} pass on the real code, "
                f"{execs} executions explored; plants caught {caught}/{len(plants)} "
                f"({plant_execs} executions); checker plants caught {c_caught}/{c_planted}; "
-               f"{wall:.0f} s (build {t_build:.0f} s)")
+               + (f"herd7 {hv['pass']}/{hv['tests']} litmus tests pass, plants caught {hv['caught']}/{hv['planted']}, "
+                  f"header edit {'caught' if hv.get('edit_caught') else 'MISSED'} ({t_herd:.0f} s); " if hv else "herd7 skipped; ")
+               + f"{wall:.0f} s (build {t_build:.0f} s)")
     print(summary)
     os.makedirs(os.path.dirname(figures), exist_ok=True)
     with open(figures, "w") as f:
         f.write(f"scenarios {n_scen}\nscenarios_pass {len(passes)}\nexecutions {execs}\n"
                 f"plants {len(plants)}\nplants_caught {caught}\nchecker_plants {c_planted}\n"
                 f"checker_plants_caught {c_caught}\nwall_seconds {wall:.0f}\n")
+        if hv:
+            f.write(f"herd_tests {hv['tests']}\nherd_pass {hv['pass']}\nherd_states {hv['states']}\n"
+                    f"herd_handshakes {len(hv['handshakes'])}\nherd_plants {hv['planted']}\n"
+                    f"herd_plants_caught {hv['caught']}\nherd_edit_caught {int(bool(hv.get('edit_caught')))}\n"
+                    f"herd_seconds {t_herd:.1f}\n")
     for x in failed:
         print("FAIL test-ordering:", x)
     return 1 if failed else 0

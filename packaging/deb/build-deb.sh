@@ -71,7 +71,7 @@ leftover=$(find "$stage/all" -mindepth 1 -not -type d)
 
 for p in "$lib_pkg" "$dev_pkg"; do
 	name=$(basename "$p")
-	install -D -m 644 packaging/deb/copyright "$p/usr/share/doc/$name/copyright"
+	install -D -m 644 packaging/debian/copyright "$p/usr/share/doc/$name/copyright"
 	printf '%s (%s) unstable; urgency=medium\n\n  * Built from liburing-rs (%s).\n\n -- liburing-rs <liburing-rs@localhost>  %s\n' \
 		"liburing-rs" "$version" "$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)" \
 		"$(date -R -d @"${SOURCE_DATE_EPOCH:-$(git -C "$top" log -1 --format=%ct 2>/dev/null || date +%s)}")" |

@@ -2,14 +2,25 @@
 """Check api.json against the headers and against behaviour.
 
   check-api.py API_JSON OUR_INCLUDE [UPSTREAM_INCLUDE UPSTREAM_FFI_SO]
+  check-api.py --schema API_JSON      (step 0 only)
+  check-api.py --clang API_JSON OUR_INCLUDE   (step 1's libclang half only)
 
+0. Format: api.json follows docs/api/api.schema.json (JSON Schema, draft
+   2020-12; Debian's python3-jsonschema validates it). Every error is
+   printed with the path of the element, $.functions[N].key, and the name
+   of the function N is.
 1. Prototypes: a C file redeclares every function with the prototype
    api.json gives, after #include <liburing.h>; the compiler rejects any
    prototype that conflicts with the header. Done against our header and,
-   when given, upstream liburing 2.15's.
-2. Shapes: every array's length parameter is an integer parameter of the
-   same function; every out-parameter is a pointer; every return kind fits
-   the C return type.
+   when given, upstream liburing 2.15's. Then, against our header as
+   libclang parses it (python3-clang; -DLIBURING_FFI -D_GNU_SOURCE), each
+   function's return type and parameter names and types as spelt (where
+   the compiler sees through typedefs: __u32 for unsigned int passes
+   there), and its "prototype" is what "returns" and "params" spell.
+2. Shapes: no function is described twice; every array annotation and
+   out-parameter names a parameter of its function; every array's length
+   parameter is an integer parameter of the same function; every
+   out-parameter is a pointer; every return kind fits the C return type.
 3. Behaviour: calls that must fail, made through the ctypes declarations
    derived from api.json, return what their kind says (negative errno,
    NULL, 0, false), on our liburing-ffi.so.2 and on upstream's, with the
@@ -19,6 +30,7 @@
 """
 import ctypes
 import errno
+import importlib
 import json
 import os
 import re
@@ -45,6 +57,134 @@ def find_ctypes_module():
     sys.path.insert(0, os.path.join(TOP, os.path.dirname(paths[0])))
     import uring_ctypes
     return uring_ctypes
+
+
+SCHEMA = os.path.join(TOP, "docs", "api", "api.schema.json")
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
+def element_path(path, doc):
+    """$.functions[3].versions.liburing-ffi (io_uring_get_sqe): where an error is."""
+    out, node, name = "$", doc, None
+    for step in path:
+        out += "[%d]" % step if isinstance(step, int) else ".%s" % step
+        if node is doc.get("functions") and isinstance(step, int) and isinstance(node[step], dict):
+            name = node[step].get("name")
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return out + (" (%s)" % name if name else "")
+
+
+def module_or_debian(module, package, mode_args):
+    """MODULE imported; or, when python3 is another Python than Debian's (a
+    pyenv one, say) and only Debian's has it (PACKAGE installs it there),
+    None once Debian's Python has run this script with MODE_ARGS (exiting
+    when that failed); or a failure naming PACKAGE."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        pass
+    if (os.path.realpath(sys.executable) != os.path.realpath(DEBIAN_PYTHON)
+            and subprocess.run([DEBIAN_PYTHON, "-c", "import " + module], capture_output=True).returncode == 0):
+        if subprocess.run([DEBIAN_PYTHON, os.path.abspath(__file__)] + mode_args).returncode != 0:
+            sys.exit(1)
+        return None
+    fail("no Python module %s (Debian: %s; `make man-deps` installs it)" % (module, package))
+
+
+def check_schema(api_path, doc):
+    """api.json against docs/api/api.schema.json, every error with its path."""
+    jsonschema = module_or_debian("jsonschema", "python3-jsonschema", ["--schema", api_path])
+    if jsonschema is None:
+        return
+    schema = json.load(open(SCHEMA))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    errors = sorted(cls(schema).iter_errors(doc), key=lambda e: [str(s) for s in e.absolute_path])
+    if errors:
+        lines = ["%s: %s" % (element_path(e.absolute_path, doc), e.message) for e in errors]
+        more = ["... and %d more" % (len(lines) - 40)] if len(lines) > 40 else []
+        fail("%s does not follow %s (%d errors):\n  %s" % (api_path, os.path.relpath(SCHEMA, TOP), len(errors),
+                                                            "\n  ".join(lines[:40] + more)))
+    print("check-api: %s follows %s (%s, jsonschema %s): %d functions, every object closed" % (
+        api_path, os.path.relpath(SCHEMA, TOP), schema["$schema"].split("/")[-2], jsonschema_version(),
+        len(doc["functions"])))
+
+
+def jsonschema_version():
+    try:
+        from importlib.metadata import version
+        return version("jsonschema")
+    except Exception:
+        return "?"
+
+
+CLANG_ARGS = ["-x", "c", "-std=gnu11", "-DLIBURING_FFI", "-D_GNU_SOURCE"]
+
+
+def c_spelling(t):
+    """One spelling per C type: libclang says `unsigned int` and `_Bool`
+    where the header may say `unsigned` and `bool`."""
+    t = " ".join(t.replace("*", " * ").split()).replace("* *", "**").replace("* *", "**")
+    t = re.sub(r"\bunsigned(?! (int|short|long|char)\b)", "unsigned int", t)
+    return re.sub(r"\bbool\b", "_Bool", t)
+
+
+def typed(t, n):
+    """`struct io_uring *ring`, `unsigned nr`."""
+    return t + n if t.endswith("*") else t + " " + n
+
+
+def declaration(returns, name, params):
+    """The prototype api.json's fields spell: `int f(struct io_uring *ring, unsigned nr);`."""
+    return "%s(%s);" % (typed(returns, name), ", ".join(typed(p["type"], p["name"]) for p in params) or "void")
+
+
+def check_clang(api_path, funcs, include):
+    """Each function's return type, parameter names and parameter types are
+    the ones libclang parses from INCLUDE/liburing.h (as spelt, typedef names
+    kept: the compiler check above sees through typedefs and names), and its
+    "prototype" is the declaration they spell."""
+    cindex = module_or_debian("clang.cindex", "python3-clang-NN, NN that of the installed libclang1-NN",
+                              ["--clang", api_path, include])
+    if cindex is None:
+        return
+    header = os.path.join(include, "liburing.h")
+    args = CLANG_ARGS + ["-I" + include]
+    tu = cindex.Index.create().parse(header, args=args)
+    errors = [str(d) for d in tu.diagnostics if d.severity >= cindex.Diagnostic.Error]
+    if errors:
+        fail("libclang cannot parse %s (%s):\n  %s" % (header, " ".join(args), "\n  ".join(errors[:20])))
+    decls = {}
+    for c in tu.cursor.get_children():
+        if c.kind == cindex.CursorKind.FUNCTION_DECL:
+            decls.setdefault(c.spelling, c)
+    problems = []
+    for f in funcs:
+        n = f["name"]
+        c = decls.get(n)
+        if c is None:
+            problems.append("%s: %s does not declare it" % (n, header))
+            continue
+        if c_spelling(c.result_type.spelling) != c_spelling(f["returns"]):
+            problems.append("%s: returns %s, the header %s" % (n, f["returns"], c.result_type.spelling))
+        got = [(a.spelling, a.type.spelling) for a in c.get_arguments()]
+        want = [(p["name"], p["type"]) for p in f["params"]]
+        if len(got) != len(want):
+            problems.append("%s: %d parameters, the header %d" % (n, len(want), len(got)))
+        for i, ((gn, gt), (wn, wt)) in enumerate(zip(got, want)):
+            if gn != wn or c_spelling(gt) != c_spelling(wt):
+                problems.append("%s: parameter %d is %s, the header says %s" % (n, i + 1, typed(wt, wn), typed(gt, gn)))
+        if " ".join(f["prototype"].split()) != declaration(f["returns"], n, f["params"]):
+            problems.append("%s: prototype %r is not %r, what returns and params spell" % (
+                n, f["prototype"], declaration(f["returns"], n, f["params"])))
+    if problems:
+        fail("%s against %s as libclang parses it:\n  %s" % (api_path, header, "\n  ".join(problems)))
+    print("check-api: %d functions: return types, parameter names and types are those libclang (%s) parses "
+          "from %s (%s), and each prototype is what they spell" % (
+              len(funcs), os.path.basename(cindex.conf.get_filename()), header, " ".join(args)))
 
 
 def check_prototypes(funcs, include, label, extra_flags=()):
@@ -140,16 +280,22 @@ def check_shapes(funcs):
     maps = {"liburing": manpages.version_nodes(os.path.join(TOP, "liburing.map")),
             "liburing-ffi": manpages.version_nodes(os.path.join(TOP, "liburing-ffi.map"))}
     problems = []
+    names = [f["name"] for f in funcs]
+    problems += ["%s is described %d times" % (n, names.count(n)) for n in sorted(set(names)) if names.count(n) > 1]
     for f in funcs:
         types = {p["name"]: p["type"] for p in f["params"]}
+        named = [("array", a["param"]) for a in f["arrays"]] + [("array length", a["length"]) for a in f["arrays"]]
+        named += [("out-parameter", o) for o in f["out_params"]]
+        problems += ["%s: the %s annotation names %s, which is no parameter of %s" % (f["name"], what, p, f["name"])
+                     for what, p in named if p not in types]
         for a in f["arrays"]:
-            if not types.get(a["param"], "").endswith("*"):
+            if a["param"] in types and not types[a["param"]].endswith("*"):
                 problems.append("%s: array %s is not a pointer" % (f["name"], a["param"]))
-            if types.get(a["length"]) not in INTS:
+            if a["length"] in types and types[a["length"]] not in INTS:
                 problems.append("%s: length %s of %s is not an integer parameter" % (f["name"], a["length"],
                                                                                     a["param"]))
         for o in f["out_params"]:
-            if not types.get(o, "").endswith("*") or types[o].startswith("const "):
+            if o in types and (not types[o].endswith("*") or types[o].startswith("const ")):
                 problems.append("%s: out-parameter %s is not a writable pointer" % (f["name"], o))
         if not manpages.kind_fits(f["return_kind"], f["returns"]):
             problems.append("%s: returns %s, which cannot be a %s" % (f["name"], f["returns"], f["return_kind"]))
@@ -302,13 +448,21 @@ def null_ring_sweep(u, api, lib_path):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--schema":
+        check_schema(sys.argv[2], json.load(open(sys.argv[2])))
+        return
+    if len(sys.argv) == 4 and sys.argv[1] == "--clang":
+        check_clang(sys.argv[2], json.load(open(sys.argv[2]))["functions"], sys.argv[3])
+        return
     if len(sys.argv) not in (3, 5):
         fail(__doc__)
     api_path, ours_inc = sys.argv[1], sys.argv[2]
     doc = json.load(open(api_path))
+    check_schema(api_path, doc)
     funcs = doc["functions"]
     os.environ["LIBURING_API_JSON"] = os.path.abspath(api_path)
     check_prototypes(funcs, ours_inc, "our")
+    check_clang(api_path, funcs, ours_inc)
     check_shapes(funcs)
     check_lengths(funcs)
     u = find_ctypes_module()

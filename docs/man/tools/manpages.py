@@ -843,7 +843,7 @@ def cmd_web(outdir):
              "HTML copies of the manual pages, generated from docs/man/ by `make man-web` (mandoc -T html); "
              "do not edit. `make test-man` fails when they differ from a fresh build. Each page also answers "
              "to the names listed after it. `api.json` is the machine-readable API description (see "
-             "liburing-rs(7)).", ""]
+             "liburing-rs(7)); `api.schema.json`, written by hand, is its JSON Schema.", ""]
     for sec in ("2", "3", "7"):
         index += ["## Section %s" % sec, ""]
         for p in pages:

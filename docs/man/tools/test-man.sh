@@ -7,8 +7,8 @@
 #     exist, no sentence said twice in a page      manpages.py check
 #  2. lint: mandoc -T lint -W warning, man -l        manpages.py lint
 #  3. io_uring_peek_batch_cqe(3) says what the founding report needed
-#  4. api.json against our header and upstream 2.15's, and behaviour on both
-#     libraries                                      check-api.py
+#  4. api.json against its JSON Schema (docs/api/api.schema.json), our header
+#     and upstream 2.15's, and behaviour on both libraries   check-api.py
 #  5. docs/api/ (HTML copies, api.json) is what a fresh build gives
 #  6. planted regressions: each check above must catch its own mistake
 #
@@ -57,7 +57,8 @@ python3 docs/man/tools/check-api.py build/man/api.json include "$cfg/src/include
 # 5
 mkdir -p "$tmp/web"
 python3 "$tool" web "$tmp/web" >/dev/null && cp build/man/api.json "$tmp/web/api.json"
-if ! diff -r "$tmp/web" docs/api >"$tmp/web.diff"; then
+# (api.schema.json is written by hand: no build makes it)
+if ! diff -r -x api.schema.json "$tmp/web" docs/api >"$tmp/web.diff"; then
     head -40 "$tmp/web.diff"
     die "docs/api/ is stale: run 'make man-web' and commit it"
 fi
@@ -173,6 +174,66 @@ expect_fail "api.json without an array annotation" "io_uring_register_files: con
     python3 docs/man/tools/check-api.py "$tmp/api-arr.json" include
 expect_fail "api.json return kind against its C type" "io_uring_sq_space_left: returns unsigned, which cannot be a pointer-or-NULL" \
     python3 docs/man/tools/check-api.py "$tmp/api-kind.json" include
+
+# g5. api.json that does not follow docs/api/api.schema.json: an unknown
+# return kind, a missing field, a misspelt key (in a function, in a
+# parameter, at the top), a version node not of the form LIBURING_2.N, a
+# void function with a return kind other than void; and (check-api.py's,
+# past a schema) an array annotation naming no parameter of its function
+python3 - build/man/api.json "$tmp" <<'PY'
+import json, sys
+src, out = sys.argv[1], sys.argv[2]
+def plant(tag, mutate):
+    d = json.load(open(src))
+    mutate(d, {f["name"]: f for f in d["functions"]})
+    json.dump(d, open("%s/api-schema-%s.json" % (out, tag), "w"))
+plant("kind", lambda d, fs: fs["io_uring_peek_batch_cqe"].update(return_kind="errno-or-count"))
+plant("missing", lambda d, fs: fs["io_uring_submit"].pop("page"))
+plant("key", lambda d, fs: fs["io_uring_register_files"].update(array=fs["io_uring_register_files"].pop("arrays")))
+plant("param", lambda d, fs: fs["io_uring_queue_exit"]["params"][0].update(
+    typ=fs["io_uring_queue_exit"]["params"][0].pop("type")))
+plant("top", lambda d, fs: d.update(return_kind=d.pop("return_kinds")))
+plant("node", lambda d, fs: fs["io_uring_get_sqe"]["versions"].update({"liburing-ffi": "LIBURING_2.4.1"}))
+plant("version", lambda d, fs: fs["io_uring_get_sqe"].update(version="LIBURING_3"))
+plant("void", lambda d, fs: fs["io_uring_queue_exit"].update(return_kind="value"))
+plant("noparam", lambda d, fs: fs["io_uring_register_files"]["arrays"][0].update(param="file"))
+PY
+for plant in "kind|an unknown return kind|].return_kind (io_uring_peek_batch_cqe): 'errno-or-count' is not one of" \
+    "missing|a missing field|] (io_uring_submit): 'page' is a required property" \
+    "key|a misspelt key|] (io_uring_register_files): Additional properties are not allowed ('array' was unexpected)" \
+    "param|a misspelt key in a parameter|].params[0] (io_uring_queue_exit): Additional properties are not allowed ('typ'" \
+    "top|a misspelt top-level key|\$: Additional properties are not allowed ('return_kind' was unexpected)" \
+    "node|a version node not LIBURING_2.N|].versions.liburing-ffi (io_uring_get_sqe): 'LIBURING_2.4.1' does not match" \
+    "version|a version not LIBURING_2.N|].version (io_uring_get_sqe): 'LIBURING_3' does not match" \
+    "void|a void function whose kind is not void|].return_kind (io_uring_queue_exit): 'void' was expected" \
+    "noparam|an array annotation naming no parameter|the array annotation names file, which is no parameter of io_uring_register_files"; do
+    IFS='|' read -r tag label pattern <<<"$plant"
+    expect_fail "api.json schema: $label" "$pattern" python3 docs/man/tools/check-api.py "$tmp/api-schema-$tag.json" include
+done
+
+# g6. api.json against the header as libclang parses it, where the compiler
+# check passes: io_uring_peek_batch_cqe's count given as __u32 (the same
+# type under a typedef), io_uring_sq_space_left's ring renamed (prototype
+# and params changed alike), and a prototype that its params do not spell
+python3 - build/man/api.json "$tmp" <<'PY'
+import json, sys
+src, out = sys.argv[1], sys.argv[2]
+def plant(tag, name, old, new, params):
+    d = json.load(open(src))
+    f = next(f for f in d["functions"] if f["name"] == name)
+    f["prototype"] = f["prototype"].replace(old, new)
+    params(f["params"])
+    json.dump(d, open("%s/api-clang-%s.json" % (out, tag), "w"))
+plant("type", "io_uring_peek_batch_cqe", "unsigned int count", "__u32 count", lambda ps: ps[2].update(type="__u32"))
+plant("name", "io_uring_sq_space_left", "*ring", "*r", lambda ps: ps[0].update(name="r"))
+plant("proto", "io_uring_queue_exit", "*ring", "*rng", lambda ps: None)
+PY
+for plant in "type|a parameter type changed to a typedef of it|io_uring_peek_batch_cqe: parameter 3 is __u32 count, the header says unsigned int count" \
+    "name|a parameter renamed|io_uring_sq_space_left: parameter 1 is const struct io_uring *r, the header says const struct io_uring *ring" \
+    "proto|a prototype its params do not spell|io_uring_queue_exit: prototype 'void io_uring_queue_exit(struct io_uring *rng);' is not"; do
+    IFS='|' read -r tag label pattern <<<"$plant"
+    expect_fail "api.json against libclang: $label" "$pattern" python3 docs/man/tools/check-api.py "$tmp/api-clang-$tag.json" include
+done
 
 # h. the text names a parameter the synopsis does not have (issue 24's
 # _min_wait_usec_ in io_uring_submit(3), whose synopsis says min_wait)
