@@ -5,4 +5,7 @@ fn main() {
     println!("cargo:rerun-if-changed=include");
     // `cargo fuzz` sets --cfg fuzzing (see src/lib.rs, the panic handler).
     println!("cargo::rustc-check-cfg=cfg(fuzzing)");
+    // The libc system call path everywhere (src/sys/syscall.rs): the
+    // instruction-count check's planted regression.
+    println!("cargo::rustc-check-cfg=cfg(liburing_rs_libc_syscall)");
 }

@@ -75,6 +75,7 @@ mod consts;
 mod liburing_types;
 mod opcodes;
 mod query;
+mod raw_syscall;
 mod registration;
 mod syscall;
 mod types;
