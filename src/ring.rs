@@ -179,6 +179,8 @@ impl io_uring {
     pub fn flush_sq(&mut self) -> u32 {
         let tail = self.sq.sqe_tail;
         if self.flags & IORING_SETUP_SQ_REWIND != 0 {
+            // Rare: out of the hot path's straight line.
+            core::hint::cold_path();
             // The kernel reads from slot 0 on every submit and ignores the
             // indexes: restart handing out from the beginning.
             self.sq.sqe_tail = 0;
@@ -417,10 +419,10 @@ impl io_uring {
         if self.flags & IORING_SETUP_CQE_MIXED != 0 {
             return self.peek_batch_mixed(head, ready, out);
         }
-        if ready as usize >= PEEK_BATCH_VECTOR_MIN && out.len() >= PEEK_BATCH_VECTOR_MIN {
+        let n = out.len().min(ready as usize);
+        if n >= PEEK_BATCH_VECTOR_MIN {
             return self.fill_cqe_pointers(head, ready, out);
         }
-        let n = out.len().min(ready as usize);
         let first = out.as_mut_ptr();
         for i in 0..n {
             // SAFETY: i < n <= out.len(). A volatile store is the same single
@@ -494,7 +496,7 @@ impl io_uring {
 
 /// From this many CQEs on, `peek_batch` fills the caller's array with the
 /// vectorized loop.
-const PEEK_BATCH_VECTOR_MIN: usize = 8;
+const PEEK_BATCH_VECTOR_MIN: usize = 16;
 
 /// How many CQ slots a CQE with these flags occupies.
 #[inline(always)]
