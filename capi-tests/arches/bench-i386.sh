@@ -10,6 +10,8 @@
 #   ours-bin   the upstream binary, on our i386 liburing.so.2
 # The programs run under the root's valgrind (x86 tools) on this kernel.
 # Writes target/arches/i386/bench.md (the table BENCHMARKS.md quotes).
+# BENCH_ONLY=REGEX counts only the workloads it matches (then no bench.md is
+# written); BENCH_DETAIL=1 prints Ir/op per function (run.py --detail).
 set -euo pipefail
 # shellcheck source=capi-tests/arches/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -55,12 +57,14 @@ import run  # benches/run.py: the same callgrind count as make bench
 forms = [("upstream", os.path.join(work, "up"), os.path.join(ref, "src"), None),
          ("ours-src", os.path.join(work, "ours"), ourlib, None),
          ("ours-bin", os.path.join(work, "up"), ourlib, None)]
-counts = run.callgrind(forms, r"^nop-")
+only = os.environ.get("BENCH_ONLY") or r"^nop-"
+counts = run.callgrind(forms, only, detail=os.environ.get("BENCH_DETAIL") == "1")
 out = run.arch_callgrind_table(counts, "i386")
 out.append("")
 out.append(f"i386 programs on this x86_64 kernel under the root's valgrind; {info}; "
            "commit " + os.popen(f"git -C {top} describe --always --dirty").read().strip() + ".")
 text = "\n".join(out) + "\n"
-open(os.path.join(work, "..", "bench.md"), "w").write(text)
+if not os.environ.get("BENCH_ONLY"):
+    open(os.path.join(work, "..", "bench.md"), "w").write(text)
 print(text)
 EOF
