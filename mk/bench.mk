@@ -6,6 +6,11 @@
 #   make bench-smoke    build everything and run each workload once, briefly, in
 #                       every form: checks results and which library got loaded,
 #                       not speed (part of `make test`)
+#   make test-instructions  instructions per NOP at batch 1 and 32, ours against
+#                       upstream in the same run, callgrind (exact counts): at most
+#                       upstream + 1 % on x86_64 and i386 (i386 plus its named gate
+#                       allowance), and the planted libc system-call path must fail
+#                       it on both (benches/ir-check.sh; part of `make test`, ~1 min)
 #
 # Each benches/*.c program is built twice from the same source:
 #   target/bench/up/<prog>    upstream's header, linked with upstream's liburing.so
@@ -26,15 +31,18 @@ BENCH_ARGS    ?=
 # upstream and binary drop-in forms are built (the runner says so).
 BENCH_HAVE_HEADER := $(wildcard include/liburing.h)
 
-TEST_TARGETS += test-bench-smoke
+TEST_TARGETS += test-bench-smoke test-instructions
 
-.PHONY: bench bench-smoke test-bench-smoke bench-build bench-bins bench-upstream
+.PHONY: bench bench-smoke test-bench-smoke test-instructions bench-build bench-bins bench-upstream
 
 bench: bench-build
 	python3 benches/run.py $(BENCH_ARGS)
 
 bench-smoke test-bench-smoke: bench-build
 	python3 benches/run.py --smoke
+
+test-instructions: bench-build
+	benches/ir-check.sh
 
 bench-build: lib $(if $(BENCH_HAVE_HEADER),headers)
 	@$(MAKE) --no-print-directory bench-bins

@@ -12,6 +12,11 @@
 # Writes target/arches/i386/bench.md (the table BENCHMARKS.md quotes).
 # BENCH_ONLY=REGEX counts only the workloads it matches (then no bench.md is
 # written); BENCH_DETAIL=1 prints Ir/op per function (run.py --detail).
+# BENCH_CHECK=1 is the instruction-count check instead (benches/run.py's
+# ir_check: batch 1 and 32, ours <= upstream + 1 % + the i386 gate
+# allowance), BENCH_OUR_LIB=DIR runs the ours forms on another build of our
+# library and BENCH_EXPECT_OVER=1 makes the check pass only if some row is
+# over (a planted regression; benches/ir-check.sh).
 set -euo pipefail
 # shellcheck source=capi-tests/arches/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -20,6 +25,9 @@ a=i386
 arch_prepare bench-i386 "$a"
 work="$top/target/arches/$a/bench"
 mkdir -p "$work"
+
+ourlib=${BENCH_OUR_LIB:-$top/build/$a/lib}
+[ -f "$ourlib/liburing.so.2" ] || die "bench-i386: no $ourlib/liburing.so.2 (make cross ARCH=i386)"
 
 # Upstream's own i386 library, default configure (no --use-libc).
 ref="$work/upstream"
@@ -48,7 +56,7 @@ ln -sf valgrind-root "$(dirname "$wrap")/valgrind"
 mkdir -p "$work/tmp"
 
 info="rustc $(in_root rustc --version | cut -d' ' -f2) (sid) for $rust; $(in_root "$gnu-gcc" --version | head -1); $(in_root valgrind --version)"
-PATH="$(dirname "$wrap"):$PATH" TMPDIR="$work/tmp" python3 - "$top" "$work" "$ref" "$top/build/$a/lib" "$info" <<'EOF'
+PATH="$(dirname "$wrap"):$PATH" TMPDIR="$work/tmp" python3 - "$top" "$work" "$ref" "$ourlib" "$info" <<'EOF'
 import os, sys
 top, work, ref, ourlib, info = sys.argv[1:6]
 sys.path.insert(0, os.path.join(top, "benches"))
@@ -57,6 +65,9 @@ import run  # benches/run.py: the same callgrind count as make bench
 forms = [("upstream", os.path.join(work, "up"), os.path.join(ref, "src"), None),
          ("ours-src", os.path.join(work, "ours"), ourlib, None),
          ("ours-bin", os.path.join(work, "up"), ourlib, None)]
+if os.environ.get("BENCH_CHECK") == "1":
+    counts = run.callgrind(forms, run.IR_CHECK_ONLY, detail=os.environ.get("BENCH_DETAIL") == "1")
+    sys.exit(run.ir_check_verdict(counts, "i386", os.environ.get("BENCH_EXPECT_OVER") == "1"))
 only = os.environ.get("BENCH_ONLY") or r"^nop-"
 counts = run.callgrind(forms, only, detail=os.environ.get("BENCH_DETAIL") == "1")
 out = run.arch_callgrind_table(counts, "i386")

@@ -10,6 +10,10 @@
 # B ..., -j2: the targets' fat-LTO links overlap, the build script is built
 # once), then each ARCH is linked.
 #
+# CROSS_CFG=NAME builds with --cfg NAME into build/ARCH-NAME/ (its own cargo
+# target directory): a planted variant of the library, e.g. the libc system
+# call path of the instruction-count check (benches/ir-check.sh).
+#
 # Cargo inside the root cannot check crates.io's certificates, so the crates
 # are vendored on the host (cargo vendor, into target/arches/vendor, never
 # committed) and the build inside runs --offline.
@@ -47,15 +51,22 @@ mkdir -p "$chome"
 } >"$chome/config.toml"
 
 tdir="$top/target/arches/cargo"
+rustflags=()
+suffix=""
+if [ -n "${CROSS_CFG:-}" ]; then
+	tdir="$top/target/arches/cargo-$CROSS_CFG"
+	rustflags=(RUSTFLAGS="--cfg $CROSS_CFG")
+	suffix="-$CROSS_CFG"
+fi
 t0=$SECONDS
 say "cargo build --release --offline ${targets[*]} (sid's $(in_root rustc --version))"
-in_root CARGO_HOME="$chome" sh -c 'cd "$1" && d=$2 && shift 2 && cargo build -j2 --release --offline --quiet --target-dir "$d" "$@"' \
+in_root CARGO_HOME="$chome" "${rustflags[@]}" sh -c 'cd "$1" && d=$2 && shift 2 && cargo build -j2 --release --offline --quiet --target-dir "$d" "$@"' \
 	sh "$top" "$tdir" "${targets[@]}" || die "cross: cargo build for $* failed"
 say "cargo build for $* in $((SECONDS - t0)) s"
 
 for a in "$@"; do
 	arch_info "$a"
-	out="build/$a"
+	out="build/$a$suffix"
 	t0=$SECONDS
 	# The Makefile links the .so files from this archive; CARGO=false makes sure
 	# that it never falls back to building the host's archive instead.
