@@ -4,8 +4,9 @@
 #                              archive of the tracked files (uncommitted edits included)
 #   make deb                   dpkg-buildpackage -us -uc in the Debian unstable root
 #                              (capi-tests/arches/root.sh); the .debs in build/deb/
-#   make deb ARCH=arm64        another architecture's, in build/arm64/deb/
-#                              (capi-tests/arches/deb.sh, by packaging/deb/build-deb.sh)
+#   make deb ARCH=arm64        another architecture's, cross-built from the same
+#                              source (dpkg-buildpackage -a; capi-tests/arches/deb.sh),
+#                              in build/deb/arm64/
 #   make test-debian           lintian (no error, no warning), Debian's own
 #                              liburing2.symbols against our libraries, two builds
 #                              byte-identical; a planted regression for each

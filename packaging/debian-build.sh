@@ -9,6 +9,20 @@
 #   packaging/debian-build.sh build [DIR]   source + binary packages into DIR
 #                                           (default target/debian/build); the
 #                                           .debs are copied to build/deb/
+#   packaging/debian-build.sh cross ARCH [DIR]
+#                                           the binary packages for Debian
+#                                           architecture ARCH, cross-built
+#                                           (dpkg-buildpackage -a ARCH) into
+#                                           DIR (default target/debian/cross-ARCH);
+#                                           copied to build/deb/ARCH/
+#
+# A cross build runs with -d (no build-dependency check) and the nocheck and
+# cross profiles: the root has the build architecture's Build-Depends
+# installed by `build`, each architecture's cross gcc, and ARCH's Rust
+# standard library unpacked rather than installed (capi-tests/arches/root.sh
+# says why: libstd-rust-dev:ARCH depends on rustc's own driver for ARCH and
+# its LLVM, which cannot be installed next to the amd64 one). The crates
+# are source (/usr/share/cargo/registry), the same for every architecture.
 #
 # DEB_BUILD_OPTIONS is passed through (nocheck, parallel=N). The orig tarball
 # is `git archive` of the working tree's tracked files (git stash create, so
@@ -41,6 +55,20 @@ dist() {
 	say "$orig ($(du -k "$orig" | cut -f1) KiB, from $(git rev-parse --short "$tree")$([ "$tree" = HEAD ] || echo ", with uncommitted changes"))"
 }
 
+# install_build_deps SRC LOG: the Build-Depends of the tree SRC installed in
+# the root (for the build architecture), under the root's lock.
+install_build_deps() {
+	(
+		flock 9
+		cd "$1"
+		if ! in_root apt-get build-dep -q -y --no-install-recommends ./ >"$2" 2>&1; then
+			in_root apt-get -q update >>"$2" 2>&1 || true
+			in_root apt-get build-dep -q -y --no-install-recommends ./ >>"$2" 2>&1 ||
+				die "the Build-Depends could not be installed in the root (see $2)"
+		fi
+	) 9>"$top/target/arches/sid.lock"
+}
+
 # The build's own tree: the orig tarball unpacked, packaging/debian/ as
 # debian/. Build-Depends are installed into the root (under its lock) by
 # apt-get build-dep on that tree.
@@ -62,15 +90,7 @@ build() {
 		! grep -q remap-path-prefix "$src/debian/rules" || die "plant: --remap-path-prefix is still in debian/rules"
 	fi
 	local log=$dir/build.log
-	(
-		flock 9
-		cd "$src"
-		if ! in_root apt-get build-dep -q -y --no-install-recommends ./ >"$dir/build-dep.log" 2>&1; then
-			in_root apt-get -q update >>"$dir/build-dep.log" 2>&1 || true
-			in_root apt-get build-dep -q -y --no-install-recommends ./ >>"$dir/build-dep.log" 2>&1 ||
-				die "the Build-Depends could not be installed in the root (see $dir/build-dep.log)"
-		fi
-	) 9>"$top/target/arches/sid.lock"
+	install_build_deps "$src" "$dir/build-dep.log"
 	local t0=$SECONDS
 	say "dpkg-buildpackage -us -uc in the root ($src; log $log)"
 	(cd "$src" && in_root DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:-}" dpkg-buildpackage -us -uc) >"$log" 2>&1 || {
@@ -83,8 +103,36 @@ build() {
 	cp "$dir"/*.deb build/deb/
 }
 
+# The tree of `build` again, for ARCH, built with dpkg-buildpackage -a.
+cross() {
+	local arch=$1 dir=${2:-$top/target/debian/cross-$1}
+	arch_info "$arch" || die "cross: unknown architecture $arch"
+	case "$dir" in /*) ;; *) dir=$top/$dir ;; esac
+	case "$dir/" in "$top"/*) ;; *) die "cross: $dir is outside $top (the root sees only this tree)" ;; esac
+	dist
+	ARCHES_TARGET=deb-cross need_root
+	in_root sh -c "test -x /usr/bin/$gnu-gcc" || die "cross: no $gnu-gcc in the root"
+	[ ! -e "$dir" ] || rm -rf "$dir"
+	mkdir -p "$dir"
+	tar -C "$dir" -xf "$orig"
+	local src=$dir/$source_name-$upstream log=$dir/build.log t0=$SECONDS
+	cp -a packaging/debian "$src/debian"
+	install_build_deps "$src" "$dir/build-dep.log"
+	say "dpkg-buildpackage -a $arch -d -B -Pcross,nocheck in the root ($src; log $log)"
+	(cd "$src" && in_root CC="$gnu-gcc" DEB_BUILD_OPTIONS="nocheck ${DEB_BUILD_OPTIONS:-}" \
+		dpkg-buildpackage -a "$arch" -d -B -Pcross,nocheck -us -uc) >"$log" 2>&1 || {
+		tail -20 "$log"
+		die "dpkg-buildpackage -a $arch failed (see $log)"
+	}
+	say "$arch built in $((SECONDS - t0)) s: $(cd "$dir" && ls ./*.deb | tr '\n' ' ')"
+	mkdir -p "build/deb/$arch"
+	rm -f "build/deb/$arch"/*.deb
+	cp "$dir"/*.deb "build/deb/$arch/"
+}
+
 case "${1:-}" in
 dist) dist ;;
 build) build "${2:-}" ;;
-*) die "usage: packaging/debian-build.sh dist | build [DIR]" ;;
+cross) cross "${2:?usage: packaging/debian-build.sh cross ARCH [DIR]}" "${3:-}" ;;
+*) die "usage: packaging/debian-build.sh dist | build [DIR] | cross ARCH [DIR]" ;;
 esac

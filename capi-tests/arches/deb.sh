@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # deb.sh [--build] ARCH...: Debian packages liburing2 and liburing-dev for
-# each Debian architecture ARCH (`make deb ARCH=...` runs --build), built by
-# packaging/deb/build-deb.sh from the libraries cross.sh links with Debian
-# sid's toolchain, into build/ARCH/deb/: the libraries in ARCH's multiarch
+# each Debian architecture ARCH (`make deb ARCH=...` runs --build), built
+# from the source package (packaging/debian/) by dpkg-buildpackage -a ARCH in
+# the sid root (packaging/debian-build.sh cross: Debian sid's rustc, cargo
+# and cross gcc), into build/deb/ARCH/: the libraries in ARCH's multiarch
 # directory (/usr/lib/<multiarch>/), Multi-Arch: same.
 #
 # Without --build, each ARCH's packages are also installed with `dpkg -i`, no
@@ -13,10 +14,11 @@
 # /usr/lib/<multiarch>/ and in ldconfig's cache, and a program compiled by
 # ARCH's gcc against the installed headers with the installed pkg-config
 # file, linked against the installed library. For i386 the copy also gets
-# this machine's amd64 packages of ours in the same dpkg -i (both
-# architectures' liburing2 and liburing-dev side by side, as Multi-Arch: same
-# allows), and both programs run, each loading its own architecture's
-# installed liburing.so.2 with no environment variable.
+# this machine's amd64 packages of ours (the native dpkg-buildpackage of the
+# same source, nocheck) in the same dpkg -i (both architectures' liburing2
+# and liburing-dev side by side, as Multi-Arch: same allows), and both
+# programs run, each loading its own architecture's installed liburing.so.2
+# with no environment variable.
 # Planted: an i386 liburing2 without Multi-Arch: same must not install next
 # to the amd64 one.
 set -uo pipefail
@@ -29,35 +31,29 @@ build_only=0
 for a in "$@"; do arch_info "$a" || die "deb: unknown architecture $a"; done
 failures=0
 need_root "$@"
-"$top/capi-tests/arches/cross.sh" "$@" || die "deb: the library does not build for every one of: $*"
 
-# build ARCH: build/ARCH/deb/*.deb (the amd64 packages of the host go to
-# target/arches/amd64-deb).
+# build ARCH: build/deb/ARCH/*.deb by packaging/debian-build.sh cross; the
+# amd64 packages (native build, nocheck) go to target/arches/amd64-deb.
 build() {
-	local a=$1 vars out
+	local a=$1 log
+	mkdir -p "$top/target/arches/$a"
+	log="$top/target/arches/$a/deb-build.log"
 	if [ "$a" = amd64 ]; then
-		make -C "$top" --no-print-directory -s all >/dev/null || return 1
-		DEB_OUT=target/arches/amd64-deb "$top/packaging/deb/build-deb.sh" >/dev/null
+		DEB_BUILD_OPTIONS=nocheck "$top/packaging/debian-build.sh" build target/debian/amd64 >"$log" 2>&1 || return 1
+		rm -rf "$top/target/arches/amd64-deb" && mkdir -p "$top/target/arches/amd64-deb" &&
+			cp "$top"/target/debian/amd64/*.deb "$top/target/arches/amd64-deb/"
 		return
 	fi
-	arch_info "$a"
-	out="build/$a/deb"
-	# The manual pages and api.json (architecture-independent) are made by
-	# the host first: make install ships them.
-	make -C "$top" --no-print-directory -s man api-json >/dev/null || return 1
-	# CC=false and CARGO=false: nothing may be rebuilt for the host here; the
-	# libraries are the ones cross.sh linked.
-	vars="BUILD=build/$a RUST_A=$top/target/arches/cargo/$rust/release/liburing.a CARGO=false CC=false"
-	DEB_ARCH=$a DEB_OUT=$out DEB_MAKE_VARS=$vars "$top/packaging/deb/build-deb.sh" >/dev/null || return 1
-	ls "$top/$out"/liburing2_*_"$a".deb "$top/$out"/liburing-dev_*_"$a".deb >/dev/null 2>&1
+	"$top/packaging/debian-build.sh" cross "$a" >"$log" 2>&1 || { tail -5 "$log"; return 1; }
+	ls "$top"/build/deb/"$a"/liburing2_*_"$a".deb "$top"/build/deb/"$a"/liburing-dev_*_"$a".deb >/dev/null 2>&1
 }
 
 for a in "$@"; do
 	if build "$a"; then
 		arch_info "$a"
-		say "$a: $(cd "$top" && ls build/"$a"/deb/*.deb | tr '\n' ' ')($(dpkg-deb -f "$top"/build/"$a"/deb/liburing2_*.deb Architecture Multi-Arch | tr '\n' ' '))"
+		say "$a: $(cd "$top" && ls build/deb/"$a"/*.deb | tr '\n' ' ')($(dpkg-deb -f "$top"/build/deb/"$a"/liburing2_*.deb Version Architecture Multi-Arch | tr '\n' ' '); $(grep -o 'built in [0-9]* s' "$top/target/arches/$a/deb-build.log"))"
 	else
-		fail "$a: make deb ARCH=$a failed"
+		fail "$a: dpkg-buildpackage -a $a failed (see target/arches/$a/deb-build.log)"
 	fi
 done
 [ "$build_only" = 0 ] || exit "$((failures > 0))"
@@ -131,13 +127,13 @@ EOF
 
 for a in "$@"; do
 	arch_info "$a"
-	debs=("$top"/build/"$a"/deb/liburing2_*_"$a".deb "$top"/build/"$a"/deb/liburing-dev_*_"$a".deb)
+	debs=("$top"/build/deb/"$a"/liburing2_*_"$a".deb "$top"/build/deb/"$a"/liburing-dev_*_"$a".deb)
 	[ -f "${debs[0]}" ] && [ -f "${debs[1]}" ] || continue
 	log="$top/target/arches/$a/deb-check.log"
 	mkdir -p "$(dirname "$log")"
 	if [ "$a" = i386 ]; then
 		if ! build amd64; then
-			fail "i386: our amd64 packages (packaging/deb/build-deb.sh) could not be built"
+			fail "i386: our amd64 packages (packaging/debian-build.sh build) could not be built (see target/arches/amd64/deb-build.log)"
 			continue
 		fi
 		amd=("$top"/target/arches/amd64-deb/liburing2_*_amd64.deb "$top"/target/arches/amd64-deb/liburing-dev_*_amd64.deb)
