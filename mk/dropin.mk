@@ -2,9 +2,20 @@
 # install layout, out-of-tree consumers, Debian packages (capi-tests/dropin/;
 # `make deb` is in mk/debian.mk).
 
-.PHONY: test-dropin
+#   make test-dropin-suites   the Debian package part (dropin/deb-root.sh) in
+#                             trixie and sid roots too (test-dropin does this
+#                             machine's release): install over Debian's liburing2,
+#                             Debian's qemu-io/qemu-img on ours, back to Debian's
+
+.PHONY: test-dropin test-dropin-suites
 
 TEST_TARGETS += test-dropin
 
 test-dropin: all
 	capi-tests/dropin/run-all.sh
+
+test-dropin-suites: all
+	@s=0; for suite in trixie sid; do \
+		echo "--- dropin/deb-root ($$suite)"; \
+		DROPIN_SUITE=$$suite capi-tests/dropin/deb-root.sh || s=1; \
+	done; exit $$s

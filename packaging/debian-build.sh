@@ -9,6 +9,9 @@
 #   packaging/debian-build.sh build [DIR]   source + binary packages into DIR
 #                                           (default target/debian/build); the
 #                                           .debs are copied to build/deb/
+#   packaging/debian-build.sh ensure        build/deb/ as `build` makes it,
+#                                           unless build/deb/.tree says it was
+#                                           made from this very tree already
 #   packaging/debian-build.sh cross ARCH [DIR]
 #                                           the binary packages for Debian
 #                                           architecture ARCH, cross-built
@@ -44,10 +47,17 @@ date=$(sed -n '0,/^ -- /s/^ -- .*>  //p' "$changelog")
 epoch=$(date -d "$date" +%s) || die "cannot read the date of $changelog's top entry ($date)"
 orig="build/dist/${source_name}_$upstream.orig.tar.xz"
 
-dist() {
+# source_tree: the commit `dist` archives (HEAD, or a stash commit holding the
+# uncommitted edits of tracked files).
+source_tree() {
 	local tree
 	tree=$(git stash create)
-	[ -n "$tree" ] || tree=HEAD
+	echo "${tree:-HEAD}"
+}
+
+dist() {
+	local tree
+	tree=$(source_tree)
 	mkdir -p build/dist
 	git archive --format=tar --prefix="$source_name-$upstream/" --mtime="@$epoch" "$tree^{tree}" |
 		xz -T1 -6 >"$orig.new"
@@ -99,8 +109,20 @@ build() {
 	}
 	say "built in $((SECONDS - t0)) s: $(cd "$dir" && ls ./*.dsc ./*.deb | tr '\n' ' ')"
 	mkdir -p build/deb
-	rm -f build/deb/*.deb
+	rm -f build/deb/*.deb build/deb/.tree
 	cp "$dir"/*.deb build/deb/
+	# A planted build (test-debian.sh) is never taken for this tree's.
+	[ -n "${DEBIAN_PLANT:-}" ] || git rev-parse "$(source_tree)^{tree}" >build/deb/.tree
+}
+
+# ensure: build/deb/*.deb of this tree (its content: git's tree hash).
+ensure() {
+	if [ -f build/deb/.tree ] && [ "$(cat build/deb/.tree)" = "$(git rev-parse "$(source_tree)^{tree}")" ] &&
+		ls build/deb/liburing2_*.deb build/deb/liburing-dev_*.deb >/dev/null 2>&1; then
+		say "build/deb/ was built from this tree ($(cut -c1-12 build/deb/.tree)); kept"
+		return
+	fi
+	build
 }
 
 # The tree of `build` again, for ARCH, built with dpkg-buildpackage -a.
@@ -133,6 +155,7 @@ cross() {
 case "${1:-}" in
 dist) dist ;;
 build) build "${2:-}" ;;
+ensure) ensure ;;
 cross) cross "${2:?usage: packaging/debian-build.sh cross ARCH [DIR]}" "${3:-}" ;;
-*) die "usage: packaging/debian-build.sh dist | build [DIR] | cross ARCH [DIR]" ;;
+*) die "usage: packaging/debian-build.sh dist | build [DIR] | ensure | cross ARCH [DIR]" ;;
 esac

@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # Debian packages in a real throwaway Debian system: a debootstrap'ed root of
-# this machine's release (minbase + qemu-utils + libc6-dev, built once under
-# target/dropin/debroot-base, ~1 minute with the network, reused afterwards)
-# is copied, and inside it, with chroot and no environment variable:
+# DROPIN_SUITE (default: this machine's release; make test-dropin-suites runs
+# trixie and sid too) with minbase + qemu-utils + libc6-dev, built once under
+# target/dropin/debroot-base-SUITE (~1 minute with the network, reused
+# afterwards), is copied, and inside it, with chroot and no environment
+# variable:
 #  1. Debian's qemu-io runs on Debian's liburing2 (the control: the test can
 #     tell the two libraries apart);
-#  2. `dpkg -i` of our liburing2 + liburing-dev (make deb) upgrades Debian's,
+#  2. `dpkg -i` of our liburing2 + liburing-dev (the source package's build,
+#     packaging/debian-build.sh ensure: make deb) upgrades Debian's,
 #     with no --force option: dependencies of qemu-utils stay satisfied
 #     (apt-get check), files are where Debian's were, Debian's
-#     liburing.so.2.3 is gone, dpkg --verify is clean, ldconfig's cache
+#     library is gone (or, where its file has our name, replaced by ours),
+#     dpkg --verify is clean, ldconfig's cache
 #     (run by the ldconfig trigger) points at ours;
 #     and `man io_uring_prep_recv` shows our page (man-db is in the root);
 #  3. Debian's qemu-io and qemu-img, and a program built against the
 #     installed liburing-dev (pkg-config), now run on ours: data verified,
 #     every io_uring system call issued from the chroot's liburing.so.2.15;
 #  4. dpkg -i of Debian's own liburing2 .deb (kept from the base build) goes
-#     back, and qemu-io is on Debian's library again;
+#     back: the library files are Debian's again, byte for byte, and qemu-io
+#     is on Debian's library again;
 #  5. make install PREFIX=/usr/local + ldconfig in the same root also puts
 #     qemu-io on ours, and make uninstall + ldconfig undoes it.
 # Nothing here touches the real system's packages.
@@ -33,7 +38,9 @@ strace_has_stacks || die "deb root: this strace cannot unwind stacks (-k)"
 need_cmd pkg-config pkg-config || die "deb root: pkg-config is needed and could not be installed"
 
 failures=0
-base="$top/target/dropin/debroot-base"
+suite=${DROPIN_SUITE:-$(. /etc/os-release && echo "${VERSION_CODENAME:-}")}
+[ -n "$suite" ] || die "deb root: cannot tell this system's Debian release (set DROPIN_SUITE)"
+base="$top/target/dropin/debroot-base-$suite"
 # What the base root holds on top of minbase (a change rebuilds it).
 base_packages="qemu-utils strace libc6-dev linux-libc-dev man-db"
 
@@ -59,9 +66,7 @@ in_root() { # ROOT CMD...: run CMD chrooted in ROOT with an empty environment
 }
 
 build_base() {
-	local suite mirror tmp
-	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	[ -n "$suite" ] || { echo "dropin: cannot tell this system's Debian release"; return 1; }
+	local mirror tmp
 	mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
 	[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
 	[ -n "$mirror" ] || {
@@ -73,14 +78,17 @@ build_base() {
 	[ -e "$tmp" ] && { safe_rm "$tmp" || return 1; }
 	echo "dropin: debootstrap --variant=minbase $suite from $mirror (once; cached in $base)"
 	local t0=$SECONDS
-	if ! debootstrap --variant=minbase "$suite" "$tmp" "$mirror" >"$top/target/dropin/debootstrap.log" 2>&1; then
-		tail -5 "$top/target/dropin/debootstrap.log"
+	if ! debootstrap --variant=minbase "$suite" "$tmp" "$mirror" >"$top/target/dropin/debootstrap-$suite.log" 2>&1; then
+		tail -5 "$top/target/dropin/debootstrap-$suite.log"
 		safe_rm "$tmp" || true
 		return 1
 	fi
+	# The archive this machine reads is a snapshot whose Release files may be
+	# past their Valid-Until date; this throwaway root's apt accepts them.
+	echo 'Acquire::Check-Valid-Until "false";' >"$tmp/etc/apt/apt.conf.d/99snapshot"
 	# shellcheck disable=SC2086 # base_packages is a list of names
-	if ! pkg_install --in "in_root $tmp" --no-recommends --log "$top/target/dropin/debootstrap.log" $base_packages; then
-		tail -5 "$top/target/dropin/debootstrap.log"
+	if ! pkg_install --in "in_root $tmp" --no-recommends --log "$top/target/dropin/debootstrap-$suite.log" $base_packages; then
+		tail -5 "$top/target/dropin/debootstrap-$suite.log"
 		safe_rm "$tmp" || true
 		return 1
 	fi
@@ -94,20 +102,26 @@ build_base() {
 	echo "dropin: base root built in $((SECONDS - t0)) s"
 }
 
+mkdir -p "$top/target/dropin"
 if [ ! -f "$base/.complete" ] || [ "$(cat "$base/.complete")" != "$base_packages" ]; then
 	[ ! -e "$base" ] || safe_rm "$base" || die "deb root: cannot remove the stale $base"
 	if ! build_base; then
 		"$top/capi-tests/skip.sh" debootstrap test-dropin \
-			"deb root: could not debootstrap a Debian root here (no archive access?); see target/dropin/debootstrap.log"
+			"deb root: could not debootstrap a Debian $suite root here (no archive access?); see target/dropin/debootstrap-$suite.log"
 		exit
 	fi
 fi
 
-# The packages.
-"$top/packaging/deb/build-deb.sh" >/dev/null
+# The packages: the source package's, built in the sid root (kept when
+# build/deb/ was built from this very tree, by test-debian-smoke say).
+DEB_BUILD_OPTIONS=nocheck "$top/packaging/debian-build.sh" ensure >"$top/target/dropin/deb-build.log" 2>&1 ||
+	die "deb root: the source package did not build (see target/dropin/deb-build.log)"
 deb_lib=$(ls "$top"/build/deb/liburing2_*.deb)
 deb_dev=$(ls "$top"/build/deb/liburing-dev_*.deb)
 our_version=$(dpkg-deb -f "$deb_lib" Version)
+# Its library files, to compare with what lands in the root.
+deb_files="$top/target/dropin/deb-files"
+rm -rf "$deb_files" && dpkg-deb -x "$deb_lib" "$deb_files"
 
 # A fresh copy of the base for this run.
 mkdir -p "$top/target/dropin"
@@ -179,8 +193,11 @@ if in_root "$R" dpkg -i "/tmp/$(basename "$deb_lib")" "/tmp/$(basename "$deb_dev
 	v=$(in_root "$R" dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\n' liburing2 liburing-dev | sed 's/ *$//' | tr '\n' ' ')
 	[ "$v" = "liburing-dev $our_version ii liburing2 $our_version ii " ] || { echo "dropin:   installed state: $v"; ok=0; }
 	[ "$(readlink "$rlib/liburing.so.2")" = liburing.so.2.15 ] || { echo "dropin:   liburing.so.2 -> $(readlink "$rlib/liburing.so.2")"; ok=0; }
-	cmp -s "$rlib/liburing.so.2.15" "$lib/liburing.so.2.15" || { echo "dropin:   the root's liburing.so.2.15 is not the one we built"; ok=0; }
-	[ ! -e "$debian_so" ] || { echo "dropin:   Debian's $(basename "$debian_so") is still there"; ok=0; }
+	cmp -s "$rlib/liburing.so.2.15" "$deb_files/usr/lib/$arch_triplet/liburing.so.2.15" ||
+		{ echo "dropin:   the root's liburing.so.2.15 is not the one in our package"; ok=0; }
+	# Debian's file is gone, unless it has our file's name (sid's 2.15).
+	[ "$(basename "$debian_so")" = liburing.so.2.15 ] || [ ! -e "$debian_so" ] ||
+		{ echo "dropin:   Debian's $(basename "$debian_so") is still there"; ok=0; }
 	verify=$(in_root "$R" dpkg --verify liburing2 liburing-dev 2>&1)
 	[ -z "$verify" ] || { echo "dropin:   dpkg --verify: $verify"; ok=0; }
 	audit=$(in_root "$R" dpkg --audit 2>&1)
@@ -254,15 +271,37 @@ fi
 rm -f "$R.cc.log"
 
 # 4. Back to Debian's package.
+# back_is_debian DEB: every liburing file in the root's library directory is
+# one of Debian's package DEB, byte for byte, and DEB's are all there.
+back_is_debian() {
+	local x="$R.debian-files" f ok=0
+	rm -rf "$x" && dpkg-deb -x "$1" "$x" || return 1
+	for f in "$rlib"/liburing*; do
+		[ -e "$f" ] || continue
+		if [ -L "$f" ]; then
+			[ "$(readlink "$f")" = "$(readlink "$x/usr/lib/$arch_triplet/$(basename "$f")" 2>/dev/null)" ] ||
+				{ echo "dropin:   $(basename "$f") is not Debian's link"; ok=1; }
+		else
+			cmp -s "$f" "$x/usr/lib/$arch_triplet/$(basename "$f")" ||
+				{ echo "dropin:   $(basename "$f") is not Debian's file"; ok=1; }
+		fi
+	done
+	for f in "$x/usr/lib/$arch_triplet"/liburing*; do
+		[ -e "$rlib/$(basename "$f")" ] || [ -L "$rlib/$(basename "$f")" ] ||
+			{ echo "dropin:   Debian's $(basename "$f") is missing"; ok=1; }
+	done
+	rm -rf "$x"
+	return $ok
+}
 debian_deb=$(ls "$R"/root/debian-debs/liburing2_*.deb 2>/dev/null | head -1)
 if [ -z "$debian_deb" ]; then
 	not_run debian-deb "deb root: Debian's liburing2 .deb was not kept in the base; cannot test going back"
 elif in_root "$R" dpkg -r liburing-dev >/dev/null 2>&1 &&
 	in_root "$R" dpkg -i "/root/debian-debs/$(basename "$debian_deb")" >"$R.back.log" 2>&1 &&
 	[ "$(in_root "$R" dpkg-query -W -f '${Version}' liburing2)" = "$deb_version" ] &&
-	[ ! -e "$rlib/liburing.so.2.15" ] && [ ! -e "$rlib/liburing-ffi.so.2.15" ] &&
+	back_is_debian "$debian_deb" &&
 	qemu_io_check "back/qemu-io" "$debian_so_in"; then
-	pass "deb root: dpkg -i of Debian's liburing2 $deb_version goes back cleanly (our files gone, qemu-io on Debian's again)"
+	pass "deb root: dpkg -i of Debian's liburing2 $deb_version goes back cleanly (the library files are Debian's again, byte for byte; qemu-io on Debian's again)"
 else
 	cat "$R.back.log" 2>/dev/null
 	fail "deb root: going back to Debian's liburing2"
