@@ -115,7 +115,10 @@ test-rust-release: ensure-deps
 ensure-deps:
 	@capi-tests/ensure-deps.sh
 
+# check-map.sh --control plants a target without a help line (and the other
+# regressions it looks for) in a copy first: each must fail the check.
 test-map:
+	@capi-tests/check-map.sh --control
 	@capi-tests/check-map.sh
 
 help:
