@@ -1,23 +1,38 @@
 # Benchmarks against upstream liburing 2.15 (benches/, BENCHMARKS.md).
 #
+## test-bench-smoke: every workload once, briefly, in every form: results and the library loaded, not speed
+## bench-smoke: the same as test-bench-smoke
+## bench: every workload over several rounds, then callgrind counts: target/bench/results.*
+## test-instructions: instructions per NOP at most upstream's + 1 % on x86_64 and i386; libc plant caught
+## bench-build: the libraries, then every benches/*.c program in both builds
+## bench-bins: the benches/*.c programs, target/bench/up/ and target/bench/ours/
+## bench-upstream: upstream 2.15 built into target/bench/upstream/ (benches/build-upstream.sh)
+#
 #   make bench          build everything, run all workloads over several rounds
-#                       (upstream and ours alternating), then count instructions
-#                       per operation with callgrind; writes target/bench/results.*
+#                       (upstream and ours alternating; 15 rounds of every
+#                       workload), then count instructions per operation with
+#                       callgrind; writes target/bench/results.* (not timed
+#                       here; needs valgrind)
 #   make bench-smoke    build everything and run each workload once, briefly, in
 #                       every form: checks results and which library got loaded,
-#                       not speed (part of `make test`)
+#                       not speed (test-bench-smoke, part of `make test`: 35 s
+#                       here, upstream's build included)
 #   make test-instructions  instructions per NOP at batch 1 and 32, ours against
 #                       upstream in the same run, callgrind (exact counts): at most
 #                       upstream + 1 % on x86_64 and i386 (i386 plus its named gate
 #                       allowance), and the planted libc system-call path must fail
-#                       it on both (benches/ir-check.sh; part of `make test`, ~1 min)
+#                       it on both (benches/ir-check.sh and run.py --ir-check, i386
+#                       by capi-tests/arches/bench-i386.sh; part of `make test`:
+#                       52 s here, the x86_64 and i386 checks and their plants).
+#                       Needs valgrind, and for i386 the Debian sid root
+#                       (test-arches-smoke builds it)
 #
 # Each benches/*.c program is built twice from the same source:
 #   target/bench/up/<prog>    upstream's header, linked with upstream's liburing.so
 #   target/bench/ours/<prog>  our header (build/include), linked with build/lib/liburing.so
 # and the up/ build also runs on our library (LD_LIBRARY_PATH=build/lib): the
-# binary drop-in form. Upstream is built by benches/build-upstream.sh with its
-# own configure and make into target/bench/upstream/.
+# binary drop-in form. Upstream is built from source by benches/build-upstream.sh
+# with its own configure and make into target/bench/upstream/.
 
 BENCH_DIR     := target/bench
 BENCH_UP      := $(BENCH_DIR)/upstream/inst

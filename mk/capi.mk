@@ -2,15 +2,34 @@
 # header and linked against build/lib/liburing.so.2, plus qemu-io as a real
 # binary-only consumer.
 #
+## test-capi: our C programs on our header and library (CAPI_HEADERS= picks another header)
+## test-capi-ffi: the same programs in FFI form on liburing-ffi.so.2; every import defined there
+## test-capi-valgrind: every program once under valgrind
+## test-qemu: Debian's qemu-io through our liburing.so.2
+## test-capi-reference: the programs on upstream's own library and ours, judged
+## capi-build: builds the programs for CAPI_HEADERS
+## capi-valgrind: every program under valgrind, without the loud-skip rule
+## capi-our-headers: our headers built, or says clearly that they are missing (a step of the build)
+#
 #   make test-capi                        our headers (build/include)
 #   make test-capi CAPI_HEADERS=upstream  upstream 2.15's headers + our library
 #   make test-capi CAPI_HEADERS=installed the installed liburing-dev (pkg-config), no build
 #                  (installed-ffi: its FFI form; packaging/debian/tests/capi)
-#   make test-capi-ffi                    our header in FFI form + liburing-ffi.so.2
+#   make test-capi-ffi                    our header in FFI form + liburing-ffi.so.2, then
+#                                         capi/ffi-only.sh: every function the programs
+#                                         import is defined by liburing-ffi.so.2 (its plant:
+#                                         a library lacking io_uring_buf_ring_head)
 #   make test-qemu                        Debian's qemu-io through our library
+#                                         (qemu-utils, which apt-get installs)
 #   make test-capi-valgrind               every program once under valgrind (in make test)
 #   make test-capi-reference              the same programs against upstream's own library
-#                                         and ours, judged (in make test)
+#                                         and ours, judged against
+#                                         capi/reference-expectations.txt (in make test;
+#                                         upstream built from source)
+#
+# Times here: test-capi 30 s, test-capi-ffi 29 s, test-capi-valgrind 20 s,
+# test-qemu 3 s, test-capi-reference 10 s (upstream's library already built).
+# Every program needs io_uring enabled in the kernel.
 #
 # CAPI_NOPS sets the NOP count of nops.c (default 10 million).
 

@@ -4,9 +4,32 @@
 # The results come back through a virtio disk that qemu serves with
 # aio=io_uring while qemu runs on our liburing.so.2. See capi-tests/kernels/.
 #
-#   make test-kernels          the full matrix (every upstream test built here)
+## test-kernels-smoke: each kernel in a guest: our C tests, the smoke list on both libraries, a plant on 6.1
+## test-kernels-doc: COMPATIBILITY.md's kernel tables against kernels/results/; its plants first
+## test-kernels: the full matrix: every upstream test and our C tests, both libraries, each kernel
+## kernels-results: records the last full run in capi-tests/kernels/results/
+## kernels-prep: what the guests run: the library, our C tests in both forms, upstream's reference
+#
+#   make test-kernels          the full matrix (every upstream test built here, and
+#                              our C tests in both forms, on both libraries)
 #   make test-kernels-smoke    each kernel: our C tests + smoke-tests.txt (~40)
 #   KERNELS="bookworm" ACCEL=tcg TESTS="nop.t" UP_TIMEOUT=120 narrow a run
+#
+# Times here:
+# - test-kernels-smoke: 5 min 37 s for the three kernels (nice -n 10, load
+#   average 4-6; guests 6.1 130 s, 6.12 197 s, 7.2 227 s, two at a time);
+#   10 min 2 s at load average 13-15 (the full matrix's three guests running
+#   beside it); on a fresh clone first the kernel fetch (117 s, the three at
+#   once, load average 6), building the 41 upstream tests (about 45 s) and the
+#   planted library (16 s).
+# - the full matrix on a fresh clone at 08342b1 (KERNEL_JOBS=3 UP_TIMEOUT=60
+#   make test-kernels, three guests at once, load average 5-6): 2052 s for the
+#   make command, guests 6.1 1385 s, 6.12 1805 s, 7.2 1903 s (255 upstream
+#   tests on both libraries, our C tests in both forms on both).
+# Needs: root; apt-get (qemu-system-x86, busybox-static) and a Debian archive
+# for the kernel images (cached under target/kernels/); missing qemu, busybox
+# or an image fails unless SKIP=kernels. KVM is probed (the answer cached per
+# host kernel and qemu), TCG used when it stalls.
 
 .PHONY: test-kernels test-kernels-smoke kernels-prep test-kernels-doc kernels-results
 

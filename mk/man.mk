@@ -1,6 +1,15 @@
 # Manual pages (issue 16): sources in docs/man/man{2,3,7}/*.scd, converted by
 # scdoc, synopses taken from include/liburing.h. See docs/man/README.md.
 #
+## test-man: the pages' coverage, names, return kinds, lint, api.json, header, docs/api/; plants
+## man: build/man/man{2,3,7}/, the pages and symbolic links to them
+## api-json: build/man/api.json, what each function returns and its arrays
+## man-web: regenerates docs/api/ (Markdown copies, committed)
+## man-deps: scdoc and python3, what building the pages takes
+## man-check-deps: the checkers (mandoc, man-db) and the system pages too
+## install-man: the pages and api.json under DESTDIR/PREFIX (run by install)
+## uninstall-man: removes them (run by uninstall)
+#
 #   make man              build/man/man{2,3,7}/ (pages and symbolic links to them)
 #   make api-json         build/man/api.json (what each function returns, its arrays)
 #   make man-web          regenerate docs/api/ (Markdown copies, committed)
@@ -8,6 +17,11 @@
 #                         api.json against its schema (docs/api/api.schema.json), the
 #                         header (compiler, libclang) and behaviour, docs/api/ up to date,
 #                         and the planted regressions of each check
+#
+# test-man takes 2-3 min here (the first run also builds upstream's library
+# under target/man/). Needs apt-get (scdoc, mandoc, man-db, groff-base:
+# docs/man/tools/ensure-man-deps.sh) and the upstream source. The tools and
+# the checks are in docs/man/tools/.
 
 MANTOOL := docs/man/tools/manpages.py
 MAN_SRCS := $(wildcard docs/man/man2/*.scd docs/man/man3/*.scd docs/man/man7/*.scd)

@@ -1,11 +1,30 @@
 # Reliability (docs/RELIABILITY.md): fuzzing, bad-input table against
 # upstream, sanitizers, valgrind, concurrency and fault tests.
 #
-#   make fuzz               each fuzz target for FUZZ_SECONDS (default 20)
+## test-reliability: tour, bad-input table and setup differential against upstream; quick stress
+## sanitize: our C tests under -fsanitize=address,undefined; capi judged against its exceptions
+## fuzz: each fuzz target for FUZZ_SECONDS (default 20)
+## fuzz-build: the fuzz targets built with the nightly toolchain (cargo fuzz)
+## valgrind: C tests under valgrind --leak-check=full
+## reliability-stress: the concurrency and fault tests, RUNS times (default 20)
+## reliability-doc: docs/RELIABILITY.md's bad-input table from the last test-reliability run
+#
+#   make fuzz               each fuzz target for FUZZ_SECONDS (default 20; in fuzz/)
 #   make test-reliability   the quick deterministic checks (part of make test)
 #   make sanitize           C tests with -fsanitize=address,undefined
 #   make valgrind           C tests under valgrind --leak-check=full
 #   make reliability-stress concurrency/fault tests, RUNS times (default 20)
+#
+# Times here: test-reliability 52 s (read from a full make test run);
+# sanitize 85 s (68 s in a full make test run); fuzz 13 min (in a full make
+# test run: 5 targets x FUZZ_SECONDS=20 plus their nightly builds, 104 s from
+# clean); valgrind 12 s.
+# Needs: upstream built from source; fuzz: the nightly toolchain and
+# cargo-fuzz (installed from crates.io on first use); sanitize: gcc's
+# ASan/UBSan; valgrind: valgrind.
+# capi-tests/reliability/figures.py: the figures docs/RELIABILITY.md quotes,
+# recorded by these targets in target/reliability/figures.txt and checked
+# against the document.
 
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS ?= cq_ring ring_corrupt sq setup prep
