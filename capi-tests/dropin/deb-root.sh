@@ -233,9 +233,13 @@ fi
 # 3. No environment variable: Debian's programs and a freshly built one run on ours.
 ours_in_root="/usr/lib/$arch_triplet/liburing.so.2.15"
 # Debian's own liburing is built without unwind tables, so only with ours can
-# the stacks reach qemu: there, its block layer's ring (luring_init) must be one
+# the stacks reach qemu: there, its block layer's ring must be one
 # of those set up through our library.
-if qemu_io_check "after/qemu-io" "$ours_in_root" '[(]luring_init[+]'; then
+# Where qemu sets that ring up: luring_init in its io_uring block driver up
+# to qemu 10.0 (bookworm, trixie); from 10.1 (sid) the event loop's ring,
+# which block I/O with aio=io_uring goes through, fdmon_io_uring_setup.
+qemu_ring='[(](luring_init|fdmon_io_uring_setup)[+]'
+if qemu_io_check "after/qemu-io" "$ours_in_root" "$qemu_ring"; then
 	pass "deb root: Debian's qemu-io ($qemu_version) runs on our liburing.so.2 with no environment variable, data verified"
 else
 	fail "deb root: qemu-io on our installed package"
@@ -245,10 +249,10 @@ head -c 1M /dev/zero >>"$R/tmp/src.raw"
 head -c 2M /dev/urandom >>"$R/tmp/src.raw"
 in_root "$R" qemu-img create -q -f qcow2 /tmp/mid.qcow2 8M
 truncate -s 8M "$R/tmp/back.raw"
-if traced_in "after/convert-to-qcow2" "$ours_in_root" '[(]luring_init[+]' /usr/bin/qemu-img convert -n \
+if traced_in "after/convert-to-qcow2" "$ours_in_root" "$qemu_ring" /usr/bin/qemu-img convert -n \
 	--image-opts driver=raw,file.driver=file,file.filename=/tmp/src.raw,file.aio=io_uring \
 	--target-image-opts driver=qcow2,file.driver=file,file.filename=/tmp/mid.qcow2,file.aio=io_uring &&
-	traced_in "after/convert-to-raw" "$ours_in_root" '[(]luring_init[+]' /usr/bin/qemu-img convert -n \
+	traced_in "after/convert-to-raw" "$ours_in_root" "$qemu_ring" /usr/bin/qemu-img convert -n \
 		--image-opts driver=qcow2,file.driver=file,file.filename=/tmp/mid.qcow2,file.aio=io_uring \
 		--target-image-opts driver=raw,file.driver=file,file.filename=/tmp/back.raw,file.aio=io_uring &&
 	cmp "$R/tmp/src.raw" "$R/tmp/back.raw"; then
@@ -314,7 +318,7 @@ rm -f "$R.back.log"
 #    variable; make uninstall and ldconfig give Debian's back.
 if make -C "$top" --no-print-directory -s install PREFIX=/usr/local DESTDIR="$R" >"$R.make.log" 2>&1 &&
 	in_root "$R" ldconfig &&
-	qemu_io_check "usrlocal/qemu-io" /usr/local/lib/liburing.so.2.15 '[(]luring_init[+]' &&
+	qemu_io_check "usrlocal/qemu-io" /usr/local/lib/liburing.so.2.15 "$qemu_ring" &&
 	make -C "$top" --no-print-directory -s uninstall PREFIX=/usr/local DESTDIR="$R" >>"$R.make.log" 2>&1 &&
 	in_root "$R" ldconfig &&
 	[ -z "$(find "$R/usr/local" -name '*uring*')" ] &&
