@@ -8,7 +8,8 @@
 #  2. lint: mandoc -T lint -W warning, man -l        manpages.py lint
 #  3. io_uring_peek_batch_cqe(3) says what the founding report needed
 #  4. api.json against its JSON Schema (docs/api/api.schema.json), our header
-#     and upstream 2.15's, and behaviour on both libraries   check-api.py
+#     and upstream 2.15's, and behaviour on both libraries (each return kind
+#     by calls that succeed and fail: kinds.py)   check-api.py
 #  5. docs/api/ (HTML copies, api.json) is what a fresh build gives
 #  6. planted regressions: each check above must catch its own mistake
 #
@@ -234,6 +235,12 @@ for plant in "type|a parameter type changed to a typedef of it|io_uring_peek_bat
     IFS='|' read -r tag label pattern <<<"$plant"
     expect_fail "api.json against libclang: $label" "$pattern" python3 docs/man/tools/check-api.py "$tmp/api-clang-$tag.json" include
 done
+
+# g7. each return kind by behaviour: a library with one function wrong for
+# its kind, one per kind (count, negative errno, pointer-or-NULL, boolean,
+# value), must fail kinds.py's checks naming that function
+python3 docs/man/tools/kinds.py --planted build/man/api.json build/lib/liburing-ffi.so.2 \
+    || die "return kinds by behaviour: a planted regression was not caught"
 
 # h. the text names a parameter the synopsis does not have (issue 24's
 # _min_wait_usec_ in io_uring_submit(3), whose synopsis says min_wait)
