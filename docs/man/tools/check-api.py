@@ -26,7 +26,12 @@
    NULL, 0, false), on our liburing-ffi.so.2 and on upstream's, with the
    same value. On ours only (upstream crashes there, see liburing-rs(7)):
    every ring function of kind negative errno / pointer-or-NULL / count
-   called with a NULL ring, each in its own child process.
+   called with a NULL ring, each in its own child process. Then each return
+   kind but void by calls that succeed and fail on a real ring, on both
+   libraries (kinds.py: a count is 0 on an empty ring and never more than
+   there is, a negative errno comes back on a closed descriptor, a pointer
+   is NULL on a full SQ ring, a boolean is true and false where it should
+   be, a value is exact); kinds.py --planted is their planted regressions.
 """
 import ctypes
 import errno
@@ -470,12 +475,18 @@ def main():
     ours = os.path.join(TOP, "build", "lib", "liburing-ffi.so.2")
     got = check_behaviour(u, api, ours, "our liburing-ffi")
     null_ring_sweep(u, api, ours)
+    kinds = importlib.import_module("kinds")
+    if kinds.report(*kinds.run(u, ours, "our liburing-ffi"), "our liburing-ffi"):
+        sys.exit(1)
     if len(sys.argv) == 5:
         up_inc, up_so = sys.argv[3], sys.argv[4]
         check_prototypes(funcs, up_inc, "upstream 2.15's")
         # Upstream's liburing-ffi.so.2 lacks the documented extra
         # (io_uring_buf_ring_head), and only that.
         want = check_behaviour(u, api, up_so, "upstream liburing-ffi", absent=u.ffi_extra_symbols())
+        if kinds.report(*kinds.run(u, up_so, "upstream liburing-ffi", absent=u.ffi_extra_symbols()),
+                        "upstream liburing-ffi"):
+            sys.exit(1)
         norm = lambda rs: [(n, (0 if v is None else v)) for n, v in rs]
         diff = [(a, b) for a, b in zip(norm(got), norm(want)) if a != b]
         if diff:

@@ -20,15 +20,17 @@ man2/, man3/ and man7/):
 A name only listed (a term line of many names, a comma-separated run in a
 sentence) does not count.
 
-It prints "N of M names explained", the figures for the names this slice must
-cover, and the names still unexplained grouped by prefix. It fails when an
-opcode (enum io_uring_op), an IOSQE_* name, an IORING_ENTER_* flag or a
-register opcode (enum io_uring_register_op) is not explained.
+It prints "N of M names explained" and the figures per family (opcodes,
+IOSQE_*, IORING_ENTER_*, register opcodes), and fails naming every name of
+the header that no page explains: a name added to io_uring.h needs a page
+that explains it in the same commit.
 
---planted: also run the check on copies of the pages, one with the entry of
-IORING_OP_FTRUNCATE removed from io_uring_enter.2, one with that of
-IORING_REGISTER_PBUF_STATUS removed from io_uring_register.2, and fail unless
-each check fails naming the removed name.
+--planted: also run the check on copies of the pages or of the header, and
+fail unless each check fails naming the name concerned: the entry of
+IORING_OP_FTRUNCATE removed from io_uring_enter.2, that of
+IORING_REGISTER_PBUF_STATUS removed from io_uring_register.2, that of
+IORING_FEAT_LINKED_FILE removed from io_uring_setup.2, and a name
+(IORING_SETUP_PLANTED) added to a copy of the header that no page explains.
 """
 import os
 import re
@@ -40,7 +42,9 @@ from collections import OrderedDict
 
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 PLANTS = [("IORING_OP_FTRUNCATE", "man2/io_uring_enter.2.scd"),
-          ("IORING_REGISTER_PBUF_STATUS", "man2/io_uring_register.2.scd")]
+          ("IORING_REGISTER_PBUF_STATUS", "man2/io_uring_register.2.scd"),
+          ("IORING_FEAT_LINKED_FILE", "man2/io_uring_setup.2.scd")]
+HEADER_PLANT = "IORING_SETUP_PLANTED"
 
 
 def header_names(path):
@@ -59,12 +63,8 @@ def header_names(path):
 
 
 def required(names):
-    req = []
-    for n, kind in names.items():
-        if kind == "enum io_uring_op" or n.startswith("IOSQE_") or n.startswith("IORING_ENTER_") \
-                or kind == "enum io_uring_register_op":
-            req.append(n)
-    return req
+    """Every name of the header must be explained (issue 24, part 1)."""
+    return list(names)
 
 
 def pages(pagedir):
@@ -153,16 +153,14 @@ def check(pagedir, header):
     for label, pred in groups:
         g = [n for n in names if pred(n)]
         print(f"constants: {label}: {sum(n in found for n in g)} of {len(g)} explained")
-    rest = OrderedDict()
-    for n in names:
-        if n not in found and n not in req:
-            rest.setdefault(prefix(n), []).append(n)
-    if rest:
-        print(f"constants: not yet explained ({sum(len(v) for v in rest.values())}), for a later slice:")
-        for p, ns in rest.items():
-            print(f"  {p}_* ({len(ns)}): {' '.join(ns)}")
     missing = [n for n in req if n not in found]
     if missing:
+        rest = OrderedDict()
+        for n in missing:
+            rest.setdefault(prefix(n), []).append(n)
+        print(f"constants: not explained ({len(missing)}):")
+        for p, ns in rest.items():
+            print(f"  {p}_* ({len(ns)}): {' '.join(ns)}")
         for n in missing:
             print(f"constants: FAIL: {n} ({names[n]}) is not explained by any page", file=sys.stderr)
         return 1
@@ -204,6 +202,31 @@ def planted(pagedir, header, PLANT_NAME, PLANT_PAGE):
         shutil.rmtree(tmp)
 
 
+def planted_header(pagedir, header):
+    """A copy of the header with one more setup flag, which no page explains."""
+    tmp = tempfile.mkdtemp()
+    try:
+        text = open(header).read()
+        anchor = re.search(r"^#define IORING_SETUP_IOPOLL\b.*$", text, re.M)
+        if not anchor:
+            print("constants: FAIL: planted: no IORING_SETUP_IOPOLL line to plant after", file=sys.stderr)
+            return 1
+        copy = os.path.join(tmp, "io_uring.h")
+        open(copy, "w").write(text[:anchor.end()] + f"\n#define {HEADER_PLANT}\t(1U << 30)" + text[anchor.end():])
+        r = subprocess.run([sys.executable, os.path.abspath(__file__), "--pages", pagedir, "--header", copy],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        said = [ln for ln in r.stdout.splitlines() if "FAIL" in ln and HEADER_PLANT in ln]
+        if r.returncode == 0 or not said:
+            print(r.stdout)
+            print(f"constants: FAIL: planted regression not caught: {HEADER_PLANT} added to io_uring.h",
+                  file=sys.stderr)
+            return 1
+        print(f"constants: planted: {HEADER_PLANT} added to io_uring.h without a page -> caught ({said[0].strip()})")
+        return 0
+    finally:
+        shutil.rmtree(tmp)
+
+
 def main(argv):
     pagedir = os.path.join(TOP, "docs", "man")
     header = os.path.join(TOP, "include", "liburing", "io_uring.h")
@@ -224,6 +247,9 @@ def main(argv):
     if rc == 0 and plant:
         for name, page in PLANTS:
             rc = rc or planted(pagedir, header, name, page)
+        rc = rc or planted_header(pagedir, header)
+        if rc == 0:
+            print(f"constants: planted regressions caught: {len(PLANTS) + 1} of {len(PLANTS) + 1}")
     return rc
 
 

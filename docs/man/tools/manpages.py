@@ -475,30 +475,18 @@ def uapi_header_names():
     return names
 
 
-UNEXPLAINED = os.path.join(SRC, "uapi-not-yet-explained.txt")
-
-
 def check_uapi_names(pages):
-    """Each name of io_uring.h is named by at least one page, or listed in
-    uapi-not-yet-explained.txt (the work left, issue 24 part 1); a listed name
-    that a page now names must leave the list. Returns (errors, summary)."""
+    """Each name of io_uring.h is named by at least one page (issue 24, part 1;
+    constants.py checks that a page also explains it). Returns (errors,
+    summary)."""
     names = uapi_header_names()
     text = " ".join(p.text for p in pages).replace("\\_", "_")
     named = {n for n in names if re.search(r"(?<![\w])" + re.escape(n) + r"(?![\w])", text)}
-    listed = set()
-    for line in open(UNEXPLAINED):
-        line = line.split("#")[0].strip()
-        if line:
-            listed.add(line)
     errors = []
-    for n in sorted(names - named - listed):
+    for n in sorted(names - named):
         errors.append("liburing/io_uring.h defines %s, which no page names: explain it in a page" % n)
-    for n in sorted(listed & named):
-        errors.append("%s is named by a page now: remove it from %s" % (n, os.path.relpath(UNEXPLAINED, TOP)))
-    for n in sorted(listed - names):
-        errors.append("%s lists %s, which liburing/io_uring.h does not define" % (os.path.relpath(UNEXPLAINED, TOP), n))
-    summary = ("io_uring.h: %d of %d names (#define and enum constants) named by at least one page; %d listed "
-               "as not yet explained" % (len(named), len(names), len(listed & (names - named))))
+    summary = ("io_uring.h: %d of %d names (#define and enum constants) named by at least one page"
+               % (len(named), len(names)))
     return errors, summary
 
 
