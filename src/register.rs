@@ -445,7 +445,7 @@ fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> c_int {
     }
     let mut fresh = io_uring::zeroed();
     // SAFETY: p was filled by the kernel for this ring fd.
-    let ret = unsafe { crate::setup::mmap_rings(ring.ring_fd, p, &mut fresh.sq, &mut fresh.cq) };
+    let ret = unsafe { crate::mapping::mmap_rings(ring.ring_fd, p, &mut fresh.sq, &mut fresh.cq) };
     if ret < 0 {
         return ret;
     }
@@ -453,7 +453,7 @@ fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> c_int {
     // SAFETY: the old mappings are ours and replaced below.
     unsafe {
         crate::os::munmap(ring.sq.sqes.cast(), ring.sq.sqes_sz as usize);
-        crate::setup::unmap_rings(&mut ring.sq, &mut ring.cq);
+        crate::mapping::unmap_rings(&mut ring.sq, &mut ring.cq);
     }
     ring.sq = fresh.sq;
     ring.cq = fresh.cq;
