@@ -301,10 +301,8 @@ pub fn get_events(ring: &io_uring) -> c_int {
 /// retries.
 #[inline(always)]
 pub fn peek_batch_cqe(ring: &mut io_uring, out: &mut [*mut io_uring_cqe]) -> u32 {
-    let head = ring.load_cq_head();
-    let ready = ring.load_cq_tail().wrapping_sub(head);
-    if ready != 0 {
-        return ring.peek_batch_ready(head, ready, out);
+    if let Some(n) = ring.peek_batch(out) {
+        return n;
     }
     if !ring.cq_needs_flush() {
         return 0;
@@ -318,5 +316,5 @@ pub fn peek_batch_cqe(ring: &mut io_uring, out: &mut [*mut io_uring_cqe]) -> u32
 #[inline(never)]
 fn peek_batch_after_flush(ring: &mut io_uring, out: &mut [*mut io_uring_cqe]) -> u32 {
     get_events(ring);
-    ring.peek_batch(out) as u32
+    ring.peek_batch(out).unwrap_or(0)
 }
