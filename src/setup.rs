@@ -5,6 +5,7 @@ use core::ffi::{c_int, c_void};
 use core::ptr;
 use core::sync::atomic::AtomicU32;
 
+use crate::check;
 use crate::mapping::*;
 use crate::os;
 use crate::ring::*;
@@ -80,6 +81,64 @@ fn align_up(v: usize, to: usize) -> usize {
 /// # Safety
 /// `p` must be what `io_uring_setup` returned for `fd`.
 pub unsafe fn queue_mmap(fd: c_int, p: &io_uring_params, ring: &mut io_uring) -> c_int {
+    // SAFETY: forwarded contract.
+    let ret = unsafe { map_queue(fd, p, ring) };
+    if ret == 0 {
+        mark_live(ring);
+    }
+    ret
+}
+
+/// `io_uring_queue_init_params`: sets up `ring` as `p` asks (see
+/// [`queue_init_params`]); 0 or `-errno`.
+pub fn queue_init(entries: u32, ring: &mut io_uring, p: &mut io_uring_params) -> c_int {
+    // SAFETY: no application memory is involved.
+    let (ret, _) = unsafe { queue_init_params(entries, ring, p, ptr::null_mut(), 0) };
+    if ret == 0 {
+        mark_live(ring);
+    }
+    ret
+}
+
+/// `io_uring_queue_init_mem`: sets up `ring` with `IORING_SETUP_NO_MMAP`,
+/// its rings in the caller's `buf`; the bytes of `buf` used, or `-errno`.
+///
+/// # Safety
+/// As [`queue_init_exact`].
+pub unsafe fn queue_init_mem(
+    entries: u32,
+    ring: &mut io_uring,
+    p: &mut io_uring_params,
+    buf: *mut c_void,
+    buf_size: usize,
+) -> c_int {
+    p.flags |= IORING_SETUP_NO_MMAP;
+    // SAFETY: forwarded contract.
+    let (ret, used) = unsafe { queue_init_params(entries, ring, p, buf, buf_size) };
+    if ret < 0 {
+        return ret;
+    }
+    mark_live(ring);
+    used as c_int
+}
+
+/// Tells checked mode (`crate::check`) that a set-up call of the API just
+/// filled `ring` in: every `io_uring_queue_init*`/`io_uring_queue_mmap` that
+/// succeeds comes through here.
+#[inline(always)]
+fn mark_live(ring: &mut io_uring) {
+    if check::active() {
+        // SAFETY: the ring was just set up; the marker is in its padding.
+        unsafe { check::mark_live(ring) };
+    }
+}
+
+/// [`queue_mmap`] without telling checked mode, for the set-up calls that
+/// tell it themselves.
+///
+/// # Safety
+/// As [`queue_mmap`].
+unsafe fn map_queue(fd: c_int, p: &io_uring_params, ring: &mut io_uring) -> c_int {
     *ring = io_uring::zeroed();
     // SAFETY: forwarded contract.
     let ret = unsafe { mmap_rings(fd, p, &mut ring.sq, &mut ring.cq) };
@@ -218,7 +277,7 @@ pub unsafe fn queue_init_exact(
     }
     if p.flags & IORING_SETUP_NO_MMAP == 0 {
         // SAFETY: p was just filled by io_uring_setup for fd.
-        let ret = unsafe { queue_mmap(fd, p, ring) };
+        let ret = unsafe { map_queue(fd, p, ring) };
         if ret < 0 {
             // SAFETY: fd is ours.
             unsafe { libc::close(fd) };
@@ -381,6 +440,20 @@ pub fn memory_size(entries: u32, p: &io_uring_params) -> (c_int, usize) {
     }
     let sq_size = align_up(sqes_bytes(p.flags, sq), page);
     (0, align_up(cq_size, page) + sq_size)
+}
+
+/// `io_uring_mlock_size_params`: 0 and the bytes a ring of this shape locks
+/// (0 when the kernel does not need locked memory), or `-errno` (and 0).
+/// `p` is `None` for a NULL params pointer: `-EFAULT`, but only when
+/// locked memory is needed.
+pub fn mlock_size(entries: u32, p: Option<&io_uring_params>) -> (c_int, usize) {
+    if !needs_mlock(entries) {
+        return (0, 0);
+    }
+    match p {
+        Some(p) => memory_size(entries, p),
+        None => (-libc::EFAULT, 0),
+    }
 }
 
 /// Whether rings of `entries` entries need locked memory: not on kernels
