@@ -268,6 +268,43 @@ pub fn submit_and_wait_timeout(
     get_cqe_sigmask(ring, to_submit, wait_nr, sigmask)
 }
 
+/// `io_uring_submit_and_wait_min_timeout`: [`submit_and_wait_timeout`] on
+/// kernels with `IORING_FEAT_MIN_TIMEOUT`; `Err(-EINVAL)` before anything
+/// else otherwise (the caller's CQE pointer is left alone).
+pub fn submit_and_wait_min_timeout(
+    ring: &mut io_uring,
+    wait_nr: u32,
+    ts: *mut __kernel_timespec,
+    min_wait_usec: u32,
+    sigmask: *mut libc::sigset_t,
+) -> Result<(c_int, *mut io_uring_cqe), c_int> {
+    min_timeout_supported(ring)?;
+    Ok(submit_and_wait_timeout(ring, wait_nr, ts, min_wait_usec, sigmask))
+}
+
+/// `io_uring_wait_cqes_min_timeout`: [`wait_cqes_ext`] on kernels with
+/// `IORING_FEAT_MIN_TIMEOUT`; `Err(-EINVAL)` before anything else otherwise
+/// (the caller's CQE pointer is left alone).
+pub fn wait_cqes_min_timeout(
+    ring: &mut io_uring,
+    wait_nr: u32,
+    ts: *mut __kernel_timespec,
+    min_wait_usec: u32,
+    sigmask: *mut libc::sigset_t,
+) -> Result<(c_int, *mut io_uring_cqe), c_int> {
+    min_timeout_supported(ring)?;
+    Ok(wait_cqes_ext(ring, 0, wait_nr, ts, min_wait_usec, sigmask))
+}
+
+/// Whether the kernel takes a minimum wait time (`IORING_FEAT_MIN_TIMEOUT`):
+/// `Err(-EINVAL)` when it does not.
+fn min_timeout_supported(ring: &io_uring) -> Result<(), c_int> {
+    if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
+        return Err(-libc::EINVAL);
+    }
+    Ok(())
+}
+
 /// `io_uring_submit_and_wait_reg`: waits with the parameters stored in slot
 /// `reg_index` of the registered wait region.
 pub fn submit_and_wait_reg(ring: &mut io_uring, wait_nr: u32, reg_index: c_int) -> (c_int, *mut io_uring_cqe) {
@@ -301,10 +338,8 @@ pub fn get_events(ring: &io_uring) -> c_int {
 /// retries.
 #[inline(always)]
 pub fn peek_batch_cqe(ring: &mut io_uring, out: &mut [*mut io_uring_cqe]) -> u32 {
-    let head = ring.load_cq_head();
-    let ready = ring.load_cq_tail().wrapping_sub(head);
-    if ready != 0 {
-        return ring.peek_batch_ready(head, ready, out);
+    if let Some(n) = ring.peek_batch(out) {
+        return n;
     }
     if !ring.cq_needs_flush() {
         return 0;
@@ -318,5 +353,5 @@ pub fn peek_batch_cqe(ring: &mut io_uring, out: &mut [*mut io_uring_cqe]) -> u32
 #[inline(never)]
 fn peek_batch_after_flush(ring: &mut io_uring, out: &mut [*mut io_uring_cqe]) -> u32 {
     get_events(ring);
-    ring.peek_batch(out) as u32
+    ring.peek_batch(out).unwrap_or(0)
 }

@@ -19,6 +19,15 @@ crate::sys::assert_layout!(io_uring_cqe_iter, crate::sys::by_width(24, 20), cqes
     shift @ crate::sys::by_width(12, 8), head @ crate::sys::by_width(16, 12), tail @ crate::sys::by_width(20, 16));
 
 impl io_uring_cqe_iter {
+    /// An iterator that yields nothing (what a NULL ring gets).
+    pub const EMPTY: Self = io_uring_cqe_iter {
+        cqes: core::ptr::null_mut(),
+        mask: 0,
+        shift: 0,
+        head: 0,
+        tail: 0,
+    };
+
     /// Starts at the CQ head; the tail is loaded with Acquire ordering
     /// (see [`io_uring::load_cq_tail`]) so every CQE before it is readable.
     #[inline(always)]

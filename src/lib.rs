@@ -3,7 +3,7 @@
 //!
 //! Layers, top to bottom: [`capi`] (the exported C functions), the liburing
 //! semantics ([`setup`], [`submit`], [`complete`], [`register`], [`probe`],
-//! [`buf_ring`], [`prep`]), the ring protocol ([`ring`]) and the kernel ABI
+//! [`buf_ring`], [`prep`]), the ring protocol ([`ring`], with [`mapping`] of its memory) and the kernel ABI
 //! ([`sys`]).
 
 // std only for unit tests and fuzz builds (cargo fuzz passes --cfg fuzzing):
@@ -23,6 +23,7 @@ pub mod check;
 pub mod complete;
 pub mod cq_iter;
 pub mod errno;
+pub mod mapping;
 pub mod os;
 pub mod prep;
 pub mod probe;

@@ -357,10 +357,42 @@ pub fn register_clock(ring: &io_uring, clock: *mut io_uring_clock_register) -> c
     do_register(ring, IORING_REGISTER_CLOCK, clock.cast_const().cast(), 0)
 }
 
-/// Clones registered buffers of `src` into `dst`. With
-/// `IORING_REGISTER_SRC_REGISTERED`, `src` is named by its registered index
-/// when it has one, else by its plain fd (and the flag is dropped).
+/// `__io_uring_clone_buffers_offset`: clones registered buffers of `src`
+/// into `dst`, with exactly the caller's flags (see [`clone_buffers_arg`]).
 pub fn clone_buffers_offset(dst: &io_uring, src: &io_uring, dst_off: u32, src_off: u32, nr: u32, flags: u32) -> c_int {
+    let buf = clone_buffers_arg(src, dst_off, src_off, nr, flags);
+    do_register(dst, IORING_REGISTER_CLONE_BUFFERS, arg(&buf), 1)
+}
+
+/// `io_uring_clone_buffers_offset`: [`clone_buffers_offset`] naming `src` by
+/// its registered ring fd when it has one.
+pub fn clone_buffers_offset_registered(
+    dst: &io_uring,
+    src: &io_uring,
+    dst_off: u32,
+    src_off: u32,
+    nr: u32,
+    flags: u32,
+) -> c_int {
+    clone_buffers_offset(dst, src, dst_off, src_off, nr, flags | IORING_REGISTER_SRC_REGISTERED)
+}
+
+/// `io_uring_clone_buffers`: all of `src`'s buffers, `src` named by its
+/// registered ring fd when it has one.
+pub fn clone_buffers(dst: &io_uring, src: &io_uring) -> c_int {
+    clone_buffers_offset(dst, src, 0, 0, 0, IORING_REGISTER_SRC_REGISTERED)
+}
+
+/// `__io_uring_clone_buffers`: all of `src`'s buffers, with exactly the
+/// caller's flags.
+pub fn clone_buffers_flags(dst: &io_uring, src: &io_uring, flags: u32) -> c_int {
+    clone_buffers_offset(dst, src, 0, 0, 0, flags)
+}
+
+/// The clone request for `src`. With `IORING_REGISTER_SRC_REGISTERED`,
+/// `src` is named by its registered index when it has one, else by its plain
+/// fd (and the flag is dropped).
+pub fn clone_buffers_arg(src: &io_uring, dst_off: u32, src_off: u32, nr: u32, flags: u32) -> io_uring_clone_buffers {
     let mut buf = io_uring_clone_buffers {
         flags,
         src_off,
@@ -374,7 +406,7 @@ pub fn clone_buffers_offset(dst: &io_uring, src: &io_uring, dst_off: u32, src_of
         buf.src_fd = src.ring_fd as u32;
         buf.flags &= !IORING_REGISTER_SRC_REGISTERED;
     }
-    do_register(dst, IORING_REGISTER_CLONE_BUFFERS, arg(&buf), 1)
+    buf
 }
 
 pub fn register_ifq(ring: &io_uring, reg: *mut io_uring_zcrx_ifq_reg) -> c_int {
@@ -445,7 +477,7 @@ fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> c_int {
     }
     let mut fresh = io_uring::zeroed();
     // SAFETY: p was filled by the kernel for this ring fd.
-    let ret = unsafe { crate::setup::mmap_rings(ring.ring_fd, p, &mut fresh.sq, &mut fresh.cq) };
+    let ret = unsafe { crate::mapping::mmap_rings(ring.ring_fd, p, &mut fresh.sq, &mut fresh.cq) };
     if ret < 0 {
         return ret;
     }
@@ -453,7 +485,7 @@ fn resize_rings_inner(ring: &mut io_uring, p: &mut io_uring_params) -> c_int {
     // SAFETY: the old mappings are ours and replaced below.
     unsafe {
         crate::os::munmap(ring.sq.sqes.cast(), ring.sq.sqes_sz as usize);
-        crate::setup::unmap_rings(&mut ring.sq, &mut ring.cq);
+        crate::mapping::unmap_rings(&mut ring.sq, &mut ring.cq);
     }
     ring.sq = fresh.sq;
     ring.cq = fresh.cq;

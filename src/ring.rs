@@ -400,28 +400,22 @@ impl io_uring {
     }
 
     /// Fills `out` with pointers to up to `out.len()` ready CQEs without
-    /// consuming them; returns how many were filled. Skip entries at the
-    /// head of a mixed ring are consumed on the way.
+    /// consuming them; returns how many were filled, or `None` when the
+    /// kernel has posted nothing (the caller may then flush and retry). Skip
+    /// entries at the head of a mixed ring are consumed on the way.
     #[inline(always)]
-    pub fn peek_batch(&mut self, out: &mut [*mut io_uring_cqe]) -> usize {
-        let head = self.load_cq_head();
+    pub fn peek_batch(&mut self, out: &mut [*mut io_uring_cqe]) -> Option<u32> {
+        let mut head = self.load_cq_head();
         let ready = self.load_cq_tail().wrapping_sub(head);
         if ready == 0 {
-            return 0;
+            return None;
         }
-        self.peek_batch_ready(head, ready, out) as usize
-    }
-
-    /// [`Self::peek_batch`] once the caller has loaded the head and found
-    /// `ready` (not 0) slots posted.
-    #[inline(always)]
-    pub fn peek_batch_ready(&mut self, mut head: u32, ready: u32, out: &mut [*mut io_uring_cqe]) -> u32 {
         if self.flags & IORING_SETUP_CQE_MIXED != 0 {
-            return self.peek_batch_mixed(head, ready, out);
+            return Some(self.peek_batch_mixed(head, ready, out));
         }
         let n = out.len().min(ready as usize);
         if n >= PEEK_BATCH_VECTOR_MIN {
-            return self.fill_cqe_pointers(head, ready, out);
+            return Some(self.fill_cqe_pointers(head, ready, out));
         }
         let first = out.as_mut_ptr();
         for i in 0..n {
@@ -432,10 +426,10 @@ impl io_uring {
             unsafe { first.add(i).write_volatile(self.cqe_at(head)) };
             head = head.wrapping_add(1);
         }
-        n as u32
+        Some(n as u32)
     }
 
-    /// The long-batch half of [`Self::peek_batch_ready`]: fills `out` with
+    /// The long-batch half of [`Self::peek_batch`]: fills `out` with
     /// up to `ready` CQEs from `head` on, out of line and left to LLVM's
     /// vectorizer.
     #[inline(never)]

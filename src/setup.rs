@@ -1,10 +1,12 @@
-//! Ring set-up and teardown: sizing, mapping, application-provided memory,
-//! and the `io_uring_queue_*` family.
+//! Ring set-up and teardown: sizing, application-provided memory and the
+//! `io_uring_queue_*` family (the mapping itself is `crate::mapping`).
 
 use core::ffi::{c_int, c_void};
 use core::ptr;
 use core::sync::atomic::AtomicU32;
 
+use crate::check;
+use crate::mapping::*;
 use crate::os;
 use crate::ring::*;
 use crate::sys::*;
@@ -51,16 +53,6 @@ pub fn sq_cq_entries(entries: u32, p: &io_uring_params) -> (c_int, u32, u32) {
     (0, sq, cq)
 }
 
-/// Bytes of SQE array for `entries` SQ entries.
-fn sqes_bytes(flags: u32, entries: u32) -> usize {
-    ((entries as usize) << sqe_shift_from_flags(flags)) * size_of::<io_uring_sqe>()
-}
-
-/// Bytes of CQE array for `entries` CQ entries.
-fn cqes_bytes(flags: u32, entries: u32) -> usize {
-    ((entries as usize) << cqe_shift_from_flags(flags)) * size_of::<io_uring_cqe>()
-}
-
 use core::mem::size_of;
 
 /// Room the kernel needs before the CQE array for the ring header words.
@@ -83,116 +75,70 @@ fn align_up(v: usize, to: usize) -> usize {
     (v + to - 1) & !(to - 1)
 }
 
-/// Unmaps the SQ and CQ ring mappings that `queue_mmap` or the huge-page
-/// allocator created (the SQE array is separate).
-///
-/// # Safety
-/// The pointers and sizes in `sq`/`cq` must describe live mappings or be zero.
-pub unsafe fn unmap_rings(sq: &mut io_uring_sq, cq: &mut io_uring_cq) {
-    if sq.ring_sz != 0 {
-        // SAFETY: the caller guarantees this mapping is ours.
-        unsafe { os::munmap(sq.ring_ptr, sq.ring_sz) };
-    }
-    if !cq.ring_ptr.is_null() && cq.ring_sz != 0 && cq.ring_ptr != sq.ring_ptr {
-        // SAFETY: likewise.
-        unsafe { os::munmap(cq.ring_ptr, cq.ring_sz) };
-    }
-}
-
-/// Fills the pointers of `sq` and `cq` from the ring base addresses and the
-/// offsets the kernel returned in `p`.
-///
-/// # Safety
-/// `sq.ring_ptr` and `cq.ring_ptr` must be mappings laid out as `p` says.
-pub unsafe fn setup_ring_pointers(p: &io_uring_params, sq: &mut io_uring_sq, cq: &mut io_uring_cq) {
-    let sb = sq.ring_ptr.cast::<u8>();
-    let cb = cq.ring_ptr.cast::<u8>();
-    // SAFETY: the offsets come from the kernel and lie inside the mappings.
-    unsafe {
-        sq.khead = sb.add(p.sq_off.head as usize).cast();
-        sq.ktail = sb.add(p.sq_off.tail as usize).cast();
-        sq.kring_mask = sb.add(p.sq_off.ring_mask as usize).cast();
-        sq.kring_entries = sb.add(p.sq_off.ring_entries as usize).cast();
-        sq.kflags = sb.add(p.sq_off.flags as usize).cast();
-        sq.kdropped = sb.add(p.sq_off.dropped as usize).cast();
-        if p.flags & IORING_SETUP_NO_SQARRAY == 0 {
-            sq.array = sb.add(p.sq_off.array as usize).cast();
-        }
-        cq.khead = cb.add(p.cq_off.head as usize).cast();
-        cq.ktail = cb.add(p.cq_off.tail as usize).cast();
-        cq.kring_mask = cb.add(p.cq_off.ring_mask as usize).cast();
-        cq.kring_entries = cb.add(p.cq_off.ring_entries as usize).cast();
-        cq.koverflow = cb.add(p.cq_off.overflow as usize).cast();
-        cq.cqes = cb.add(p.cq_off.cqes as usize).cast();
-        if p.cq_off.flags != 0 {
-            cq.kflags = cb.add(p.cq_off.flags as usize).cast();
-        }
-        sq.ring_mask = *sq.kring_mask;
-        sq.ring_entries = *sq.kring_entries;
-        cq.ring_mask = *cq.kring_mask;
-        cq.ring_entries = *cq.kring_entries;
-    }
-}
-
-/// Maps the rings of ring fd `fd` as the kernel described them in `p`: 0 or
-/// `-errno`.
-///
-/// # Safety
-/// `p` must be what `io_uring_setup` returned for `fd`.
-pub unsafe fn mmap_rings(fd: c_int, p: &io_uring_params, sq: &mut io_uring_sq, cq: &mut io_uring_cq) -> c_int {
-    sq.ring_sz = p.sq_off.array as usize + p.sq_entries as usize * size_of::<u32>();
-    cq.ring_sz = p.cq_off.cqes as usize + cqes_bytes(p.flags, p.cq_entries);
-    if p.features & IORING_FEAT_SINGLE_MMAP != 0 {
-        sq.ring_sz = sq.ring_sz.max(cq.ring_sz);
-        cq.ring_sz = sq.ring_sz;
-    }
-    let prot = libc::PROT_READ | libc::PROT_WRITE;
-    let map = libc::MAP_SHARED | libc::MAP_POPULATE;
-    // SAFETY: mapping a fresh region of the ring fd.
-    let (ret, mem) = unsafe { os::mmap(ptr::null_mut(), sq.ring_sz, prot, map, fd, IORING_OFF_SQ_RING as i64) };
-    if ret < 0 {
-        return ret;
-    }
-    sq.ring_ptr = mem;
-    if p.features & IORING_FEAT_SINGLE_MMAP != 0 {
-        cq.ring_ptr = sq.ring_ptr;
-    } else {
-        // SAFETY: as above.
-        let (ret, mem) = unsafe { os::mmap(ptr::null_mut(), cq.ring_sz, prot, map, fd, IORING_OFF_CQ_RING as i64) };
-        if ret < 0 {
-            cq.ring_ptr = ptr::null_mut();
-            // SAFETY: sq.ring_ptr was mapped above.
-            unsafe { unmap_rings(sq, cq) };
-            return ret;
-        }
-        cq.ring_ptr = mem;
-    }
-    let sqes_sz = sqes_bytes(p.flags, p.sq_entries);
-    let Ok(sqes_sz32) = u32::try_from(sqes_sz) else {
-        // SAFETY: both ring mappings are ours.
-        unsafe { unmap_rings(sq, cq) };
-        return -libc::EINVAL;
-    };
-    sq.sqes_sz = sqes_sz32;
-    // SAFETY: as above.
-    let (ret, mem) = unsafe { os::mmap(ptr::null_mut(), sqes_sz, prot, map, fd, IORING_OFF_SQES as i64) };
-    if ret < 0 {
-        // SAFETY: both ring mappings are ours.
-        unsafe { unmap_rings(sq, cq) };
-        return ret;
-    }
-    sq.sqes = mem.cast();
-    // SAFETY: the mappings are laid out as p says.
-    unsafe { setup_ring_pointers(p, sq, cq) };
-    0
-}
-
 /// `io_uring_queue_mmap`: fills `ring` for an existing ring fd; 0 or
 /// `-errno`.
 ///
 /// # Safety
 /// `p` must be what `io_uring_setup` returned for `fd`.
 pub unsafe fn queue_mmap(fd: c_int, p: &io_uring_params, ring: &mut io_uring) -> c_int {
+    // SAFETY: forwarded contract.
+    let ret = unsafe { map_queue(fd, p, ring) };
+    if ret == 0 {
+        mark_live(ring);
+    }
+    ret
+}
+
+/// `io_uring_queue_init_params`: sets up `ring` as `p` asks (see
+/// [`queue_init_params`]); 0 or `-errno`.
+pub fn queue_init(entries: u32, ring: &mut io_uring, p: &mut io_uring_params) -> c_int {
+    // SAFETY: no application memory is involved.
+    let (ret, _) = unsafe { queue_init_params(entries, ring, p, ptr::null_mut(), 0) };
+    if ret == 0 {
+        mark_live(ring);
+    }
+    ret
+}
+
+/// `io_uring_queue_init_mem`: sets up `ring` with `IORING_SETUP_NO_MMAP`,
+/// its rings in the caller's `buf`; the bytes of `buf` used, or `-errno`.
+///
+/// # Safety
+/// As [`queue_init_exact`].
+pub unsafe fn queue_init_mem(
+    entries: u32,
+    ring: &mut io_uring,
+    p: &mut io_uring_params,
+    buf: *mut c_void,
+    buf_size: usize,
+) -> c_int {
+    p.flags |= IORING_SETUP_NO_MMAP;
+    // SAFETY: forwarded contract.
+    let (ret, used) = unsafe { queue_init_params(entries, ring, p, buf, buf_size) };
+    if ret < 0 {
+        return ret;
+    }
+    mark_live(ring);
+    used as c_int
+}
+
+/// Tells checked mode (`crate::check`) that a set-up call of the API just
+/// filled `ring` in: every `io_uring_queue_init*`/`io_uring_queue_mmap` that
+/// succeeds comes through here.
+#[inline(always)]
+fn mark_live(ring: &mut io_uring) {
+    if check::active() {
+        // SAFETY: the ring was just set up; the marker is in its padding.
+        unsafe { check::mark_live(ring) };
+    }
+}
+
+/// [`queue_mmap`] without telling checked mode, for the set-up calls that
+/// tell it themselves.
+///
+/// # Safety
+/// As [`queue_mmap`].
+unsafe fn map_queue(fd: c_int, p: &io_uring_params, ring: &mut io_uring) -> c_int {
     *ring = io_uring::zeroed();
     // SAFETY: forwarded contract.
     let ret = unsafe { mmap_rings(fd, p, &mut ring.sq, &mut ring.cq) };
@@ -331,7 +277,7 @@ pub unsafe fn queue_init_exact(
     }
     if p.flags & IORING_SETUP_NO_MMAP == 0 {
         // SAFETY: p was just filled by io_uring_setup for fd.
-        let ret = unsafe { queue_mmap(fd, p, ring) };
+        let ret = unsafe { map_queue(fd, p, ring) };
         if ret < 0 {
             // SAFETY: fd is ours.
             unsafe { libc::close(fd) };
@@ -494,6 +440,20 @@ pub fn memory_size(entries: u32, p: &io_uring_params) -> (c_int, usize) {
     }
     let sq_size = align_up(sqes_bytes(p.flags, sq), page);
     (0, align_up(cq_size, page) + sq_size)
+}
+
+/// `io_uring_mlock_size_params`: 0 and the bytes a ring of this shape locks
+/// (0 when the kernel does not need locked memory), or `-errno` (and 0).
+/// `p` is `None` for a NULL params pointer: `-EFAULT`, but only when
+/// locked memory is needed.
+pub fn mlock_size(entries: u32, p: Option<&io_uring_params>) -> (c_int, usize) {
+    if !needs_mlock(entries) {
+        return (0, 0);
+    }
+    match p {
+        Some(p) => memory_size(entries, p),
+        None => (-libc::EFAULT, 0),
+    }
 }
 
 /// Whether rings of `entries` entries need locked memory: not on kernels

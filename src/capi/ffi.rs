@@ -16,7 +16,7 @@ use core::ffi::{c_char, c_int, c_uint, c_void};
 use core::ptr;
 
 use super::queue::deliver;
-use super::{ring_or, ring_or_unchecked, NULL_RING};
+use super::{ring_or, ring_or_no_entry_check, NULL_RING};
 use crate::check;
 use crate::cq_iter::{self, io_uring_cqe_iter};
 use crate::ring::io_uring;
@@ -244,17 +244,7 @@ pub unsafe extern "C" fn io_uring_cqe_nr(cqe: *const io_uring_cqe) -> c_uint {
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_iter_init(ring: *const io_uring) -> io_uring_cqe_iter {
     check::hooked!(ring_call(ring), (ring: *const io_uring) -> io_uring_cqe_iter, {
-        // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
-        match unsafe { ring.as_ref() } {
-            Some(ring) => io_uring_cqe_iter::new(ring),
-            None => io_uring_cqe_iter {
-                cqes: ptr::null_mut(),
-                mask: 0,
-                shift: 0,
-                head: 0,
-                tail: 0,
-            },
-        }
+        io_uring_cqe_iter::new(ring_or_no_entry_check!(ref ring, io_uring_cqe_iter::EMPTY))
     })
 }
 
@@ -285,10 +275,7 @@ pub unsafe extern "C" fn io_uring_cq_advance(ring: *mut io_uring, nr: c_uint) {
         ring: *mut io_uring,
         nr: c_uint,
     ) -> (), {
-        // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
-        if let Some(ring) = unsafe { ring.as_mut() } {
-            ring.cq_advance(nr);
-        }
+        ring_or_no_entry_check!(ring).cq_advance(nr);
     })
 }
 
@@ -298,10 +285,7 @@ pub unsafe extern "C" fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uri
         ring: *mut io_uring,
         cqe: *mut io_uring_cqe,
     ) -> (), {
-        // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
-        let Some(ring) = (unsafe { ring.as_mut() }) else {
-            return;
-        };
+        let ring = ring_or_no_entry_check!(ring);
         if !cqe.is_null() {
             // SAFETY: non-NULL CQE pointer from C.
             ring.cq_advance(unsafe { cq_iter::cqe_nr(cqe) });
@@ -312,33 +296,21 @@ pub unsafe extern "C" fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uri
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_ready(ring: *const io_uring) -> c_uint {
     check::hooked!(ring_call(ring), (ring: *const io_uring) -> c_uint, {
-        // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
-        match unsafe { ring.as_ref() } {
-            Some(ring) => ring.cq_ready(),
-            None => 0,
-        }
+        ring_or_no_entry_check!(ref ring, 0).cq_ready()
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_has_overflow(ring: *const io_uring) -> bool {
     check::hooked!(ring_call(ring), (ring: *const io_uring) -> bool, {
-        // SAFETY: as above.
-        match unsafe { ring.as_ref() } {
-            Some(ring) => ring.cq_has_overflow(),
-            None => false,
-        }
+        ring_or_no_entry_check!(ref ring, false).cq_has_overflow()
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_eventfd_enabled(ring: *const io_uring) -> bool {
     check::hooked!(ring_call(ring), (ring: *const io_uring) -> bool, {
-        // SAFETY: as above.
-        match unsafe { ring.as_ref() } {
-            Some(ring) => ring.cq_eventfd_enabled(),
-            None => true,
-        }
+        ring_or_no_entry_check!(ref ring, true).cq_eventfd_enabled()
     })
 }
 
@@ -360,7 +332,7 @@ pub unsafe extern "C" fn __io_uring_peek_cqe(
         cqe_ptr: *mut *mut io_uring_cqe,
         nr_available: *mut c_uint,
     ) -> c_int, {
-        let ring = ring_or_unchecked!(ring, NULL_RING);
+        let ring = ring_or_no_entry_check!(ring, NULL_RING);
         let (err, cqe, available) = ring.peek_cqe();
         if !cqe_ptr.is_null() {
             // SAFETY: non-NULL out pointer from C.
@@ -385,8 +357,11 @@ pub unsafe extern "C" fn io_uring_wait_cqe_nr(
         cqe_ptr: *mut *mut io_uring_cqe,
         wait_nr: c_uint,
     ) -> c_int, {
-        // SAFETY: the arguments are passed on unchanged.
-        unsafe { super::queue::get_cqe_unchecked(ring, cqe_ptr, 0, wait_nr, ptr::null_mut()) }
+        let ring = ring_or_no_entry_check!(ring, NULL_RING);
+        deliver(
+            crate::complete::get_cqe_sigmask(ring, 0, wait_nr, ptr::null_mut()),
+            cqe_ptr,
+        )
     })
 }
 
@@ -396,7 +371,7 @@ pub unsafe extern "C" fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *m
         ring: *mut io_uring,
         cqe_ptr: *mut *mut io_uring_cqe,
     ) -> c_int, {
-        deliver(crate::complete::peek_cqe(ring_or_unchecked!(ring, NULL_RING)), cqe_ptr)
+        deliver(crate::complete::peek_cqe(ring_or_no_entry_check!(ring, NULL_RING)), cqe_ptr)
     })
 }
 
@@ -406,7 +381,7 @@ pub unsafe extern "C" fn io_uring_wait_cqe(ring: *mut io_uring, cqe_ptr: *mut *m
         ring: *mut io_uring,
         cqe_ptr: *mut *mut io_uring_cqe,
     ) -> c_int, {
-        deliver(crate::complete::wait_cqe(ring_or_unchecked!(ring, NULL_RING)), cqe_ptr)
+        deliver(crate::complete::wait_cqe(ring_or_no_entry_check!(ring, NULL_RING)), cqe_ptr)
     })
 }
 
@@ -415,29 +390,21 @@ pub unsafe extern "C" fn io_uring_wait_cqe(ring: *mut io_uring, cqe_ptr: *mut *m
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_sqe128(ring: *mut io_uring) -> *mut io_uring_sqe {
     check::hooked!(getting_sqe(ring), (ring: *mut io_uring) -> *mut io_uring_sqe, {
-        ring_or_unchecked!(ring, ptr::null_mut()).get_sqe128()
+        ring_or_no_entry_check!(ring, ptr::null_mut()).get_sqe128()
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_ready(ring: *const io_uring) -> c_uint {
     check::hooked!(ring_call(ring), (ring: *const io_uring) -> c_uint, {
-        // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
-        match unsafe { ring.as_ref() } {
-            Some(ring) => ring.sq_ready(),
-            None => 0,
-        }
+        ring_or_no_entry_check!(ref ring, 0).sq_ready()
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_space_left(ring: *const io_uring) -> c_uint {
     check::hooked!(ring_call(ring), (ring: *const io_uring) -> c_uint, {
-        // SAFETY: as above.
-        match unsafe { ring.as_ref() } {
-            Some(ring) => ring.sq_space_left(),
-            None => 0,
-        }
+        ring_or_no_entry_check!(ref ring, 0).sq_space_left()
     })
 }
 
@@ -521,10 +488,7 @@ unsafe fn buf_ring_cq_advance_unchecked(
     cq_count: c_int,
     buf_count: c_int,
 ) {
-    // SAFETY: a non-NULL ring pointer from C points to a set-up ring.
-    let Some(ring) = (unsafe { ring.as_mut() }) else {
-        return;
-    };
+    let ring = ring_or_no_entry_check!(ring);
     if !br.is_null() {
         // SAFETY: non-NULL buffer ring pointer from C.
         unsafe { buf_ring::buf_ring_cq_advance(ring, br, cq_count, buf_count) };

@@ -28,15 +28,25 @@ macro_rules! ring_or {
                 $crate::check::ring_entry(ring, $crate::check::export_name(core::any::type_name_of_val(&__here)))
             };
         }
-        $crate::capi::ring_or_unchecked!(ring, $err)
+        $crate::capi::ring_or_no_entry_check!(ring, $err)
     }};
 }
 pub(crate) use ring_or;
 
-/// `ring_or!` without the checked-mode entry check: for exports whose body
-/// runs inside a `crate::check` hook that already checked the ring, and for
-/// the set-up calls, which fill the ring in.
-macro_rules! ring_or_unchecked {
+/// `ring_or!` without its checked-mode entry check: the NULL test stays
+/// (`err` comes back for a NULL ring). For exports whose body runs inside a
+/// `crate::check` hook that already checked the ring, and for the set-up
+/// calls, which fill the ring in. `ref ring` borrows a `*const io_uring`
+/// shared instead of exclusive; without `err`, for `void` exports.
+macro_rules! ring_or_no_entry_check {
+    (ref $ring:expr, $err:expr) => {
+        // SAFETY: a non-NULL ring pointer from C points to a `struct io_uring`
+        // that the caller owns for the duration of the call.
+        match unsafe { $ring.as_ref() } {
+            Some(r) => r,
+            None => return $err,
+        }
+    };
     ($ring:expr, $err:expr) => {
         // SAFETY: a non-NULL ring pointer from C points to a `struct io_uring`
         // that the caller owns for the duration of the call.
@@ -45,8 +55,11 @@ macro_rules! ring_or_unchecked {
             None => return $err,
         }
     };
+    ($ring:expr) => {
+        $crate::capi::ring_or_no_entry_check!($ring, {})
+    };
 }
-pub(crate) use ring_or_unchecked;
+pub(crate) use ring_or_no_entry_check;
 
 /// The kernel's `__u64` (`unsigned long long`). C signatures that take
 /// `__u64` use this name so that the generated header spells the same type

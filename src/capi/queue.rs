@@ -3,7 +3,7 @@
 use core::ffi::{c_int, c_uint};
 use core::ptr;
 
-use super::{ring_or, ring_or_unchecked, NULL_RING};
+use super::{ring_or, ring_or_no_entry_check, NULL_RING};
 use crate::check;
 use crate::complete;
 use crate::ring::io_uring;
@@ -20,17 +20,27 @@ pub(super) fn deliver(found: (c_int, *mut io_uring_cqe), cqe_ptr: *mut *mut io_u
     found.0
 }
 
+/// [`deliver`] for the calls that may refuse before they look for a CQE
+/// (`Err`): then only the status comes back, the out pointer is left alone.
+#[inline(always)]
+fn deliver_unless_refused(found: Result<(c_int, *mut io_uring_cqe), c_int>, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
+    match found {
+        Ok(found) => deliver(found, cqe_ptr),
+        Err(err) => err,
+    }
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_sqe {
     check::hooked!(getting_sqe(ring), (ring: *mut io_uring) -> *mut io_uring_sqe, {
-        ring_or_unchecked!(ring, ptr::null_mut()).get_sqe()
+        ring_or_no_entry_check!(ring, ptr::null_mut()).get_sqe()
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit(ring: *mut io_uring) -> c_int {
     check::hooked!(submitting(ring, false), (ring: *mut io_uring) -> c_int, {
-        crate::submit::submit(ring_or_unchecked!(ring, NULL_RING), 0, false)
+        crate::submit::submit(ring_or_no_entry_check!(ring, NULL_RING), 0, false)
     })
 }
 
@@ -40,14 +50,14 @@ pub unsafe extern "C" fn io_uring_submit_and_wait(ring: *mut io_uring, wait_nr: 
         ring: *mut io_uring,
         wait_nr: c_uint,
     ) -> c_int, {
-        crate::submit::submit(ring_or_unchecked!(ring, NULL_RING), wait_nr, false)
+        crate::submit::submit(ring_or_no_entry_check!(ring, NULL_RING), wait_nr, false)
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit_and_get_events(ring: *mut io_uring) -> c_int {
     check::hooked!(submitting(ring, false), (ring: *mut io_uring) -> c_int, {
-        crate::submit::submit(ring_or_unchecked!(ring, NULL_RING), 0, true)
+        crate::submit::submit(ring_or_no_entry_check!(ring, NULL_RING), 0, true)
     })
 }
 
@@ -66,7 +76,7 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_timeout(
         ts: *mut __kernel_timespec,
         sigmask: *mut libc::sigset_t,
     ) -> c_int, {
-        let ring = ring_or_unchecked!(ring, NULL_RING);
+        let ring = ring_or_no_entry_check!(ring, NULL_RING);
         deliver(
             complete::submit_and_wait_timeout(ring, wait_nr, ts, 0, sigmask),
             cqe_ptr,
@@ -91,12 +101,9 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_min_timeout(
         min_wait: c_uint,
         sigmask: *mut libc::sigset_t,
     ) -> c_int, {
-        let ring = ring_or_unchecked!(ring, NULL_RING);
-        if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
-            return -libc::EINVAL;
-        }
-        deliver(
-            complete::submit_and_wait_timeout(ring, wait_nr, ts, min_wait, sigmask),
+        let ring = ring_or_no_entry_check!(ring, NULL_RING);
+        deliver_unless_refused(
+            complete::submit_and_wait_min_timeout(ring, wait_nr, ts, min_wait, sigmask),
             cqe_ptr,
         )
     })
@@ -115,7 +122,7 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_reg(
         wait_nr: c_uint,
         reg_index: c_int,
     ) -> c_int, {
-        let ring = ring_or_unchecked!(ring, NULL_RING);
+        let ring = ring_or_no_entry_check!(ring, NULL_RING);
         deliver(complete::submit_and_wait_reg(ring, wait_nr, reg_index), cqe_ptr)
     })
 }
@@ -135,23 +142,9 @@ pub unsafe extern "C" fn __io_uring_get_cqe(
         wait_nr: c_uint,
         sigmask: *mut libc::sigset_t,
     ) -> c_int, {
-        // SAFETY: the arguments are passed on unchanged.
-        unsafe { get_cqe_unchecked(ring, cqe_ptr, submit, wait_nr, sigmask) }
+        let ring = ring_or_no_entry_check!(ring, NULL_RING);
+        deliver(complete::get_cqe_sigmask(ring, submit, wait_nr, sigmask), cqe_ptr)
     })
-}
-
-/// `__io_uring_get_cqe` without its checked-mode hook, for the exports that
-/// call it from inside their own hook.
-#[inline(always)]
-pub(crate) unsafe fn get_cqe_unchecked(
-    ring: *mut io_uring,
-    cqe_ptr: *mut *mut io_uring_cqe,
-    submit: c_uint,
-    wait_nr: c_uint,
-    sigmask: *mut libc::sigset_t,
-) -> c_int {
-    let ring = ring_or_unchecked!(ring, NULL_RING);
-    deliver(complete::get_cqe_sigmask(ring, submit, wait_nr, sigmask), cqe_ptr)
 }
 
 #[no_mangle]
@@ -169,7 +162,7 @@ pub unsafe extern "C" fn io_uring_wait_cqes(
         ts: *mut __kernel_timespec,
         sigmask: *mut libc::sigset_t,
     ) -> c_int, {
-        let ring = ring_or_unchecked!(ring, NULL_RING);
+        let ring = ring_or_no_entry_check!(ring, NULL_RING);
         deliver(complete::wait_cqes(ring, wait_nr, ts, sigmask), cqe_ptr)
     })
 }
@@ -191,12 +184,9 @@ pub unsafe extern "C" fn io_uring_wait_cqes_min_timeout(
         min_ts_usec: c_uint,
         sigmask: *mut libc::sigset_t,
     ) -> c_int, {
-        let ring = ring_or_unchecked!(ring, NULL_RING);
-        if ring.features & IORING_FEAT_MIN_TIMEOUT == 0 {
-            return -libc::EINVAL;
-        }
-        deliver(
-            complete::wait_cqes_ext(ring, 0, wait_nr, ts, min_ts_usec, sigmask),
+        let ring = ring_or_no_entry_check!(ring, NULL_RING);
+        deliver_unless_refused(
+            complete::wait_cqes_min_timeout(ring, wait_nr, ts, min_ts_usec, sigmask),
             cqe_ptr,
         )
     })
@@ -213,7 +203,7 @@ pub unsafe extern "C" fn io_uring_wait_cqe_timeout(
         cqe_ptr: *mut *mut io_uring_cqe,
         ts: *mut __kernel_timespec,
     ) -> c_int, {
-        let ring = ring_or_unchecked!(ring, NULL_RING);
+        let ring = ring_or_no_entry_check!(ring, NULL_RING);
         deliver(complete::wait_cqes(ring, 1, ts, ptr::null_mut()), cqe_ptr)
     })
 }
@@ -230,7 +220,7 @@ pub unsafe extern "C" fn io_uring_peek_batch_cqe(
         cqes: *mut *mut io_uring_cqe,
         count: c_uint,
     ) -> c_uint, {
-        let ring = ring_or_unchecked!(ring, 0);
+        let ring = ring_or_no_entry_check!(ring, 0);
         if cqes.is_null() {
             return 0;
         }

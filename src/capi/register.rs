@@ -297,20 +297,23 @@ pub unsafe extern "C" fn io_uring_clone_buffers_offset(
     nr: c_uint,
     flags: c_uint,
 ) -> c_int {
-    // SAFETY: forwarded.
-    unsafe { __io_uring_clone_buffers_offset(dst, src, dst_off, src_off, nr, flags | IORING_REGISTER_SRC_REGISTERED) }
+    let dst = ring_or!(dst, NULL_RING);
+    let src = ring_or!(src, NULL_RING);
+    reg::clone_buffers_offset_registered(dst, src, dst_off, src_off, nr, flags)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_clone_buffers(dst: *mut io_uring, src: *mut io_uring) -> c_int {
-    // SAFETY: forwarded.
-    unsafe { __io_uring_clone_buffers_offset(dst, src, 0, 0, 0, IORING_REGISTER_SRC_REGISTERED) }
+    let dst = ring_or!(dst, NULL_RING);
+    let src = ring_or!(src, NULL_RING);
+    reg::clone_buffers(dst, src)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn __io_uring_clone_buffers(dst: *mut io_uring, src: *mut io_uring, flags: c_uint) -> c_int {
-    // SAFETY: forwarded.
-    unsafe { __io_uring_clone_buffers_offset(dst, src, 0, 0, 0, flags) }
+    let dst = ring_or!(dst, NULL_RING);
+    let src = ring_or!(src, NULL_RING);
+    reg::clone_buffers_flags(dst, src, flags)
 }
 
 #[no_mangle]

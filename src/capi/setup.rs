@@ -3,19 +3,20 @@
 use core::ffi::{c_int, c_uint, c_void};
 use core::ptr;
 
-use super::{ring_or, ring_or_unchecked, NULL_RING};
+use super::{ring_or, ring_or_no_entry_check, NULL_RING};
 use crate::check;
 use crate::ring::io_uring;
+use crate::setup;
 use crate::sys::*;
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_init(entries: c_uint, ring: *mut io_uring, flags: c_uint) -> c_int {
+    let ring = ring_or_no_entry_check!(ring, NULL_RING);
     let mut p = io_uring_params {
         flags,
         ..Default::default()
     };
-    // SAFETY: p is a local params struct; the ring pointer is checked inside.
-    unsafe { io_uring_queue_init_params(entries, ring, &mut p) }
+    setup::queue_init(entries, ring, &mut p)
 }
 
 #[no_mangle]
@@ -24,18 +25,12 @@ pub unsafe extern "C" fn io_uring_queue_init_params(
     ring: *mut io_uring,
     p: *mut io_uring_params,
 ) -> c_int {
-    let r = ring_or_unchecked!(ring, NULL_RING);
+    let ring = ring_or_no_entry_check!(ring, NULL_RING);
     // SAFETY: a non-NULL params pointer is the caller's struct.
     let Some(p) = (unsafe { p.as_mut() }) else {
         return -libc::EFAULT;
     };
-    // SAFETY: no application memory is involved.
-    let (ret, _) = unsafe { crate::setup::queue_init_params(entries, r, p, ptr::null_mut(), 0) };
-    if ret == 0 && check::active() {
-        // SAFETY: the ring was just set up.
-        unsafe { check::mark_live(ring) };
-    }
-    ret
+    setup::queue_init(entries, ring, p)
 }
 
 #[no_mangle]
@@ -46,38 +41,24 @@ pub unsafe extern "C" fn io_uring_queue_init_mem(
     buf: *mut c_void,
     buf_size: usize,
 ) -> c_int {
-    let r = ring_or_unchecked!(ring, NULL_RING);
+    let ring = ring_or_no_entry_check!(ring, NULL_RING);
     // SAFETY: a non-NULL params pointer is the caller's struct.
     let Some(p) = (unsafe { p.as_mut() }) else {
         return -libc::EFAULT;
     };
-    p.flags |= IORING_SETUP_NO_MMAP;
     // SAFETY: the caller hands over buf_size bytes at buf for the ring's life.
-    let (ret, used) = unsafe { crate::setup::queue_init_params(entries, r, p, buf, buf_size) };
-    if ret < 0 {
-        return ret;
-    }
-    if check::active() {
-        // SAFETY: the ring was just set up.
-        unsafe { check::mark_live(ring) };
-    }
-    used as c_int
+    unsafe { setup::queue_init_mem(entries, ring, p, buf, buf_size) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_queue_mmap(fd: c_int, p: *mut io_uring_params, ring: *mut io_uring) -> c_int {
-    let r = ring_or_unchecked!(ring, NULL_RING);
+    let ring = ring_or_no_entry_check!(ring, NULL_RING);
     // SAFETY: a non-NULL params pointer is the caller's struct.
     let Some(p) = (unsafe { p.as_ref() }) else {
         return -libc::EFAULT;
     };
     // SAFETY: the caller says p describes fd; mmap fails cleanly otherwise.
-    let ret = unsafe { crate::setup::queue_mmap(fd, p, r) };
-    if ret == 0 && check::active() {
-        // SAFETY: the ring was just set up.
-        unsafe { check::mark_live(ring) };
-    }
-    ret
+    unsafe { setup::queue_mmap(fd, p, ring) }
 }
 
 #[no_mangle]
@@ -126,21 +107,17 @@ pub extern "C" fn io_uring_memory_size(entries: c_uint, flags: c_uint) -> libc::
 
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_mlock_size_params(entries: c_uint, p: *mut io_uring_params) -> libc::ssize_t {
-    if !crate::setup::needs_mlock(entries) {
-        return 0;
-    }
-    // SAFETY: forwarded.
-    unsafe { io_uring_memory_size_params(entries, p) }
+    // SAFETY: a non-NULL params pointer is the caller's struct.
+    ssize(setup::mlock_size(entries, unsafe { p.as_ref() }))
 }
 
 #[no_mangle]
 pub extern "C" fn io_uring_mlock_size(entries: c_uint, flags: c_uint) -> libc::ssize_t {
-    let mut p = io_uring_params {
+    let p = io_uring_params {
         flags,
         ..Default::default()
     };
-    // SAFETY: p is local.
-    unsafe { io_uring_mlock_size_params(entries, &mut p) }
+    ssize(setup::mlock_size(entries, Some(&p)))
 }
 
 #[no_mangle]

@@ -128,7 +128,11 @@ macro_rules! raw_syscall {
 
 /// armhf (EABI, ARM mode): `svc #0`. Number in r7, arguments in r0-r5,
 /// result in r0, every other register preserved.
-#[cfg(all(target_arch = "arm", not(target_feature = "thumb-mode"), not(liburing_rs_libc_syscall)))]
+#[cfg(all(
+    target_arch = "arm",
+    not(target_feature = "thumb-mode"),
+    not(liburing_rs_libc_syscall)
+))]
 macro_rules! raw_syscall {
     ($nr:expr, $a1:expr, $a2:expr, $a3:expr, $a4:expr, $a5:expr, $(const)? $a6:expr) => {{
         let ret: u32;

@@ -32,7 +32,17 @@ pub unsafe fn io_uring_enter2(
     sz: usize,
 ) -> c_int {
     // SAFETY: the caller guarantees the argument matches the flags.
-    unsafe { raw_syscall!(libc::SYS_io_uring_enter, fd as u32, to_submit, min_complete, flags, arg, sz) }
+    unsafe {
+        raw_syscall!(
+            libc::SYS_io_uring_enter,
+            fd as u32,
+            to_submit,
+            min_complete,
+            flags,
+            arg,
+            sz
+        )
+    }
 }
 
 /// The ordering model's `io_uring_enter` (src/tests/ordering.rs): the
@@ -82,7 +92,17 @@ pub unsafe fn io_uring_enter(
 #[inline]
 pub unsafe fn io_uring_register(fd: c_int, opcode: c_uint, arg: *const c_void, nr_args: c_uint) -> c_int {
     // SAFETY: the caller guarantees the argument matches the opcode.
-    unsafe { raw_syscall!(libc::SYS_io_uring_register, fd as u32, opcode, arg, nr_args, 0usize, 0usize) }
+    unsafe {
+        raw_syscall!(
+            libc::SYS_io_uring_register,
+            fd as u32,
+            opcode,
+            arg,
+            nr_args,
+            0usize,
+            0usize
+        )
+    }
 }
 
 /// The size of the kernel's signal set (`_NSIG / 8`), which is what

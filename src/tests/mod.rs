@@ -4,6 +4,8 @@
 
 // Not in the loom build, which has neither cbindgen nor bindgen.
 #[cfg(all(test, not(loom)))]
+mod decisions;
+#[cfg(all(test, not(loom)))]
 mod header_check;
 #[cfg(all(test, not(loom)))]
 mod layout_check;

@@ -526,6 +526,27 @@ fn flush_list(sh: &Shared, st: &mut KState) -> bool {
     st.list.is_empty()
 }
 
+/// The app's side of the scenarios that submit and reap in one thread: until
+/// all `n` CQEs are reaped (with the real `peek_batch_cqe`), submits the next
+/// of the `n` SQEs with `submit` (which says whether the SQ took it) and
+/// reaps, yielding when neither made progress.
+fn submit_and_reap(ring: &mut io_uring, sh: &Shared, n: u32, mut submit: impl FnMut(&mut io_uring, u64) -> bool) {
+    let (mut submitted, mut expect) = (0u64, 0u64);
+    while expect < n as u64 {
+        let mut progress = false;
+        if submitted < n as u64 && submit(ring, submitted) {
+            submitted += 1;
+            progress = true;
+        }
+        if reap(ring, sh, Reap::PeekBatch, &mut expect) != 0 {
+            progress = true;
+        }
+        if !progress {
+            thread::yield_now();
+        }
+    }
+}
+
 /// CQ overflow: the SQ thread posts `n` CQEs into a CQ too small to hold
 /// them; what does not fit goes to the overflow list and raises
 /// `IORING_SQ_CQ_OVERFLOW`. The app reaps with the real `peek_batch_cqe`,
@@ -575,20 +596,7 @@ pub fn cq_overflow(entries: u32, cq_entries: u32, n: u32) {
             }
         });
         let mut ring = sh.ring(IORING_SETUP_SQPOLL);
-        let (mut submitted, mut expect) = (0u64, 0u64);
-        while expect < n as u64 {
-            let mut progress = false;
-            if submitted < n as u64 && submit_one(&mut ring, &sh, submitted) {
-                submitted += 1;
-                progress = true;
-            }
-            if reap(&mut ring, &sh, Reap::PeekBatch, &mut expect) != 0 {
-                progress = true;
-            }
-            if !progress {
-                thread::yield_now();
-            }
-        }
+        submit_and_reap(&mut ring, &sh, n, |ring, user_data| submit_one(ring, &sh, user_data));
         kernel.join().unwrap();
         drop(crate::sync::set_enter_hook(None));
     });
@@ -645,32 +653,21 @@ pub fn taskrun(entries: u32, n: u32) {
             }
         });
         let mut ring = sh.ring(0);
-        let (mut submitted, mut expect) = (0u64, 0u64);
-        while expect < n as u64 {
-            let mut progress = false;
-            if submitted < n as u64 {
-                let sqe = ring.get_sqe();
-                assert!(!sqe.is_null(), "the SQ has room after each submit");
-                let slot = sh.sqes.index_of(sqe);
-                sh.sqes.write(slot, A_SQE_REUSE, |p| {
-                    // SAFETY: the slot's cell is held for writing.
-                    unsafe { (*p).user_data = submitted }
-                });
-                assert_eq!(
-                    crate::submit::submit(&mut ring, 0, false),
-                    1,
-                    "io_uring_submit submits the SQE"
-                );
-                submitted += 1;
-                progress = true;
-            }
-            if reap(&mut ring, &sh, Reap::PeekBatch, &mut expect) != 0 {
-                progress = true;
-            }
-            if !progress {
-                thread::yield_now();
-            }
-        }
+        submit_and_reap(&mut ring, &sh, n, |ring, user_data| {
+            let sqe = ring.get_sqe();
+            assert!(!sqe.is_null(), "the SQ has room after each submit");
+            let slot = sh.sqes.index_of(sqe);
+            sh.sqes.write(slot, A_SQE_REUSE, |p| {
+                // SAFETY: the slot's cell is held for writing.
+                unsafe { (*p).user_data = user_data }
+            });
+            assert_eq!(
+                crate::submit::submit(ring, 0, false),
+                1,
+                "io_uring_submit submits the SQE"
+            );
+            true
+        });
         completer.join().unwrap();
         drop(crate::sync::set_enter_hook(None));
     });

@@ -1,0 +1,60 @@
+//! The choices the C layer leaves to the layers below, tested where they
+//! are made: feature tests, flags the exports add, what a NULL gets.
+
+use core::ptr;
+
+use crate::complete;
+use crate::cq_iter::io_uring_cqe_iter;
+use crate::register;
+use crate::ring::*;
+use crate::sys::*;
+
+/// Without `IORING_FEAT_MIN_TIMEOUT` both min-timeout waits refuse with
+/// -EINVAL before they touch the ring (a zeroed ring has no mapping to read).
+#[test]
+fn min_timeout_needs_the_kernel_feature() {
+    let mut ring = io_uring::zeroed();
+    let ts = ptr::null_mut();
+    let sig = ptr::null_mut();
+    assert_eq!(
+        complete::wait_cqes_min_timeout(&mut ring, 1, ts, 10, sig).err(),
+        Some(-libc::EINVAL)
+    );
+    assert_eq!(
+        complete::submit_and_wait_min_timeout(&mut ring, 1, ts, 10, sig).err(),
+        Some(-libc::EINVAL)
+    );
+}
+
+/// `IORING_REGISTER_SRC_REGISTERED` names the source ring by its registered
+/// index only when it has one; otherwise its plain fd goes, without the flag.
+#[test]
+fn clone_buffers_names_the_source_by_its_registered_fd_when_it_has_one() {
+    let mut src = io_uring::zeroed();
+    src.ring_fd = 7;
+    src.enter_ring_fd = 3;
+    let other = IORING_REGISTER_DST_REPLACE;
+
+    let arg = register::clone_buffers_arg(&src, 1, 2, 4, IORING_REGISTER_SRC_REGISTERED | other);
+    assert_eq!(
+        (arg.src_fd, arg.flags),
+        (7, other),
+        "no registered fd: plain fd, flag dropped"
+    );
+    assert_eq!((arg.dst_off, arg.src_off, arg.nr), (1, 2, 4));
+
+    src.int_flags |= INT_FLAG_REG_REG_RING;
+    let arg = register::clone_buffers_arg(&src, 0, 0, 0, IORING_REGISTER_SRC_REGISTERED | other);
+    assert_eq!((arg.src_fd, arg.flags), (3, IORING_REGISTER_SRC_REGISTERED | other));
+
+    let arg = register::clone_buffers_arg(&src, 0, 0, 0, other);
+    assert_eq!((arg.src_fd, arg.flags), (7, other), "without the flag: plain fd");
+}
+
+/// The iterator a NULL ring gets yields nothing.
+#[test]
+fn the_empty_cqe_iterator_yields_nothing() {
+    let mut iter = io_uring_cqe_iter::EMPTY;
+    // SAFETY: head == tail: nothing is read through the NULL array.
+    assert!(unsafe { iter.next_cqe() }.is_none());
+}
