@@ -448,11 +448,8 @@ impl io_uring {
             let (run, later) = rest.split_at_mut(rest.len().min(entries - slot));
             // SAFETY: slot < ring_entries, so slot << shift is inside the
             // mapped CQE array, and the run ends at or before its end.
-            let mut cqe = unsafe { self.cq.cqes.add(slot << shift) };
-            for out_slot in run.iter_mut() {
-                *out_slot = cqe;
-                cqe = cqe.wrapping_add(stride);
-            }
+            let cqe = unsafe { self.cq.cqes.add(slot << shift) };
+            fill_run(run, cqe, stride);
             rest = later;
             slot = 0;
         }
@@ -486,6 +483,45 @@ impl io_uring {
         }
         n as u32
     }
+}
+
+/// Fills `run` with `first`, `first + stride`, `first + 2 * stride`, ...
+/// (CQE pointers of consecutive slots). On x86 LLVM vectorises the plain
+/// loop; elsewhere it does not (aarch64: four instructions per pointer,
+/// against about two and a half in upstream's loop, which gcc vectorises),
+/// so there the loop goes eight pointers at a time, which pairs the stores
+/// (aarch64: 16 instructions per eight pointers).
+#[inline(always)]
+fn fill_run(run: &mut [*mut io_uring_cqe], first: *mut io_uring_cqe, stride: usize) {
+    if cfg!(any(target_arch = "x86_64", target_arch = "x86")) {
+        fill_run_plain(run, first, stride);
+    } else {
+        fill_run_by_eight(run, first, stride);
+    }
+}
+
+/// [`fill_run`] one pointer at a time.
+#[inline(always)]
+pub(crate) fn fill_run_plain(run: &mut [*mut io_uring_cqe], first: *mut io_uring_cqe, stride: usize) {
+    let mut cqe = first;
+    for out_slot in run.iter_mut() {
+        *out_slot = cqe;
+        cqe = cqe.wrapping_add(stride);
+    }
+}
+
+/// [`fill_run`] eight pointers at a time, then the rest one at a time.
+#[inline(always)]
+pub(crate) fn fill_run_by_eight(run: &mut [*mut io_uring_cqe], first: *mut io_uring_cqe, stride: usize) {
+    let mut cqe = first;
+    let mut eights = run.chunks_exact_mut(8);
+    for eight in &mut eights {
+        for out_slot in eight.iter_mut() {
+            *out_slot = cqe;
+            cqe = cqe.wrapping_add(stride);
+        }
+    }
+    fill_run_plain(eights.into_remainder(), cqe, stride);
 }
 
 /// From this many CQEs on, `peek_batch` fills the caller's array with the
