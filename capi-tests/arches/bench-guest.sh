@@ -36,7 +36,7 @@ sys.path.insert(0, os.path.join(os.environ["TOP"], "benches"))
 import run
 FORMS = [("upstream", "up", "upstream", None), ("ours-src", "ours", "ours", None),
          ("ours-bin", "up", "ours", None)]
-ONLY = r"^nop-"
+ONLY = os.environ.get("BENCH_GUEST_ONLY") or r"^nop-"
 
 def run_id(form, prog, args, n):
     return "-".join([form[0], prog] + args(n))
@@ -86,6 +86,8 @@ lay_out() {
 		cp "$t" "$bench/vg/lib/" || return 1
 	done
 	echo "$deb_info" >"$bench/valgrind.txt"
+	# The commit whose library the guest counts (the report says so).
+	git -C "$top" describe --always --dirty >"$bench/commit.txt"
 	TOP=$top python3 -c "$PLAN_PY"'
 print("\n".join(plan()))' >"$bench/commands" || return 1
 	say "bench: $(wc -l <"$bench/commands") callgrind runs for the guest; $deb_info"
@@ -98,11 +100,14 @@ if [ "${1:-}" = --lay-out ]; then
 fi
 
 # --report ARCH: the table again from the last guest's counts, without a boot.
-report_only=0
+# --check ARCH: the instruction-count check on the test-arches-guests boot's.
+report_only=0 check=0
 [ "${1:-}" = --report ] && { report_only=1; shift; }
-a=${1:?usage: bench-guest.sh [--report] ARCH}
+[ "${1:-}" = --check ] && { report_only=1; check=1; shift; }
+a=${1:?usage: bench-guest.sh [--report | --check] ARCH}
 arch_info "$a" || die "bench-guest: unknown architecture $a"
 out=$top/target/arches-guests/bench
+[ $check = 0 ] || out=${GUESTS_OUT:-$top/target/arches-guests/smoke}
 if [ $report_only = 0 ]; then
 	GUEST_BENCH=1 GUESTS_OUT=$out GUEST_TIMEOUT=${GUEST_TIMEOUT:-5400} "$top/capi-tests/arches/guests.sh" "$a" ||
 		die "bench-guest: the $a guest run failed"
@@ -112,17 +117,23 @@ kout=$(ls -d "$out/$a"-* | head -1)
 results=$kout/results/bench
 [ -d "$results" ] || die "bench-guest: no callgrind results came back from the $a guest"
 grep -q "GUEST-JOB-EXIT" "$kout/console.log" || die "bench-guest: the $a guest did not finish its job"
+if [ $check = 1 ]; then
+	TOP=$top python3 -c "$PLAN_PY"'
+import sys
+sys.exit(run.ir_check_verdict(counts(sys.argv[1]), sys.argv[2], False))' "$results" "$a"
+	exit
+fi
 info="$(sed -n 's/^release //p' "$kout/kernel.info") under qemu TCG; rustc $(in_root rustc --version | cut -d' ' -f2) (sid) for $rust; $(in_root "$gnu-gcc" --version | head -1); $(cat "$kout/payload/bench/valgrind.txt")"
 TOP=$top python3 -c "$PLAN_PY"'
-import sys, subprocess
+import sys
 # Totals only: counted over the whole program, callgrind on arm64 charged
 # part of the loop to a function it believed still running (ours: 34.5 Ir of
 # nop-wait-b128 to io_uring_submit_and_wait, of 62.6), so the split by
 # object is not trustworthy here; the totals are exact.
 out = run.arch_callgrind_table(counts(sys.argv[1]), sys.argv[2], with_lib=False)
 out.append("")
-rev = subprocess.run(["git", "-C", sys.argv[4], "describe", "--always", "--dirty"], capture_output=True, text=True).stdout.strip()
+rev = open(sys.argv[6]).read().strip()
 out.append(f"{sys.argv[2]} programs in a qemu guest booting Debian'"'"'s Linux {sys.argv[3]}; commit {rev}.")
 text = "\n".join(out) + "\n"
 open(sys.argv[5], "w").write(text)
-print(text)' "$results" "$a" "$info" "$top" "$top/target/arches/$a/bench.md" || die "bench-guest: the counts of the $a guest are incomplete"
+print(text)' "$results" "$a" "$info" "$top" "$top/target/arches/$a/bench.md" "$kout/payload/bench/commit.txt" || die "bench-guest: the counts of the $a guest are incomplete"

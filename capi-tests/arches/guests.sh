@@ -230,8 +230,10 @@ CAPI_TIMEOUT=${CAPI_TIMEOUT:-600}
 PAIRS=${PAIRS:-6}
 PAIR_BUDGET=${PAIR_BUDGET:-600}
 CONF
-	# GUEST_BENCH=1 (bench-guest.sh): callgrind counts of benches/nop.c too.
-	if [ "${GUEST_BENCH:-0}" = 1 ]; then
+	# GUEST_BENCH=1 (bench-guest.sh): callgrind counts of benches/nop.c too;
+	# GUEST_BENCH_ARCHES="arm64 ..." the same for those architectures only
+	# (test-arches-guests: the instruction-count check of arm64).
+	if [ "${GUEST_BENCH:-0}" = 1 ] || [[ " ${GUEST_BENCH_ARCHES:-} " == *" $a "* ]]; then
 		"$top/capi-tests/arches/bench-guest.sh" --lay-out "$a" "$payload/bench" "$upown" "$libdir" "$work" ||
 			{ fail_arch "could not lay out the callgrind runs (bench-guest.sh --lay-out)"; continue; }
 	fi
