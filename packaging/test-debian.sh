@@ -11,21 +11,25 @@
 #   autopkgtest    packaging/debian/tests/ on the installed packages (the
 #                  null runner in a throwaway overlay of the root): our C
 #                  programs in both forms, a pkg-config build (dynamic and
-#                  static) that runs a NOP; then Debian's own test-build
-#                  (upstream's examples built with pkg-config and run)
+#                  static) that runs a NOP, 41 of upstream's own tests built
+#                  with pkg-config (upstream's tree copied in first); then
+#                  Debian's own test-build (upstream's examples built with
+#                  pkg-config and run)
 #   reproducible   a second build of the same orig tarball, in another
 #                  directory and later, gives byte-identical .debs
 # each with a planted regression that must fail it: a copyright file without
-# a year (lintian), a liburing-dev without liburing.pc (autopkgtest), one
-# without liburing.a (Debian's test-build), Debian's symbols plus one symbol
+# a year (lintian), a liburing-dev without liburing.pc (autopkgtest), an
+# upstream test that exits 1 and upstream's tree missing (upstream-tests), a
+# liburing-dev without liburing.a (Debian's test-build), Debian's symbols plus one symbol
 # we do not export (symbols), a build whose debian/rules loses its
 # --remap-path-prefix (reproducible). Sizes against Debian's liburing2 and
 # liburing-dev are printed for the record.
 #
 # --smoke (make test-debian-smoke, in make test): one build, lintian,
-# autopkgtest's pkg-config-build and the symbols with their plants; Debian's test-build and the
-# two further builds of the reproducibility check are left to make
-# test-debian (said in the output, not counted).
+# autopkgtest's pkg-config-build and the symbols with their plants; upstream-tests
+# and its plants, Debian's test-build and the two further builds of the
+# reproducibility check are left to make test-debian (said in the output, not
+# counted).
 set -uo pipefail
 smoke=0
 [ "${1:-}" != --smoke ] || smoke=1
@@ -82,38 +86,90 @@ else
 fi
 rm -f "$first"/planted_*.deb
 
+# Upstream's source tree (Debian's liburing 2.15-1 source package, fetched at
+# test time): upstream-tests builds its tests, Debian's test-build its examples.
+up=$("$top/capi-tests/fetch-upstream.sh") || up=""
+[ -n "$up" ] || bad "upstream's source (capi-tests/fetch-upstream.sh) could not be fetched: upstream-tests will fail"
+
 # autopkgtest (packaging/debian/tests/) on the installed packages: the null
 # runner in a throwaway overlay of the root, so the root stays as it was.
+# upstream-tests builds upstream's own tests, which our packages do not ship:
+# upstream's tree is copied to /usr/src/liburing-2.15 in the overlay first,
+# where the test looks (as Debian's test-build below gets its examples).
 lib_deb=$(cd "$first" && ls ./liburing2_*.deb)
 dev_deb=$(cd "$first" && ls ./liburing-dev_*.deb)
-# The smoke runs pkg-config-build alone (the capi test compiles and runs our
-# C programs twice more, as make test's own targets already do).
+# The smoke runs pkg-config-build alone: the capi test compiles and runs our
+# C programs twice more, as make test's own targets already do, and
+# upstream-tests takes a minute more (builds 41 tests, runs them for some
+# 50 s, mostly their own sleeps), over the smoke's budget.
 only=()
 [ "$smoke" = 0 ] || only=(--test-name=pkg-config-build)
-autopkgtest_run() { # OUTPUT-DIR LIBURING2-DEB LIBURING-DEV-DEB (.debs relative to $first)
-	rm -rf "$1"
-	(cd "$first" && in_overlay "$work/overlay" autopkgtest -q "${only[@]}" --output-dir "$1" "$2" "$3" "$src_dir" -- null) \
-		>"$1.log" 2>&1
+autopkgtest_run() { # OUTPUT-DIR LIBURING2-DEB LIBURING-DEV-DEB UPSTREAM-TREE|"" [AUTOPKGTEST-ARGS...] (.debs relative to $first)
+	local out=$1 lib=$2 dev=$3 tree=$4
+	shift 4
+	rm -rf "$out"
+	(cd "$first" && in_overlay "$work/overlay" sh -c '
+		if [ -n "$1" ]; then mkdir -p /usr/src && cp -a "$1" /usr/src/liburing-2.15 || exit 99; fi
+		shift
+		exec autopkgtest "$@"' sh "$tree" -q "$@" --output-dir "$out" "$lib" "$dev" "$src_dir" -- null) \
+		>"$out.log" 2>&1
 	local rc=$?
 	safe_rm "$work/overlay" || true
 	return $rc
 }
-if autopkgtest_run "$work/autopkgtest" "$lib_deb" "$dev_deb"; then
-	ok "autopkgtest: $(grep -c ' PASS' "$work/autopkgtest/summary") tests pass on the installed packages ($(awk '{print $1 " " $2}' "$work/autopkgtest/summary" | tr '\n' ' ')$(grep -ho 'capi: [0-9]* passed, [0-9]* failed' "$work/autopkgtest/log" | tr '\n' ' ')$([ "$smoke" = 0 ] || echo "; the smoke runs pkg-config-build only"))"
+if autopkgtest_run "$work/autopkgtest" "$lib_deb" "$dev_deb" "$up" "${only[@]}"; then
+	ok "autopkgtest: $(grep -c ' PASS' "$work/autopkgtest/summary") tests pass on the installed packages ($(awk '{print $1 " " $2}' "$work/autopkgtest/summary" | tr '\n' ' ')$(grep -ho 'capi: [0-9]* passed, [0-9]* failed\|upstream-tests: [0-9]* passed, [0-9]* skipped, [0-9]* failed of [0-9]* ([^)]*)' "$work/autopkgtest/log" | tr '\n' ' ')$([ "$smoke" = 0 ] || echo "; the smoke runs pkg-config-build only"))"
 else
 	bad "autopkgtest failed (exit $?):"
 	cat "$work/autopkgtest/summary" 2>/dev/null | sed 's/^/  /'
+	grep -h 'upstream-tests: .* FAIL\|upstream-tests: [0-9]* passed' "$work/autopkgtest/log" 2>/dev/null | sed 's/^/  /'
 	tail -5 "$work/autopkgtest.log" | sed 's/^/  /'
 fi
 rm -rf "${plant:?}/dev" && dpkg-deb -R "$first/$dev_deb" "$plant/dev"
 rm "$plant"/dev/usr/lib/*/pkgconfig/liburing.pc
 dpkg-deb --root-owner-group -b "$plant/dev" "$first/planted-dev.deb" >/dev/null
-if autopkgtest_run "$plant/autopkgtest" "$lib_deb" ./planted-dev.deb; then
+if autopkgtest_run "$plant/autopkgtest" "$lib_deb" ./planted-dev.deb "$up" "${only[@]}"; then
 	bad "plant: autopkgtest passed a liburing-dev without liburing.pc"
 else
 	ok "plant: autopkgtest fails a liburing-dev without liburing.pc ($(awk '$2 != "PASS" {print $1 " " $2}' "$plant/autopkgtest/summary" | tr '\n' ' '))"
 fi
 rm -f "$first/planted-dev.deb"
+# upstream-tests' own plants (make test-debian only, as the test itself): an
+# upstream test that fails (nop.c exits 1 before main) must fail it, and so
+# must a run without upstream's tree.
+if [ "$smoke" = 0 ] && [ -n "$up" ]; then
+	rm -rf "$plant/upstream" && mkdir -p "$plant/upstream" && cp -a "$up" "$plant/upstream/liburing-2.15"
+	cat >>"$plant/upstream/liburing-2.15/test/nop.c" <<'C'
+
+/* Planted by packaging/test-debian.sh: this test must fail. */
+#include <stdlib.h>
+__attribute__((constructor)) static void planted_failure(void)
+{
+	fprintf(stderr, "planted failure\n");
+	exit(1);
+}
+C
+	if autopkgtest_run "$plant/autopkgtest-upstream" "$lib_deb" "$dev_deb" "$plant/upstream/liburing-2.15" \
+		--test-name=upstream-tests "--env=UPSTREAM_TESTS=nop.t nop32.t"; then
+		bad "plant: upstream-tests passed with upstream's nop.t planted to exit 1"
+	elif grep -q 'upstream-tests: nop.t FAIL (exit 1)' "$plant/autopkgtest-upstream/log" &&
+		grep -q 'upstream-tests: nop32.t PASS' "$plant/autopkgtest-upstream/log"; then
+		ok "plant: upstream-tests fails with upstream's nop.t planted to exit 1 ($(grep -ho 'upstream-tests: nop.t FAIL[^[]*\|upstream-tests: [0-9]* passed.*of [0-9]*' "$plant/autopkgtest-upstream/log" | sed 's/upstream-tests: //; s/ *$//' | paste -sd ';' | sed 's/;/; /'))"
+	else
+		bad "plant: upstream-tests failed with nop.t planted to exit 1, but not as planted:"
+		grep -h 'upstream-tests:' "$plant/autopkgtest-upstream/log" | sed 's/^/  /'
+	fi
+	if autopkgtest_run "$plant/autopkgtest-no-upstream" "$lib_deb" "$dev_deb" "" --test-name=upstream-tests; then
+		bad "plant: upstream-tests passed without upstream's tree"
+	elif grep -q 'upstream-tests: FAIL: no upstream liburing 2.15 source tree' "$plant/autopkgtest-no-upstream/log"; then
+		ok "plant: upstream-tests fails without upstream's tree ($(awk '{print $1 " " $2}' "$plant/autopkgtest-no-upstream/summary"))"
+	else
+		bad "plant: upstream-tests failed without upstream's tree, but not for that reason:"
+		tail -5 "$plant/autopkgtest-no-upstream/log" | sed 's/^/  /'
+	fi
+elif [ "$smoke" = 1 ]; then
+	info "upstream-tests (41 of upstream's tests on the installed packages) and its two plants: not run by the smoke (some 75 s in autopkgtest, 2 min with the plants); make test-debian runs them"
+fi
 
 # Debian's own autopkgtest test-build (its liburing 2.15-1 source package)
 # on our installed packages: it builds upstream's examples with pkg-config
@@ -123,7 +179,7 @@ rm -f "$first/planted-dev.deb"
 # in the overlay. Its exit 77 (examples missing) counts as a failure; it
 # has 30 minutes (its ucontext-cp copies at a KiB a second by design).
 debian_tar=""
-if up=$("$top/capi-tests/fetch-upstream.sh") && debian_tar=$(ls "$top"/target/upstream/dl/liburing_2.15-1.debian.tar.* 2>/dev/null); then
+if [ -n "$up" ] && debian_tar=$(ls "$top"/target/upstream/dl/liburing_2.15-1.debian.tar.* 2>/dev/null); then
 	mkdir -p "$work/debian-2.15-1"
 	tar -C "$work/debian-2.15-1" -xf "$debian_tar" debian/liburing2.symbols debian/tests/test-build
 	debian_test_build() { # LOG LIBURING2-DEB LIBURING-DEV-DEB (relative to $first)
