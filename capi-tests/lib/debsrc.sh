@@ -6,6 +6,9 @@
 #   capi-tests/lib/debsrc.sh --download PACKAGE VERSION DIR
 #       only download the source package's files (.dsc, tarballs) into DIR,
 #       checked against the archive's signed index (fetch-upstream.sh)
+#   capi-tests/lib/debsrc.sh --uris PACKAGE
+#       download nothing: print sid's version, then one line per file of the
+#       source package, "URI NAME SIZE" (apt-get source --print-uris)
 #
 # The archive is the one this machine's apt uses: the URIs: line of
 # /etc/apt/sources.list.d/debian.sources, through a private source list
@@ -16,7 +19,11 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 say() { echo "debsrc: $*" >&2; }
 download_to=
-if [ "${1:-}" = --download ]; then
+uris_only=0
+if [ "${1:-}" = --uris ]; then
+	uris_only=1
+	shift
+elif [ "${1:-}" = --download ]; then
 	download_to=${4:?usage: debsrc.sh --download PACKAGE VERSION DIR}
 	shift
 fi
@@ -59,6 +66,12 @@ version=$(apt-cache "${apt_opts[@]}" showsrc "$pkg" 2>/dev/null | awk '/^Version
 if [ -n "$want" ] && [ "$want" != "$version" ]; then
 	say "sid has $pkg $version, not $want"
 	exit 1
+fi
+if [ $uris_only = 1 ]; then
+	echo "$version"
+	apt-get "${apt_opts[@]}" -q source --print-uris "$pkg=$version" 2>/dev/null |
+		awk "/^'/ {gsub(/'/, \"\", \$1); print \$1, \$2, \$3}"
+	exit 0
 fi
 if [ -n "$download_to" ]; then
 	mkdir -p "$download_to"
