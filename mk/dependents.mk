@@ -3,7 +3,10 @@
 # (capi-tests/dependents/).
 #
 ## test-dependents-smoke: PostgreSQL 18's liburing code compiled with -Werror on both headers; a plant
-## test-dependents: PostgreSQL 18 and erofs-utils built and tested on each liburing, compared
+## test-dependents: PostgreSQL 18, erofs-utils and memcached built and tested on each liburing, compared
+## test-dependents-doc: COMPATIBILITY.md's build-dependents section against dependents/results/; its plants first
+## dependents-results: records the last test-dependents runs in capi-tests/dependents/results/
+## dependents-served: asks the archive which of the 20 build-dependents' sources it serves (results/served.txt)
 #
 #   make test-dependents-smoke  (in make test) the translation units of
 #                               PostgreSQL 18 that include liburing.h
@@ -18,19 +21,49 @@
 #                               both, compared; erofs-utils with its ublk backend,
 #                               -Werror, on both, its tools run
 #                               (dependents/erofs-utils.sh says what of it
-#                               cannot run here). Times: COMPATIBILITY.md
+#                               cannot run here); memcached with its proxy's
+#                               io_uring option on both, make test on both
+#                               (dependents/memcached.sh: it calls no liburing
+#                               function). Each driver has a plant and leaves
+#                               a record, target/dependents/<package>/record.txt.
+#                               Times: COMPATIBILITY.md
+#   make dependents-results     copy those records (complete runs of committed
+#                               library code only) into
+#                               capi-tests/dependents/results/; then
+#                               make compat-doc, and commit both
+#   make dependents-served      served.sh: for each of the 20 source packages
+#                               that build-depend on liburing-dev, sid's version
+#                               and which of its files the archive serves
+#                               (HTTP HEAD, sizes from the signed index); 10 s
+#   make test-dependents-doc    (in make test) dependents-doc.py --control (an
+#                               edited figure, results older than the last
+#                               library change, a recorded failure, no results:
+#                               each refused), then --check COMPATIBILITY.md. 1 s
 #
-# Needs: the archive (Debian's source packages); bison, flex, libipc-run-perl
-# (installed when missing); root for the full run (PostgreSQL runs as an
-# unprivileged user).
+# Needs: the archive (Debian's source packages); bison, flex, libipc-run-perl,
+# libevent-dev, liblua5.4-dev, autoconf, automake (installed when missing);
+# root for the full run (PostgreSQL runs as an unprivileged user).
 
-.PHONY: test-dependents test-dependents-smoke
+.PHONY: test-dependents test-dependents-smoke test-dependents-doc dependents-results dependents-served
 
-TEST_TARGETS += test-dependents-smoke
+TEST_TARGETS += test-dependents-smoke test-dependents-doc
 
 test-dependents-smoke: all
 	capi-tests/dependents/postgresql.sh smoke
 
 test-dependents: all
-	capi-tests/dependents/postgresql.sh full
-	capi-tests/dependents/erofs-utils.sh
+	@s=0; \
+	capi-tests/dependents/postgresql.sh full || s=1; \
+	capi-tests/dependents/erofs-utils.sh || s=1; \
+	capi-tests/dependents/memcached.sh || s=1; \
+	exit $$s
+
+test-dependents-doc:
+	@capi-tests/dependents/dependents-doc.py --control
+	@capi-tests/dependents/dependents-doc.py --check COMPATIBILITY.md
+
+dependents-results:
+	@capi-tests/dependents/dependents-doc.py --save-results
+
+dependents-served:
+	@capi-tests/dependents/served.sh

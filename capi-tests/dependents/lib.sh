@@ -45,3 +45,29 @@ side_env() {
 		"$1" "$incdir" "$libdir" >"$pc/liburing.pc"
 	export PKG_CONFIG_PATH="$pc"
 }
+
+# The run's record, target/dependents/<package>/record.txt, which
+# capi-tests/dependents/dependents-doc.py --save-results copies into
+# capi-tests/dependents/results/<package>.txt (the COMPATIBILITY.md section
+# is generated from those). One fact a line, first word its kind:
+#   commit SHA [with-local-changes]   the library code the run tested
+#   package NAME version=V source=complete|dsc-from-index
+#   built SIDE ok|FAIL WHAT...        what was built on that side
+#   suite SIDE NAME pass=N fail=N skip=N [rc=N]
+#   proof SIDE ok|FAIL WHAT...        the liburing code path ran (or linked)
+#   worse N                           passing on upstream's, failing on ours
+#   plant PASS|FAIL WHAT...           the planted regression caught or not
+#   problem WHAT...                   anything else that failed
+#   end SECONDS                       the run completed (its wall time)
+record_begin() { # PACKAGE
+	rec="$top/target/dependents/$1/record.txt"
+	mkdir -p "${rec%/*}"
+	record_t0=$SECONDS
+	local c
+	c=$(git -C "$top" rev-parse HEAD 2>/dev/null || echo unknown)
+	[ -z "$(git -C "$top" status --porcelain --untracked-files=no -- src include Cargo.toml Cargo.lock build.rs '*.map' 2>/dev/null)" ] ||
+		c="$c with-local-changes"
+	echo "commit $c" >"$rec"
+}
+record() { echo "$*" >>"$rec"; }
+record_end() { record "end $((SECONDS - record_t0))"; }

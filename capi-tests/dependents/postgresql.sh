@@ -21,13 +21,18 @@
 #       that passes on upstream's and fails on ours).
 #       Planted: the proof on ours with the ring set-up made to fail (an
 #       LD_PRELOAD shim for io_uring_queue_init_mem and _init) must fail.
-# Results: target/dependents/postgresql/<side>/summary.txt.
+# Results: target/dependents/postgresql/<side>/summary.txt; the full run's
+# record (lib.sh): target/dependents/postgresql-18/record.txt.
 set -uo pipefail
 mode=${1:-full}
 target=test-dependents
 [ "$mode" = smoke ] && target=test-dependents-smoke
 say() { echo "postgresql: $*"; }
-fail() { echo "FAIL $target: postgresql: $*"; exit 1; }
+fail() {
+	echo "FAIL $target: postgresql: $*"
+	[ -z "${rec:-}" ] || { record "problem $*"; record_end; }
+	exit 1
+}
 # shellcheck source=capi-tests/dependents/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -107,6 +112,8 @@ pg_user=liburing-pg
 id -u "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$pg_user" ||
 	fail "cannot create the user $pg_user (PostgreSQL refuses to run as root)"
 as_user() { runuser -u "$pg_user" -- env PATH="$PATH" "$@"; }
+record_begin postgresql-18
+record "package postgresql-18 version=$version source=complete"
 
 # uring_proof: the installed server started with io_method=io_uring on a
 # fresh cluster: "method rings rows" (SHOW io_method, the io_uring fds the
@@ -180,6 +187,27 @@ for side in upstream ours; do
 		echo "test_aio rc=$aio_rc time=${aio_s}s: io_uring subtests ok=${uring_ok:-0} not_ok=${uring_bad:-0}; ${tap:-no summary line}"
 	} >"$b/summary.txt"
 	sed "s/^/postgresql: /" "$b/summary.txt"
+	record "built $side ok configure --with-liburing --enable-tap-tests; make; make install; src/test/modules/test_aio"
+	if [ "$proof_method $proof_rows" = "io_uring 200000" ] && [ "$proof_rings" -gt 0 ]; then
+		record "proof $side ok a server started with io_method=io_uring holds $proof_rings io_uring fds in its postmaster and reads back 200000 rows"
+	else
+		record "proof $side FAIL io_method=$proof_method postmaster_io_uring_fds=$proof_rings rows_read=$proof_rows"
+	fi
+	# pg_regress: "All N tests passed." or "M of N tests failed." (no skips)
+	if [[ $regress =~ All\ ([0-9]+)\ tests\ passed ]]; then
+		record "suite $side regress(io_method=io_uring) pass=${BASH_REMATCH[1]} fail=0 skip=0 rc=$check_rc"
+	elif [[ $regress =~ ([0-9]+)\ of\ ([0-9]+)\ tests\ failed ]]; then
+		record "suite $side regress(io_method=io_uring) pass=$((BASH_REMATCH[2] - BASH_REMATCH[1])) fail=${BASH_REMATCH[1]} skip=0 rc=$check_rc"
+	else
+		record "suite $side regress(io_method=io_uring) pass=0 fail=1 skip=0 rc=$check_rc"
+	fi
+	# test_aio's TAP files: prove's totals (Tests=N; "Failed M/N subtests"
+	# per failing file; skips from the TAP logs' "# skip"), then the io_uring subtests apart.
+	tap_n=$(grep -oE 'Tests=[0-9]+' "$b/test_aio.log" | tail -1 | cut -d= -f2)
+	nok=$(grep -oE 'Failed [0-9]+/[0-9]+ subtests' "$b/test_aio.log" | awk '{split($2, a, "/"); n += a[1]} END {print n + 0}')
+	skp=$(cat "$b"/src/test/modules/test_aio/tmp_check/log/regress_log_* 2>/dev/null | grep -ciE '\) ok [0-9]+ .*# skip')
+	record "suite $side test_aio(TAP) pass=$(( ${tap_n:-0} - nok - skp )) fail=$nok skip=$skp rc=$aio_rc"
+	record "suite $side test_aio(io_uring subtests) pass=${uring_ok:-0} fail=${uring_bad:-0} skip=0"
 	# The failed regression tests, by name, for the comparison.
 	grep -E '^not ok' "$b/check.log" | sed -E 's/^not ok [0-9]+ +[-+] +([^ ]+).*/\1/' | sort >"$b/regress-failed.txt"
 done
@@ -214,8 +242,10 @@ plant=$(proof_tag=plant uring_proof || echo "failed 0 none")
 as_user() { runuser -u "$pg_user" -- env PATH="$PATH" "$@"; }
 if [ "$plant" = "failed 0 none" ]; then
 	say "PASS plant: with the ring set-up failing, the server does not come up with io_method=io_uring"
+	record "plant PASS with io_uring_queue_init_mem and _init failing (LD_PRELOAD), the io_method=io_uring proof fails"
 else
 	echo "postgresql: plant NOT caught: with io_uring_queue_init_mem failing the proof said '$plant'"
+	record "plant FAIL with io_uring_queue_init_mem failing the proof said '$plant'"
 	bad=1
 fi
 
@@ -230,10 +260,12 @@ for side in upstream ours; do
 done
 worse=$(comm -13 "$work/upstream/regress-failed.txt" "$work/ours/regress-failed.txt" | wc -l)
 echo "postgresql: regression tests failing on ours and not on upstream's: $worse"
+record "worse $worse"
 [ "$worse" = 0 ] || bad=1
 if [ $bad = 0 ]; then
 	say "PostgreSQL $version: regression suite and test_aio with io_method=io_uring pass on ours as on upstream's (worse 0)"
 else
 	echo "FAIL $target: postgresql: see $work/*/summary.txt"
 fi
+record_end
 exit $bad

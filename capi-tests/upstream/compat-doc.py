@@ -408,6 +408,13 @@ def generate():
     adoc = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(adoc)
     L.extend(adoc.section())
+    # Debian's build-dependents: capi-tests/dependents/dependents-doc.py's
+    # section, from its own committed results (make test-dependents-doc).
+    spec = importlib.util.spec_from_file_location(
+        "dependents_doc", os.path.join(TOP, "capi-tests", "dependents", "dependents-doc.py"))
+    ddoc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ddoc)
+    L.extend(ddoc.section())
     return "\n".join(L)
 
 
