@@ -3,7 +3,7 @@
 # (capi-tests/dependents/).
 #
 ## test-dependents-smoke: the liburing.h translation units of PostgreSQL 18, erofs-utils and memcached, -Werror, both headers; 3 plants
-## test-dependents: PostgreSQL 18, erofs-utils and memcached built and tested on each liburing, compared
+## test-dependents: PostgreSQL 18, erofs-utils and memcached built and tested on each liburing, Debian's postgresql-18 binary on ours, compared
 ## test-dependents-doc: COMPATIBILITY.md's build-dependents section against dependents/results/; its plants first
 ## dependents-results: records the last test-dependents runs in capi-tests/dependents/results/
 ## dependents-served: asks the archive which of the 20 build-dependents' sources it serves (results/served.txt)
@@ -32,8 +32,15 @@
 #                               cannot run here); memcached with its proxy's
 #                               io_uring option on both, make test on both
 #                               (dependents/memcached.sh: it calls no liburing
-#                               function). Each driver has a plant and leaves
-#                               a record, target/dependents/<package>/record.txt.
+#                               function); Debian's own binary postgresql-18
+#                               (postgresql-debian.sh: in a throwaway copy of
+#                               the sid root of capi-tests/arches/root.sh) with
+#                               io_method=io_uring on Debian's liburing2 and on
+#                               ours through LD_LIBRARY_PATH, the postmaster's
+#                               maps and io_uring fds proven, installcheck on
+#                               both (pg_regress built from the source; 5 min).
+#                               Each driver has a plant and leaves a record,
+#                               target/dependents/<package>/record.txt.
 #                               Times: COMPATIBILITY.md
 #   make dependents-results     copy those records (complete runs of committed
 #                               library code only) into
@@ -68,6 +75,7 @@ test-dependents: all
 	capi-tests/dependents/postgresql.sh full || s=1; \
 	capi-tests/dependents/erofs-utils.sh || s=1; \
 	capi-tests/dependents/memcached.sh || s=1; \
+	capi-tests/dependents/postgresql-debian.sh || s=1; \
 	exit $$s
 
 test-dependents-doc:
