@@ -34,7 +34,10 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 RESULTS_DIR = os.path.join(HERE, "results")
 HEADING = "## Debian's build-dependents"
 # The packages a driver of capi-tests/dependents/ builds and tests.
-DRIVEN = {"postgresql-18": "postgresql.sh full", "erofs-utils": "erofs-utils.sh", "memcached": "memcached.sh"}
+# postgresql-18-deb: Debian's binary postgresql-18 package, not built here
+# (postgresql-debian.sh): its upstream side is Debian's liburing2.
+DRIVEN = {"postgresql-18": "postgresql.sh full", "erofs-utils": "erofs-utils.sh", "memcached": "memcached.sh",
+          "postgresql-18-deb": "postgresql-debian.sh"}
 
 sys.path.insert(0, os.path.join(TOP, "capi-tests"))
 import results_doc  # noqa: E402 (capi-tests/results_doc.py: what the generated sections share)
@@ -180,7 +183,9 @@ def section(results_dir=None):
              "(`make dependents-served`) says which of the twenty source packages that build-depend on "
              "liburing-dev the archive serves here. Cells are pass/fail/skip; *worse*: a test passing on "
              "upstream's library and failing on ours; *plant*: the driver's planted regression, which its check "
-             "must catch. `make test-dependents-doc` fails when this section differs from those files, when a "
+             "must catch. *postgresql-18-deb* is no build: Debian's own binary postgresql-18 package run on Debian's "
+             "liburing2 (the *upstream's* column) and on ours through LD_LIBRARY_PATH, in a throwaway sid root, "
+             "installcheck against each. `make test-dependents-doc` fails when this section differs from those files, when a "
              "record holds a failure, or when library code changed since the commit a record names.")
     L.append("")
     L.append("| package | version | built on both | suites on ours | on upstream's | worse | liburing code path "

@@ -14,10 +14,20 @@
 # the -Werror build of the ublk backend.
 #
 #   erofs-utils.sh           (part of make test-dependents)
+#   erofs-utils.sh smoke     (part of make test-dependents-smoke) configure
+#       once (--enable-ublk --enable-werror, its include directory a link),
+#       then compile lib/backends/ublk.c alone with erofs-utils' own flags
+#       (make's libtool object) against upstream's 2.15 header and ours: ours
+#       must compile wherever upstream's does. Planted: our header without
+#       io_uring_queue_init_params' declaration (which ublk.c calls) must
+#       fail it.
 set -uo pipefail
+mode=${1:-full}
+target=test-dependents
+[ "$mode" = smoke ] && target=test-dependents-smoke
 say() { echo "erofs-utils: $*"; }
 fail() {
-	echo "FAIL test-dependents: erofs-utils: $*"
+	echo "FAIL $target: erofs-utils: $*"
 	[ -z "${rec:-}" ] || { record "problem $*"; record_end; }
 	exit 1
 }
@@ -25,13 +35,11 @@ fail() {
 source "$(dirname "$0")/lib.sh"
 
 dependents_prepare
-record_begin erofs-utils
 for p in autoconf automake libtool pkg-config; do
 	dpkg -s "$p" >/dev/null 2>&1 || pkg_install "$p" || fail "$p is needed to build erofs-utils from its source"
 done
 src=$("$top/capi-tests/lib/debsrc.sh" erofs-utils) || fail "Debian's erofs-utils source could not be fetched"
 version=$(cut -d' ' -f2 "$src/.complete")
-record "package erofs-utils version=$version source=complete"
 work="$top/target/dependents/erofs-utils"
 mkdir -p "$work"
 if [ ! -x "$src/configure" ]; then
@@ -43,6 +51,61 @@ configure_erofs() { # BUILD-DIR [CPPFLAGS]
 		--without-uuid --without-selinux --disable-lz4 --disable-lzma --without-zlib --without-libzstd \
 		${2:+CPPFLAGS="$2"} LDFLAGS="-Wl,-rpath,$libdir") >"$1/configure.log" 2>&1
 }
+
+if [ "$mode" = smoke ]; then
+	# One configured tree whose liburing include directory is a link
+	# ($b/inc), pointed at each header in turn; ublk.c's object rebuilt.
+	b="$work/smoke"
+	if [ ! -f "$b/.configured" ] || [ "$(cat "$b/.configured")" != "$version" ]; then
+		rm -rf "$b"
+		mkdir -p "$b/pc"
+		ln -sfn "$top/build/include" "$b/inc"
+		printf 'Name: liburing\nDescription: smoke\nVersion: 2.15\nCflags: -I%s\nLibs: -L%s -luring\n' \
+			"$b/inc" "$top/build/lib" >"$b/pc/liburing.pc"
+		libdir="$top/build/lib"
+		PKG_CONFIG_PATH="$b/pc" configure_erofs "$b" || fail "smoke: configure failed ($b/configure.log)"
+		grep -q '^#define HAVE_LIBURING_H 1' "$b/config.h" || fail "smoke: configure did not find liburing.h ($b/config.log)"
+		echo "$version" >"$b/.configured"
+	fi
+	tu=lib/backends/ublk.c
+	obj=backends/liberofs_la-ublk.lo
+	grep -q "^$obj:" "$b/lib/Makefile" || obj=backends/ublk.lo
+	compile_tu() { # INCLUDE-DIR: ublk.c's libtool object with erofs-utils' flags (-Werror among them)
+		ln -sfn "$1" "$b/inc"
+		rm -f "$b/lib/${obj%.lo}".{lo,o} "$b/lib/backends/.libs/$(basename "${obj%.lo}")".o
+		make -C "$b/lib" "$obj" >"$b/tu.log" 2>&1
+	}
+	grep -q -- '-Werror' "$b/lib/Makefile" || fail "smoke: erofs-utils' flags lack -Werror ($b/lib/Makefile)"
+	bad=0
+	compile_tu "$ref/src/include" || fail "$tu does not compile with upstream's header: $(grep -m1 error "$b/tu.log")"
+	say "$tu (erofs-utils $version) compiles with upstream's header, erofs-utils' flags and -Werror"
+	if compile_tu "$top/build/include"; then
+		say "PASS $tu compiles with our header, erofs-utils' flags and -Werror"
+	else
+		echo "FAIL $target: $tu does not compile with our header: $(grep -m1 error "$b/tu.log")"
+		bad=1
+	fi
+	# Plant: our header without io_uring_queue_init_params' declaration.
+	planted="$work/smoke-planted-include"
+	rm -rf "$planted"
+	cp -R "$top/build/include" "$planted"
+	sed -i 's/^int io_uring_queue_init_params(/int io_uring_queue_init_params_planted(/' "$planted/liburing/liburing-api.h"
+	if ! grep -q '^int io_uring_queue_init_params_planted(' "$planted/liburing/liburing-api.h"; then
+		echo "FAIL $target: erofs-utils: plant: io_uring_queue_init_params' declaration was not found in our header"
+		bad=1
+	elif compile_tu "$planted"; then
+		echo "FAIL $target: erofs-utils: plant: $tu compiled on a header without io_uring_queue_init_params"
+		bad=1
+	else
+		say "PASS plant: $tu fails on our header without io_uring_queue_init_params ($(grep -m1 -oE 'error: [^[]*' "$b/tu.log"))"
+	fi
+	ln -sfn "$top/build/include" "$b/inc"
+	[ $bad = 0 ] && say "smoke: $tu of erofs-utils $version: ours compiles wherever upstream's does; plant caught"
+	exit $bad
+fi
+
+record_begin erofs-utils
+record "package erofs-utils version=$version source=complete"
 what="configure --enable-ublk --enable-werror; make (mkfs, fsck, dump, mount.erofs with the ublk backend)"
 bad=0
 for side in upstream ours; do

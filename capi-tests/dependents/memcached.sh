@@ -20,10 +20,26 @@
 # must fail the build, as proxy.h embeds one.
 #
 #   memcached.sh             (part of make test-dependents)
+#   memcached.sh smoke       (part of make test-dependents-smoke) configure
+#       a copy once (autoreconf; --enable-proxy --enable-proxy-uring;
+#       vendor/liburing/src/include a link), then compile the translation
+#       units that include liburing.h (through proxy.h: the proxy's 16
+#       memcached-*.o) with memcached's own flags (-Wall -pedantic
+#       -Wmissing-prototypes ...) plus -Werror against upstream's 2.15 header
+#       and ours: ours must compile wherever upstream's does. -pedantic stays
+#       a warning (-Wno-error=pedantic): upstream's own uapi header fails
+#       memcached's --enable-werror (zero-size arrays, an enumerator past
+#       int), so the check is that ours warns of nothing upstream's does not
+#       (the warnings' texts, without their places, compared). Planted: our
+#       header with struct io_uring declared and not defined must fail
+#       proxy_network.c's (the one plant compile, to keep the smoke short).
 set -uo pipefail
+mode=${1:-full}
+target=test-dependents
+[ "$mode" = smoke ] && target=test-dependents-smoke
 say() { echo "memcached: $*"; }
 fail() {
-	echo "FAIL test-dependents: memcached: $*"
+	echo "FAIL $target: memcached: $*"
 	[ -z "${rec:-}" ] || { record "problem $*"; record_end; }
 	exit 1
 }
@@ -31,7 +47,6 @@ fail() {
 source "$(dirname "$0")/lib.sh"
 
 dependents_prepare
-record_begin memcached
 for p in libevent-dev liblua5.4-dev pkg-config autoconf automake; do
 	dpkg -s "$p" >/dev/null 2>&1 || pkg_install --no-recommends "$p" || fail "$p is needed to build memcached"
 done
@@ -39,9 +54,77 @@ src=$("$top/capi-tests/lib/debsrc.sh" --index-dsc memcached) || fail "Debian's m
 version=$(cut -d' ' -f2 "$src/.complete")
 how=complete
 grep -q dsc-from-index "$src/.complete" && how=dsc-from-index
-record "package memcached version=$version source=$how"
 work="$top/target/dependents/memcached"
 mkdir -p "$work"
+
+if [ "$mode" = smoke ]; then
+	b="$work/smoke"
+	if [ ! -f "$b/.configured" ] || [ "$(cat "$b/.configured")" != "$version" ]; then
+		rm -rf "$b"
+		mkdir -p "$b"
+		cp -a "$src" "$b/tree"
+		mkdir -p "$b/tree/vendor/liburing/src"
+		ln -sfn "$top/build/include" "$b/tree/vendor/liburing/src/include"
+		(cd "$b/tree" && autoreconf -fi && ./configure --enable-proxy --enable-proxy-uring) \
+			>"$b/configure.log" 2>&1 || fail "smoke: configure failed ($b/configure.log)"
+		grep -q '^#define HAVE_LIBURING 1' "$b/tree/config.h" || fail "smoke: configure did not define HAVE_LIBURING"
+		echo "$version" >"$b/.configured"
+	fi
+	# The translation units that include proxy.h (which includes liburing.h
+	# under HAVE_LIBURING), as memcached's objects.
+	objs=$(cd "$b/tree" && grep -l '#include "proxy.h"' proxy*.c proto_proxy.c | sed 's/^/memcached-/; s/\.c$/.o/' | sort -u)
+	[ -n "$objs" ] || fail "smoke: no translation unit includes proxy.h"
+	n=$(echo "$objs" | wc -l)
+	cflags=$(sed -n 's/^CFLAGS = //p' "$b/tree/Makefile")
+	case $cflags in *-pedantic*) ;; *) fail "smoke: memcached's CFLAGS ($cflags) are not the ones this check expects" ;; esac
+	compile_tus() { # INCLUDE-DIR [OBJECTS]: the objects; tu.warnings the warnings' texts
+		local o=${2:-$objs}
+		ln -sfn "$1" "$b/tree/vendor/liburing/src/include"
+		# shellcheck disable=SC2086
+		(cd "$b/tree" && rm -f $o)
+		# shellcheck disable=SC2086
+		make -C "$b/tree" -k -j"$jobs" CFLAGS="$cflags -Werror -Wno-error=pedantic" $o >"$b/tu.log" 2>&1
+		local rc=$?
+		# shellcheck disable=SC1112 # gcc quotes names in ‘ ’, dropped here
+		grep -oE 'warning: .*' "$b/tu.log" | sed -E 's/‘[^’]*’//g' | sort -u >"$b/tu.warnings"
+		return $rc
+	}
+	bad=0
+	compile_tus "$ref/src/include" || fail "the proxy's $n translation units do not compile with upstream's header: $(grep -m1 error "$b/tu.log")"
+	say "the proxy's $n translation units that include liburing.h (memcached $version) compile with upstream's header, memcached's flags and -Werror"
+	mv "$b/tu.warnings" "$b/upstream.warnings"
+	if compile_tus "$top/build/include"; then
+		more=$(comm -13 "$b/upstream.warnings" "$b/tu.warnings")
+		if [ -n "$more" ]; then
+			echo "FAIL $target: memcached's proxy warns with our header where upstream's does not: $more"
+			bad=1
+		else
+			say "PASS the proxy's $n translation units compile with our header, memcached's flags and -Werror; warnings: $(wc -l <"$b/tu.warnings") kinds, none that upstream's lacks"
+		fi
+	else
+		echo "FAIL $target: memcached's proxy does not compile with our header: $(grep -m1 error "$b/tu.log")"
+		bad=1
+	fi
+	planted="$work/smoke-planted-include"
+	rm -rf "$planted"
+	cp -R "$top/build/include" "$planted"
+	sed -i 's/^struct io_uring {$/struct io_uring_planted {/' "$planted/liburing/liburing-api.h"
+	if ! grep -q '^struct io_uring_planted {' "$planted/liburing/liburing-api.h"; then
+		echo "FAIL $target: memcached: plant: struct io_uring's definition was not found in our header"
+		bad=1
+	elif compile_tus "$planted" memcached-proxy_network.o; then
+		echo "FAIL $target: memcached: plant: the proxy compiled on a header without struct io_uring's definition"
+		bad=1
+	else
+		say "PASS plant: the proxy fails on our header without struct io_uring's definition ($(grep -m1 -oE 'error: [^[]*' "$b/tu.log"))"
+	fi
+	ln -sfn "$top/build/include" "$b/tree/vendor/liburing/src/include"
+	[ $bad = 0 ] && say "smoke: the proxy's $n translation units of memcached $version: ours compiles wherever upstream's does; plant caught"
+	exit $bad
+fi
+
+record_begin memcached
+record "package memcached version=$version source=$how"
 grep -q 'io_uring not supported right now' "$src/proxy_network.c" ||
 	say "note: proxy_network.c no longer refuses io_uring: this driver's account of memcached is out of date"
 
