@@ -1,6 +1,8 @@
 # C ABI tests (capi-tests/capi/): our own C programs built against a liburing
 # header and linked against build/lib/liburing.so.2, plus qemu-io as a real
-# binary-only consumer.
+# binary-only consumer. The programs share capi.c (the PASS/FAIL tally,
+# kernel probes, resource accounting; capi.h) and spy.c (a seccomp
+# system-call spy; spy.h), compiled once per header form and linked in.
 #
 ## test-capi: our C programs on our header and library (CAPI_HEADERS= picks another header)
 ## test-capi-ffi: the same programs in FFI form on liburing-ffi.so.2; every import defined there
@@ -107,10 +109,26 @@ $(CAPI_UPSTREAM)/.configured: capi-tests/fetch-upstream.sh
 	(cd $(CAPI_UPSTREAM) && ./configure > configure.out 2>&1) && \
 	touch $@
 
-$(CAPI_OUT)/%: $(CAPI_DIR)/%.c $(CAPI_DIR)/capi.h $(CAPI_LIB_DEPS) | $(CAPI_INC_DEP)
+# The scaffolding (capi.c) and the system-call spy (spy.c), compiled once per
+# header form (the helpers they call inline come from that form's header)
+# and linked into every program. A function per section, and the unused ones
+# dropped at link time: a program imports only what it calls, as when the
+# scaffolding was a header of static inline functions (ffi-only.sh counts
+# the imports).
+CAPI_COMPILE  = $(CAPI_CC) $(CAPI_CFLAGS) $(CAPI_DEFS) -I$(CAPI_INC) -DCAPI_LIBDIR='"$(CAPI_LIBDIR)"'
+CAPI_OBJS     := $(CAPI_OUT)/capi.o $(CAPI_OUT)/spy.o
+
+$(CAPI_OUT)/capi.o: $(CAPI_DIR)/capi.c $(CAPI_DIR)/capi.h | $(CAPI_INC_DEP)
 	@mkdir -p $(CAPI_OUT)
-	$(CAPI_CC) $(CAPI_CFLAGS) $(CAPI_DEFS) -I$(CAPI_INC) -DCAPI_LIBDIR='"$(CAPI_LIBDIR)"' \
-		-o $@ $< $(CAPI_LINK) -Wl,-rpath,$(CAPI_LIBDIR) -lpthread
+	$(CAPI_COMPILE) -ffunction-sections -c -o $@ $<
+
+$(CAPI_OUT)/spy.o: $(CAPI_DIR)/spy.c $(CAPI_DIR)/spy.h $(CAPI_DIR)/capi.h | $(CAPI_INC_DEP)
+	@mkdir -p $(CAPI_OUT)
+	$(CAPI_COMPILE) -ffunction-sections -c -o $@ $<
+
+$(CAPI_OUT)/%: $(CAPI_DIR)/%.c $(CAPI_DIR)/capi.h $(CAPI_DIR)/spy.h $(CAPI_OBJS) $(CAPI_LIB_DEPS) | $(CAPI_INC_DEP)
+	@mkdir -p $(CAPI_OUT)
+	$(CAPI_COMPILE) -o $@ $< $(CAPI_OBJS) -Wl,--gc-sections $(CAPI_LINK) -Wl,-rpath,$(CAPI_LIBDIR) -lpthread
 
 capi-build: $(CAPI_BINS)
 

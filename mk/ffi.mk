@@ -1,15 +1,21 @@
 # FFI (capi-tests/ffi/): liburing-ffi.so.2, the inline helpers as Rust exports,
 # as other languages use it.
 #
-## test-ffi-diff: upstream's inline helpers, ours and the Rust exports byte for byte, three ways
+## test-ffi-diff: upstream's inline helpers, ours and the Rust exports three ways: SQEs, rings, sequences
 ## test-ffi-symbols: both libraries' names and nodes against 2.15's; every header function exported
 ## test-ffi-py: a Python ctypes smoke test of liburing-ffi.so.2
 ## test-ffi-python: the founding bug report's workflow and more from Python (ctypes)
 #
 #   make test-ffi-diff       three-way, byte for byte, on the same random
 #                            arguments: upstream 2.15's inline helpers, ours
-#                            (include/liburing.h) and the Rust exports, plus a
-#                            planted-regression control (capi-tests/ffi/diff/)
+#                            (include/liburing.h) and the Rust exports; then
+#                            every SQE-writing and pure helper of upstream's
+#                            header (the internal ones too; "sqediff", until
+#                            Dec 2026 in test-header) and random sequences of
+#                            ring-helper calls on one simulated ring
+#                            ("sequences", formerly header/ringdiff.c), with
+#                            our header's FFI form as the third side; three
+#                            planted-regression controls (capi-tests/ffi/diff/)
 #   make test-ffi-symbols    exported symbols (names and nodes) of both .so
 #                            against the version scripts and liburing 2.15's
 #                            lists (plus the one documented extra,
@@ -31,19 +37,21 @@
 # only).
 #
 # FFI_DIFF_ITERS: random argument sets per helper (default 3000).
+# FFI_DIFF_SEQS: ring sequences of 200 operations (default 500).
 # FFI_TEST_SCALE scales the Python workloads of test-ffi-python (default 1).
 
 .PHONY: test-ffi-diff test-ffi-symbols test-ffi-py test-ffi-python
 
 FFI_DIR         := capi-tests/ffi
 FFI_DIFF_ITERS  ?= 3000
+FFI_DIFF_SEQS   ?= 500
 PYTHON          ?= python3
 FFI_USERS_LIB   := $(CURDIR)/$(LIBOUT)/$(FFI_SONAME)
 
 TEST_TARGETS += test-ffi-diff test-ffi-symbols test-ffi-py test-ffi-python
 
 test-ffi-diff: lib
-	@FFI_DIFF_ITERS=$(FFI_DIFF_ITERS) CC=$(CC) $(FFI_DIR)/diff/run.sh
+	@FFI_DIFF_ITERS=$(FFI_DIFF_ITERS) FFI_DIFF_SEQS=$(FFI_DIFF_SEQS) CC=$(CC) $(FFI_DIR)/diff/run.sh
 
 test-ffi-symbols: lib
 	@CC=$(CC) RUST_A=$(RUST_A) $(FFI_DIR)/check-ffi-symbols.sh

@@ -1,6 +1,8 @@
 # Header checks: include/liburing.h (normal and LIBURING_FFI forms) against
 # the reference liburing 2.15 header and against upstream's examples and
 # tests; see capi-tests/header/check-header.sh for what each part proves.
+# The helpers' behaviour against upstream's (SQE bytes, ring sequences) is
+# compared by test-ffi-diff (capi-tests/ffi/diff/), three ways.
 # The generated include/liburing/liburing-api.h is checked by the Rust unit
 # test src/tests/header_check.rs (part of test-rust); `make headers-update`
 # regenerates it after a change to the C ABI in src/capi/ or src/ring.rs.

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared scaffolding for the C ABI tests in capi-tests/.
+ * Shared scaffolding for the C ABI tests in capi-tests/capi/ (capi.c; the
+ * system-call spy is spy.h). mk/capi.mk compiles capi.c and spy.c once per
+ * header form and links them into every program.
  *
  * Every check prints one line, "PASS <prog>: <what>" or
  * "FAIL <prog>: <what> (<detail>)", and main() ends with capi_done(),
@@ -21,13 +23,8 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <pthread.h>
 #include <stddef.h>
-#include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -37,7 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,142 +49,16 @@
 struct io_uring_sqe *capi_lib_get_sqe(struct io_uring *ring)
 	__asm__("io_uring_get_sqe");
 
-static const char *capi_prog = "capi";
-static unsigned capi_passed, capi_failed, capi_skipped;
+/* ---- the tally (see capi.c for each one's contract) ----------------- */
 
-static inline void capi_begin(const char *prog)
-{
-	capi_prog = prog;
-	/* keep PASS/FAIL lines in order with any child output */
-	setvbuf(stdout, NULL, _IOLBF, 0);
-}
-
-static inline void capi_pass(const char *what)
-{
-	capi_passed++;
-	printf("PASS %s: %s\n", capi_prog, what);
-}
-
-static inline void capi_failf(const char *what, const char *fmt, ...)
+void capi_begin(const char *prog);
+void capi_pass(const char *what);
+void capi_failf(const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-static inline void capi_failf(const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	capi_failed++;
-	printf("FAIL %s: %s (", capi_prog, what);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(")\n");
-}
-
-static inline void capi_skip(const char *what, const char *why)
-{
-	capi_skipped++;
-	printf("SKIP %s: %s (%s)\n", capi_prog, what, why);
-}
-
-/* ---- what the running kernel has ------------------------------------ */
-
-/*
- * A check that needs a kernel feature asks the running kernel (never its
- * version string) and, when the kernel says no, reports one loud skip:
- *   SKIP <prog>: <what> (<feature> needs Linux <first>, this kernel <answer>)
- * run-capi.sh fails a run whose kernel is at least <first> and still skips,
- * so a wrong probe cannot hide a check on a kernel that has the feature.
- */
-static inline int capi_needs(int has, const char *what, const char *feature,
-			     const char *first, const char *answer)
-{
-	if (has)
-		return 1;
-	capi_skipped++;
-	printf("SKIP %s: %s (%s needs Linux %s, this kernel %s)\n", capi_prog,
-	       what, feature, first, answer);
-	return 0;
-}
-
-/* A descriptor number that no process has open (far above any fd limit). */
-#define CAPI_NO_FD 0x3ffffff0
-
-/*
- * The kernel checks a register opcode against the last one it knows before
- * it looks at the fd: an unknown opcode is -EINVAL, a known one on a
- * descriptor nobody has is -EBADF.
- */
-static inline int capi_need_register_op(const char *what, unsigned op,
-					const char *name, const char *first)
-{
-	long r = syscall(__NR_io_uring_register, CAPI_NO_FD, op, NULL, 0);
-	int ans = r < 0 ? -errno : (int)r;
-	char why[96];
-
-	snprintf(why, sizeof(why), "answered %d (%s) to opcode %u", ans,
-		 ans < 0 ? strerror(-ans) : "-", op);
-	return capi_needs(ans != -EINVAL, what, name, first, why);
-}
-
-/*
- * io_uring_setup(4) with one setup flag (plus what it needs): -EINVAL means
- * the kernel does not know the flag. *features gets p.features of a ring
- * the kernel accepted.
- */
-static inline int capi_kernel_setup(unsigned flags, unsigned *features)
-{
-	struct io_uring_params p;
-	void *mem = MAP_FAILED;
-	long fd;
-	int ans;
-
-	memset(&p, 0, sizeof(p));
-	p.flags = flags;
-	if (flags & IORING_SETUP_NO_MMAP) {
-		mem = mmap(NULL, 2 * 65536, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (mem == MAP_FAILED)
-			return -errno;
-		p.cq_off.user_addr = (unsigned long)mem;
-		p.sq_off.user_addr = (unsigned long)mem + 65536;
-	}
-	fd = syscall(__NR_io_uring_setup, 4, &p);
-	ans = fd < 0 ? -errno : 0;
-	if (fd >= 0) {
-		if (features)
-			*features = p.features;
-		close((int)fd);
-	}
-	if (mem != MAP_FAILED)
-		munmap(mem, 2 * 65536);
-	return ans;
-}
-
-static inline int capi_need_setup_flag(const char *what, unsigned flag,
-				       const char *name, const char *first)
-{
-	int ans = capi_kernel_setup(flag, NULL);
-	char why[96];
-
-	snprintf(why, sizeof(why), "answered %d (%s) to io_uring_setup flag 0x%x",
-		 ans, ans < 0 ? strerror(-ans) : "-", flag);
-	return capi_needs(ans != -EINVAL, what, name, first, why);
-}
-
-static inline int capi_kernel_has_flag(unsigned flag)
-{
-	return capi_kernel_setup(flag, NULL) != -EINVAL;
-}
-
-static inline int capi_need_feature(const char *what, unsigned feat,
-				    const char *name, const char *first)
-{
-	unsigned features = 0;
-	int ans = capi_kernel_setup(0, &features);
-	char why[96];
-
-	snprintf(why, sizeof(why), "sets p.features 0x%x (setup %d)", features, ans);
-	return capi_needs(ans == 0 && (features & feat), what, name, first, why);
-}
+void capi_skip(const char *what, const char *why);
+/* A setup step that later checks depend on: a check; 0 when it failed. */
+int capi_require(int ok, const char *what, long long detail);
+int capi_done(void);
 
 /* A boolean check; the detail is printed only on failure. */
 #define CHECK(cond, what, ...)						\
@@ -224,574 +94,47 @@ static inline int capi_need_feature(const char *what, unsigned feat,
 				   want_, want_ < 0 ? strerror((int)-want_) : "-"); \
 	} while (0)
 
-/*
- * A setup step that later checks depend on: counts as a check, and on
- * failure the caller skips the dependent part.
- */
-static inline int capi_require(int ok, const char *what, long long detail)
-{
-	if (ok) {
-		capi_pass(what);
-		return 1;
-	}
-	capi_failf(what, "value %lld%s%s", detail,
-		   detail < 0 ? ": " : "",
-		   detail < 0 && detail > -4096 ? strerror((int)-detail) : "");
-	return 0;
-}
+/* ---- what the running kernel has: 1, or one loud skip and 0 ---------- */
 
-static inline int capi_done(void)
-{
-	printf("%s: %u passed, %u failed, %u skipped\n", capi_prog,
-	       capi_passed, capi_failed, capi_skipped);
-	printf("%u passed, %u failed\n", capi_passed, capi_failed);
-	return capi_failed ? 1 : 0;
-}
+/* A descriptor number that no process has open (far above any fd limit). */
+#define CAPI_NO_FD 0x3ffffff0
+
+int capi_needs(int has, const char *what, const char *feature,
+	       const char *first, const char *answer);
+int capi_need_register_op(const char *what, unsigned op,
+			  const char *name, const char *first);
+int capi_need_setup_flag(const char *what, unsigned flag,
+			 const char *name, const char *first);
+int capi_need_feature(const char *what, unsigned feat,
+		      const char *name, const char *first);
+/* io_uring_setup(4) with flags: 0 or -errno; *features from the ring. */
+int capi_kernel_setup(unsigned flags, unsigned *features);
+int capi_kernel_has_flag(unsigned flag);
 
 /* ---- resource accounting ------------------------------------------- */
-
-static inline int capi_count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1; /* the directory stream's own descriptor */
-}
-
-static inline int capi_count_maps(void)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	int n = 0, c;
-
-	if (!f)
-		return -1;
-	while ((c = fgetc(f)) != EOF)
-		if (c == '\n')
-			n++;
-	fclose(f);
-	return n;
-}
-
-/* Number of mappings backed by an io_uring instance ("anon_inode:[io_uring]"). */
-static inline int capi_count_uring_maps(void)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	int n = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "io_uring"))
-			n++;
-	fclose(f);
-	return n;
-}
 
 struct capi_res {
 	int fds, maps, uring_maps;
 };
 
-/*
- * Does p lie in an anonymous private mapping other than the brk heap? (what
- * an mmap of fresh memory gives, even when the kernel merges it into the
- * anonymous mapping next to it, so that the number of mappings stays the same)
- */
-static inline int capi_in_anon_mapping(const void *p)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	unsigned long lo, hi, ino, a = (unsigned long)p;
-	char line[512], perms[8], name[256];
-	int found = 0;
+int capi_count_fds(void);
+int capi_count_uring_maps(void);
+int capi_in_anon_mapping(const void *p);
+struct capi_res capi_res_now(void);
+int capi_under_valgrind(void);
+void capi_check_no_leak(struct capi_res before, const char *what);
+void capi_check_loaded_library(void);
 
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		name[0] = 0;
-		if (sscanf(line, "%lx-%lx %7s %*s %*s %lu %255s", &lo, &hi, perms, &ino, name) < 4)
-			continue;
-		if (a >= lo && a < hi) {
-			found = ino == 0 && perms[3] == 'p' && strcmp(name, "[heap]") != 0;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-static inline struct capi_res capi_res_now(void)
-{
-	static int warmed;
-	struct capi_res r;
-
-	/*
-	 * glibc 2.41 and later give each thread state for the vDSO's
-	 * getrandom the first time it draws random bytes (mkstemp does), in
-	 * mappings of their own that stay for the life of the process: two
-	 * more lines in /proc/self/maps on the Debian sid arm64 and s390x
-	 * guests. Drawn once here, before the first snapshot, so that a check
-	 * counts what the library maps, not glibc's first getrandom.
-	 */
-	if (!warmed) {
-		unsigned char byte;
-
-		warmed = 1;
-		(void)!getrandom(&byte, 1, GRND_NONBLOCK);
-	}
-	r = (struct capi_res){
-		.fds = capi_count_fds(),
-		.maps = capi_count_maps(),
-		.uring_maps = capi_count_uring_maps(),
-	};
-	return r;
-}
-
-/* run-capi.sh sets this when the program runs under valgrind. */
-static inline int capi_under_valgrind(void)
-{
-	const char *v = getenv("CAPI_UNDER_VALGRIND");
-
-	return v && *v == '1';
-}
-
-/*
- * Compare resources against a snapshot taken before an error-path block.
- * Under valgrind the tool's own mappings come and go, so only io_uring
- * mappings (and fds) are compared there.
- */
-static inline void capi_check_no_leak(struct capi_res before, const char *what)
-{
-	struct capi_res after = capi_res_now();
-	char buf[256];
-
-	snprintf(buf, sizeof(buf), "%s: no fd leaked", what);
-	if (after.fds == before.fds)
-		capi_pass(buf);
-	else
-		capi_failf(buf, "fds %d before, %d after", before.fds, after.fds);
-	snprintf(buf, sizeof(buf), "%s: no mapping leaked", what);
-	if ((after.maps == before.maps || capi_under_valgrind()) &&
-	    after.uring_maps == before.uring_maps)
-		capi_pass(buf);
-	else
-		capi_failf(buf, "maps %d before, %d after; io_uring maps %d before, %d after",
-			   before.maps, after.maps, before.uring_maps,
-			   after.uring_maps);
-}
-
-/*
- * Prove that the liburing the dynamic linker chose is the one under test:
- * at least one liburing object mapped, and every mapped liburing object
- * (liburing.so.2, and liburing-ffi.so.2 in FFI builds) lives in the
- * directory named by CAPI_LIBDIR (set by the Makefile; the environment
- * variable of the same name overrides).
- */
-static inline void capi_check_loaded_library(void)
-{
-	const char *want = getenv("CAPI_LIBDIR");
-	char first[PATH_MAX] = "", stray[PATH_MAX] = "", want_real[PATH_MAX];
-	char line[PATH_MAX + 256];
-	int distinct = 0;
-	size_t wl;
-	FILE *f;
-
-#ifdef CAPI_LIBDIR
-	if (!want)
-		want = CAPI_LIBDIR;
-#endif
-	if (!want || !realpath(want, want_real)) {
-		capi_failf("liburing loaded from the tree under test",
-			   "CAPI_LIBDIR unset or missing: %s", want ? want : "(null)");
-		return;
-	}
-	wl = strlen(want_real);
-	f = fopen("/proc/self/maps", "r");
-	if (!f) {
-		capi_failf("liburing loaded from the tree under test", "no /proc/self/maps");
-		return;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *path = strchr(line, '/');
-		char *nl, *base;
-
-		if (!path)
-			continue;
-		nl = strchr(path, '\n');
-		if (nl)
-			*nl = 0;
-		/* A liburing shared object by its file name: a directory
-		 * named liburing-... (a source package's tree) is not one. */
-		base = strrchr(path, '/') + 1;
-		if (strncmp(base, "liburing", 8) || !strstr(base, ".so"))
-			continue;
-		if (!first[0])
-			snprintf(first, sizeof(first), "%s", path);
-		distinct++;
-		if (strncmp(path, want_real, wl) || path[wl] != '/')
-			snprintf(stray, sizeof(stray), "%s", path);
-	}
-	fclose(f);
-	if (distinct && !stray[0])
-		capi_pass("liburing loaded from the tree under test");
-	else
-		capi_failf("liburing loaded from the tree under test",
-			   "first %s, stray %s, want everything under %s",
-			   first[0] ? first : "(none)", stray[0] ? stray : "(none)", want_real);
-}
-
-/* ---- checks run in a child process ---------------------------------- */
-
-struct capi_tally {
-	unsigned passed, failed, skipped;
-};
-
-/*
- * Run fn(arg) in a forked child (for checks that install seccomp filters,
- * inspect what a child inherits, and so on); the child's PASS/FAIL lines go
- * to the same stdout and its tally is added to ours. A child that dies or
- * exits non-zero is one more failure.
- */
-static inline void capi_in_child(const char *what, void (*fn)(void *), void *arg)
-{
-	struct capi_tally *t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE,
-				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	int status;
-	pid_t pid;
-
-	if (t == MAP_FAILED) {
-		capi_failf(what, "mmap: %s", strerror(errno));
-		return;
-	}
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
-		capi_failf(what, "fork: %s", strerror(errno));
-		munmap(t, sizeof(*t));
-		return;
-	}
-	if (pid == 0) {
-		capi_passed = capi_failed = capi_skipped = 0;
-		fn(arg);
-		t->passed = capi_passed;
-		t->failed = capi_failed;
-		t->skipped = capi_skipped;
-		fflush(stdout);
-		_exit(0);
-	}
-	if (waitpid(pid, &status, 0) != pid ||
-	    !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		capi_failf(what, "child did not exit cleanly (status 0x%x)", status);
-	} else {
-		capi_passed += t->passed;
-		capi_failed += t->failed;
-		capi_skipped += t->skipped;
-	}
-	munmap(t, sizeof(*t));
-}
-
-/* ---- a system call spy (seccomp user notification) ------------------ */
-
-/*
- * Watches one system call of the calling thread (and threads it creates
- * afterwards): every call is held, its six arguments recorded, and then let
- * through unchanged, or failed with an errno when decide() says so. This
- * proves what the library asks of the kernel (flags, fds, retries) without
- * trusting the library's own account. A filter cannot be removed, so use it
- * only inside capi_in_child().
- */
-#define CAPI_SPY_MAX 128
-struct capi_spy {
-	int listener;
-	int ncalls;
-	/* notifications the kernel withdrew (the call restarted); not counted */
-	int withdrawn;
-	unsigned long long args[CAPI_SPY_MAX][6];
-	/* 0: run the call; a positive errno: fail it with that errno. args is
-	 * the notification's own type: __u64 is unsigned long on ppc64 */
-	int (*decide)(struct capi_spy *spy, const __u64 *args);
-	void *ctx;
-};
-
-static inline void *capi_spy_thread(void *arg)
-{
-	struct capi_spy *spy = arg;
-
-	for (;;) {
-		struct seccomp_notif req;
-		struct seccomp_notif_resp resp;
-		int n, err = 0;
-
-		memset(&req, 0, sizeof(req));
-		if (ioctl(spy->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
-			if (errno == EINTR || errno == ENOENT)
-				continue;
-			return NULL;
-		}
-		n = __atomic_load_n(&spy->ncalls, __ATOMIC_RELAXED);
-		if (n < CAPI_SPY_MAX) {
-			int i;
-
-			for (i = 0; i < 6; i++)
-				spy->args[n][i] = req.data.args[i];
-		}
-		if (spy->decide)
-			err = spy->decide(spy, req.data.args);
-		__atomic_store_n(&spy->ncalls, n + 1, __ATOMIC_RELEASE);
-		memset(&resp, 0, sizeof(resp));
-		resp.id = req.id;
-		if (err)
-			resp.error = -err;
-		else
-			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		if (ioctl(spy->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == ENOENT) {
-			/*
-			 * The kernel withdrew the notification: the caller was
-			 * interrupted while it waited for this answer, and the
-			 * system call restarts and is notified again. One call
-			 * of the program, not two. (io_uring's ring-exit work
-			 * interrupts a task that used the ring with task work,
-			 * so a setup right after io_uring_queue_exit can be seen
-			 * twice; under TCG about 1 in 300.) The restarted call
-			 * fills the same slot.
-			 */
-			__atomic_store_n(&spy->ncalls, n, __ATOMIC_RELEASE);
-			__atomic_add_fetch(&spy->withdrawn, 1, __ATOMIC_RELAXED);
-		}
-	}
-}
-
-/* The seccomp audit architecture of the ABI this program is built for (an
- * i386 program on an x86_64 kernel is AUDIT_ARCH_I386). */
-#if defined(__x86_64__) && defined(__ILP32__)
-#define CAPI_AUDIT_ARCH AUDIT_ARCH_X86_64 /* x32 calls carry __X32_SYSCALL_BIT */
-#elif defined(__x86_64__)
-#define CAPI_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__i386__)
-#define CAPI_AUDIT_ARCH AUDIT_ARCH_I386
-#elif defined(__aarch64__)
-#define CAPI_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#elif defined(__arm__)
-#define CAPI_AUDIT_ARCH AUDIT_ARCH_ARM
-#elif defined(__s390x__)
-#define CAPI_AUDIT_ARCH AUDIT_ARCH_S390X
-#elif defined(__riscv) && __riscv_xlen == 64
-#define CAPI_AUDIT_ARCH AUDIT_ARCH_RISCV64
-#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define CAPI_AUDIT_ARCH AUDIT_ARCH_PPC64LE
-#elif defined(__powerpc64__)
-#define CAPI_AUDIT_ARCH AUDIT_ARCH_PPC64
-#else
-#error "capi.h: no seccomp audit architecture known for this target"
-#endif
-
-#ifdef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define CAPI_SECCOMP_WAIT_KILLABLE_RECV SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#else
-#define CAPI_SECCOMP_WAIT_KILLABLE_RECV (1UL << 5)
-#endif
-
-/* Returns 0, or -errno when seccomp user notification is unavailable. */
-static inline int capi_spy_install(struct capi_spy *spy, long nr)
-{
-	struct sock_filter filt[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, CAPI_AUDIT_ARCH, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = {
-		.len = sizeof(filt) / sizeof(filt[0]),
-		.filter = filt,
-	};
-	pthread_t th;
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return -errno;
-	/*
-	 * WAIT_KILLABLE_RECV (Linux 5.19): once the spy has received a call,
-	 * only a fatal signal interrupts the caller's wait for the answer, so
-	 * task work cannot restart a call the spy has already counted. Older
-	 * kernels refuse the flag; there the spy uncounts a withdrawn
-	 * notification instead (see capi_spy_thread).
-	 */
-	spy->listener = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
-				     SECCOMP_FILTER_FLAG_NEW_LISTENER | CAPI_SECCOMP_WAIT_KILLABLE_RECV, &prog);
-	if (spy->listener < 0 && errno == EINVAL)
-		spy->listener = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
-					     SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-	if (spy->listener < 0)
-		return -errno;
-	if (pthread_create(&th, NULL, capi_spy_thread, spy))
-		return -EAGAIN;
-	pthread_detach(th);
-	return 0;
-}
-
-static inline int capi_spy_calls(struct capi_spy *spy)
-{
-	return __atomic_load_n(&spy->ncalls, __ATOMIC_ACQUIRE);
-}
-
-/*
- * Before a spied call: on 32-bit Arm, first let the task work of a ring
- * closed just before reach this thread. Closing a ring that this thread
- * submitted to makes the kernel's exit work (a kworker) queue task work to
- * the thread with a signal-like interruption. If that interruption lands
- * while a spied call waits for the spy to receive it, the call restarts;
- * Debian's armhf 7.2 kernel (under qemu TCG) then let the restarted call
- * return its first argument unexecuted, unseen by the spy (setup.c's
- * fallback checks: "returned 90112, ring fd 1024"), on upstream's library
- * as on ours, about one guest boot in four. The pause runs that task work
- * while the thread sleeps, outside any spied call. The other architectures
- * restart such a call correctly and the spy counts it once.
- */
-static inline void capi_spy_reset(struct capi_spy *spy)
-{
-#if defined(__arm__)
-	usleep(50000);
-#endif
-	__atomic_store_n(&spy->ncalls, 0, __ATOMIC_RELEASE);
-}
+/* fn(arg) in a forked child; its checks are added to this tally. */
+void capi_in_child(const char *what, void (*fn)(void *), void *arg);
 
 /* ---- small helpers -------------------------------------------------- */
 
-/* A temporary file in the current directory (or $TMPDIR), already unlinked. */
-static inline int capi_tmpfile(size_t size)
-{
-	char path[] = "/tmp/capi-XXXXXX";
-	int fd = mkstemp(path);
-
-	if (fd < 0)
-		return -errno;
-	unlink(path);
-	if (size && ftruncate(fd, (off_t)size) < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	return fd;
-}
-
-static inline void capi_fill(void *buf, size_t len, unsigned seed)
-{
-	unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (unsigned char)(seed * 131u + i * 7u + (i >> 8));
-}
-
-/*
- * Waits until the SQPOLL thread of ring has set IORING_SQ_NEED_WAKEUP (it
- * does so once it has been idle for sq_thread_idle), polling every 10 ms for
- * up to max_ms: a loaded host or a slow guest may schedule the thread much
- * later than the idle time. Returns the milliseconds waited; the caller
- * checks the flag itself.
- */
-static inline int capi_wait_sq_need_wakeup(struct io_uring *ring, int max_ms)
-{
-	int waited_ms = 0;
-
-	do { /* at least one pause: a flag read at once may be a stale one */
-		usleep(10000);
-		waited_ms += 10;
-	} while (!(IO_URING_READ_ONCE(*ring->sq.kflags) & IORING_SQ_NEED_WAKEUP) && waited_ms < max_ms);
-	return waited_ms;
-}
-
-/*
- * Submit n NOPs tagged base .. base+n-1 (n at most 64, in one or more
- * submits when the SQ is smaller), reap them, and check that every tag
- * came back exactly once with res 0. Returns NULL on success or a
- * description of the first problem.
- */
-static inline const char *capi_nops(struct io_uring *ring, unsigned n, __u64 base)
-{
-	static char msg[160];
-	uint64_t seen = 0;
-	unsigned queued = 0, reaped = 0;
-
-	if (n > 64)
-		return "capi_nops: n > 64";
-	while (reaped < n) {
-		struct io_uring_cqe *cqe;
-		int ret;
-
-		while (queued < n) {
-			struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-
-			if (!sqe)
-				break;
-			io_uring_prep_nop(sqe);
-			sqe->user_data = base + queued;
-			queued++;
-		}
-		if (queued == reaped && (ring->flags & IORING_SETUP_SQPOLL)) {
-			/*
-			 * Nothing in flight and no free SQE: an SQPOLL thread
-			 * posts its CQEs before it moves the SQ head past the
-			 * SQEs it consumed, so every CQE can be reaped while
-			 * the SQ still looks full. Waiting for a CQE here would
-			 * wait forever (seen in TCG guests, on upstream's
-			 * library as on ours); wait for SQ space instead.
-			 */
-			ret = io_uring_sqring_wait(ring);
-			if (ret < 0) {
-				snprintf(msg, sizeof(msg), "sqring_wait: %d (%s)", ret, strerror(-ret));
-				return msg;
-			}
-			continue;
-		}
-		ret = io_uring_submit_and_wait(ring, 1);
-		if (ret < 0) {
-			snprintf(msg, sizeof(msg), "submit_and_wait: %d (%s)",
-				 ret, strerror(-ret));
-			return msg;
-		}
-		while (io_uring_peek_cqe(ring, &cqe) == 0) {
-			__u64 i = cqe->user_data - base;
-
-			if (i >= n || (seen >> i) & 1 || cqe->res != 0) {
-				snprintf(msg, sizeof(msg),
-					 "bad cqe user_data %llu res %d",
-					 (unsigned long long)cqe->user_data,
-					 cqe->res);
-				io_uring_cqe_seen(ring, cqe);
-				return msg;
-			}
-			seen |= 1ULL << i;
-			reaped++;
-			io_uring_cqe_seen(ring, cqe);
-		}
-	}
-	return NULL;
-}
-
-/* Reap exactly one CQE without waiting long: for cases known to be complete. */
-static inline int capi_reap_one(struct io_uring *ring, __u64 *ud, int *res)
-{
-	struct io_uring_cqe *cqe;
-	int ret = io_uring_wait_cqe(ring, &cqe);
-
-	if (ret)
-		return ret;
-	if (ud)
-		*ud = cqe->user_data;
-	if (res)
-		*res = cqe->res;
-	io_uring_cqe_seen(ring, cqe);
-	return 0;
-}
+int capi_tmpfile(size_t size);
+void capi_fill(void *buf, size_t len, unsigned seed);
+int capi_wait_sq_need_wakeup(struct io_uring *ring, int max_ms);
+/* n NOPs (at most 64) submitted and reaped: NULL, or what went wrong. */
+const char *capi_nops(struct io_uring *ring, unsigned n, __u64 base);
+int capi_reap_one(struct io_uring *ring, __u64 *ud, int *res);
 
 #endif

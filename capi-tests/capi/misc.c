@@ -9,6 +9,7 @@
  */
 #include "capi.h"
 
+#include <linux/filter.h>
 #include <sched.h>
 #include <sys/uio.h>
 

@@ -7,6 +7,7 @@
  * error paths of all of them (with fd and mapping accounting).
  */
 #include "capi.h"
+#include "spy.h"
 
 
 #define KB 1024UL

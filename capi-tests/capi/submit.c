@@ -8,6 +8,7 @@
  * flags and fd the library really passes to the kernel.
  */
 #include "capi.h"
+#include "spy.h"
 
 #include <poll.h>
 #include <signal.h>

@@ -22,7 +22,7 @@ cc=${CC:-cc}
 cflags=(-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -I"$incdir")
 mkdir -p "$out"
 
-build() { # name source form [extra flags...]
+build() { # name source form [extra flags or sources...]
 	local name=$1 src=$2 form=$3
 	shift 3
 	local lib=uring def=()
@@ -36,7 +36,7 @@ for form in ffi plain; do
 	build clean "$here/clean.c" "$form"
 	build bench-nop "$top/benches/nop.c" "$form" -std=gnu11
 done
-build capi-nops "$top/capi-tests/capi/nops.c" ffi -DCAPI_LIBDIR="\"$libdir\""
+build capi-nops "$top/capi-tests/capi/nops.c" ffi -DCAPI_LIBDIR="\"$libdir\"" "$top/capi-tests/capi/capi.c"
 # Plain form linked statically with liburing.a: the mode must be read there
 # too (ELF constructor, or the first call), and the archive must link on its
 # own (no Rust panic machinery left to resolve).

@@ -18,14 +18,8 @@
 #             program linked: liburing.so must provide every extern one (and
 #             liburing-ffi.so every helper in the FFI form, when it exports
 #             them).
-#   sqediff   every SQE-writing helper (and the pure ones) is called with the
-#             same edge-case and random arguments on identically pre-filled
-#             SQEs through the reference header and through ours; the SQE
-#             bytes must be equal. In the FFI form (when liburing-ffi.so
-#             exports the helpers) "ours" is the Rust implementation.
-#   ringdiff  capi-tests/header/ringdiff.c: the ring helpers (SQ/CQ state,
-#             peek/iterate/advance, get_sqe128, buffer rings, recvmsg
-#             parsing) of both headers on identical simulated rings.
+#   (the differential comparisons of the helpers' behaviour, SQE bytes and
+#   ring sequences, are make test-ffi-diff's: capi-tests/ffi/diff/)
 #   examples  every upstream examples/*.c, -std=gnu11 -Wall -Wextra -Werror,
 #             linked against liburing.so (FFI form: against liburing-ffi.so,
 #             or compiled only).
@@ -38,9 +32,8 @@
 # itself, or libbpf headers missing).
 #
 # Environment: LIBURING_UPSTREAM_SRC (see capi-tests/fetch-upstream.sh),
-# CC, CXX, JOBS (parallel compiles, default 2), SQEDIFF_ITERS (calls per
-# helper, default 3000), RINGDIFF_SEQS (operation sequences, default 500),
-# HEADER_CORPUS=0 (skip the examples and tests part, for make check).
+# CC, CXX, JOBS (parallel compiles, default 2), HEADER_CORPUS=0 (skip the
+# examples and tests part, for make check).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -51,8 +44,6 @@ lib="$top/build/lib"
 CC=${CC:-cc}
 CXX=${CXX:-c++}
 JOBS=${JOBS:-2}
-ITERS=${SQEDIFF_ITERS:-3000}
-RING_SEQS=${RINGDIFF_SEQS:-500}
 
 # ---------------------------------------------------------------------------
 # One compile, run by xargs in parallel: __compile FORM KIND SRC OBJ
@@ -166,7 +157,7 @@ for form in normal ffi; do
 done
 
 # ---------------------------------------------------------------------------
-echo "== sigcheck, addrs, sqediff, ringdiff"
+echo "== sigcheck, addrs"
 echo '#include <liburing.h>' >"$work/ref.c"
 "$CC" -std=gnu11 -D_GNU_SOURCE -I"$REF_TREE/src/include" -fsyntax-only \
     -aux-info "$work/ref.aux" "$work/ref.c" || { note "gcc -aux-info failed"; exit 1; }
@@ -174,8 +165,6 @@ gen() { python3 "$here/gen.py" "$@"; }
 gen sigcheck "$work/ref.aux" "$ref_header" "$work/sigcheck.cc" || exit 1
 gen redecl "$work/ref.aux" "$ref_header" "$work/redecl.c" || exit 1
 gen addrs "$work/ref.aux" "$ref_header" "$work/addrs.c" "$top/liburing-ffi.map" || exit 1
-mkdir -p "$work/sqediff"
-gen sqediff "$work/ref.aux" "$ref_header" "$work/sqediff" || exit 1
 nfuncs=$(grep -c static_assert "$work/sigcheck.cc")
 
 for form in normal ffi; do
@@ -216,45 +205,6 @@ for form in normal ffi; do
         bad "addrs $form: $(grep -m3 'undefined reference' "$exe.log" | sed 's/.*undefined/undefined/' | tr '\n' ' ')(see $exe.log)"
     fi
 done
-
-# sqediff and ringdiff: the reference helpers (ref.o) against ours, in the
-# FFI form against liburing-ffi.so's.
-sd="$work/sqediff"
-sflags=(-std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Wno-unused-parameter -I"$sd" -I"$here")
-# shellcheck disable=SC2086
-if "$CC" "${sflags[@]}" -I"$REF_TREE/src/include" -c "$sd/ref.c" -o "$sd/ref.o" >"$sd/build.log" 2>&1 &&
-    "$CC" "${sflags[@]}" -I"$inc" $UAPI_FALLBACK -c "$sd/main.c" -o "$sd/main.o" >>"$sd/build.log" 2>&1 &&
-    "$CC" "${sflags[@]}" -I"$inc" $UAPI_FALLBACK -c "$here/ringdiff.c" -o "$sd/ringdiff.o" >>"$sd/build.log" 2>&1; then
-    for form in normal ffi; do
-        fflag=() libs=("${rpath[@]}" -luring)
-        if [ $form = ffi ]; then
-            [ $ffi_has_helpers = yes ] || { note "sqediff/ringdiff ffi: skipped, liburing-ffi.so lacks the helpers"; continue; }
-            # liburing-ffi.so alone: it exports io_uring_buf_ring_head too
-            # (upstream's does not), which the reference
-            # io_uring_buf_ring_available calls.
-            fflag=(-DLIBURING_FFI) libs=("${rpath[@]}" -luring-ffi)
-        fi
-        # shellcheck disable=SC2086
-        if ! "$CC" "${sflags[@]}" "${fflag[@]}" -I"$inc" $UAPI_FALLBACK -c "$sd/ours.c" -o "$sd/ours-$form.o" >>"$sd/build.log" 2>&1; then
-            bad "sqediff/ringdiff $form: build (see $sd/build.log)"; continue
-        fi
-        for t in sqediff ringdiff; do
-            arg=$ITERS
-            [ $t = ringdiff ] && arg=$RING_SEQS
-            if ! "$CC" -o "$sd/$t-$form" "$sd/$( [ $t = sqediff ] && echo main || echo ringdiff ).o" \
-                "$sd/ref.o" "$sd/ours-$form.o" "${libs[@]}" >>"$sd/build.log" 2>&1; then
-                bad "$t $form: link (see $sd/build.log)"; continue
-            fi
-            if "$sd/$t-$form" "$arg" >"$sd/$t-$form.log" 2>&1; then
-                ok "$t $form: $(tail -1 "$sd/$t-$form.log" | sed "s/^$t: //")"
-            else
-                bad "$t $form: $(tail -1 "$sd/$t-$form.log") (see $sd/$t-$form.log)"
-            fi
-        done
-    done
-else
-    bad "sqediff/ringdiff: build (see $sd/build.log)"
-fi
 
 # ---------------------------------------------------------------------------
 # HEADER_CORPUS=0 (make check's quick form) stops here: the parts above are the

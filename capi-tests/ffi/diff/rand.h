@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT OR LGPL-2.1-or-later */
-/* Argument and SQE-content generation for the generated sqediff test. */
-#ifndef SQEDIFF_RAND_H
-#define SQEDIFF_RAND_H
+/*
+ * Argument and memory-content generation (xorshift64*) for the generated
+ * sqediff.c (capi-tests/header/gen.py) and the ring sequences of ffi_diff.c.
+ * Each translation unit has its own state, set from the run's seed.
+ */
+#ifndef FFI_DIFF_RAND_H
+#define FFI_DIFF_RAND_H
 
 #include <stdint.h>
-#include <stdio.h>
+#include <stddef.h>
 
 static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
 
@@ -50,18 +54,6 @@ static inline void fill_sqe(unsigned char *p, size_t n)
 
 	for (i = 0; i < n; i++)
 		p[i] = (unsigned char) rnd64();
-}
-
-static inline void report(const char *name, const unsigned char *ref,
-		   const unsigned char *our, size_t n)
-{
-	size_t i;
-
-	fprintf(stderr, "sqediff: %s writes different SQE bytes:", name);
-	for (i = 0; i < n; i++)
-		if (ref[i] != our[i])
-			fprintf(stderr, " [%zu] %02x (ref %02x)", i, our[i], ref[i]);
-	fprintf(stderr, "\n");
 }
 
 #endif
