@@ -78,7 +78,8 @@ pub use sqe_poison::*;
 /// the other arguments. The parameter list repeats the export's, one
 /// parameter per line when there are several. The body becomes an inline function of those parameters; the
 /// checked path is a separate cold function that the export reaches with a
-/// tail call, so the fast path needs no stack frame for it. The hooks are
+/// tail call (on i386 a call the compiler does not see, [`call_cold`]), so
+/// the fast path needs no stack frame for it. The hooks are
 /// inlined there around the body and do their checking in out-of-line
 /// helpers, so each body exists twice (fast and checked), no more, and no
 /// closure or vtable is left behind. `return` inside the body returns from
@@ -99,15 +100,65 @@ macro_rules! hooked {
             unsafe { $crate::check::$hook($ring, func, $($arg,)* || body($($p),*)) }
         }
 
-        if $crate::check::slow_path($ring) {
-            // SAFETY: the export's own arguments, passed on.
-            return unsafe { checked($($p),*) };
-        }
+        $crate::check::if_slow_path!($ring, {
+            return $crate::check::call_cold!(checked, ($($p: $t),*) -> $ret);
+        });
         // SAFETY: the export's own arguments, passed on.
         unsafe { body($($p),*) }
     }};
 }
 pub(crate) use hooked;
+
+/// `unsafe { f(args) }` for the cold `checked` function of [`hooked`].
+///
+/// On i386 the call is made by an asm block, through a trampoline that
+/// takes the arguments by address: LLVM loads the GOT pointer into ebx at
+/// the entry of every position-independent function that makes a call
+/// (other than a tail call, which it allows there with at most one register
+/// argument), so a plain call on the cold path would cost the hot path two
+/// instructions and a register. Elsewhere it is the plain (tail) call.
+#[cfg(all(target_arch = "x86", not(loom)))]
+macro_rules! call_cold {
+    ($f:ident, ($($p:ident: $t:ty),*) -> $ret:ty) => {{
+        unsafe extern "C" fn trampoline(args: *const ($($t,)*), ret: *mut $ret) {
+            // SAFETY: the asm block below passes the address of its tuple of
+            // the export's arguments and of its result's slot.
+            unsafe {
+                let ($($p,)*) = args.read();
+                ret.write($f($($p),*));
+            }
+        }
+        let args = ($($p,)*);
+        let mut ret = core::mem::MaybeUninit::<$ret>::uninit();
+        // SAFETY: a cdecl call of `trampoline` with two stack arguments, the
+        // stack aligned to 16 bytes at the call (the block starts aligned,
+        // as any asm block without `nostack`, and moves esp by 16 before it)
+        // and restored after it; the C ABI's call-clobbered registers are
+        // declared clobbered. `trampoline` writes `ret`.
+        unsafe {
+            core::arch::asm!(
+                "sub esp, 8",
+                "push {ret}",
+                "push {args}",
+                "call {f}",
+                "add esp, 16",
+                args = in(reg) &args,
+                ret = in(reg) ret.as_mut_ptr(),
+                f = sym trampoline,
+                clobber_abi("C"),
+            );
+            ret.assume_init()
+        }
+    }};
+}
+#[cfg(not(all(target_arch = "x86", not(loom))))]
+macro_rules! call_cold {
+    ($f:ident, ($($p:ident: $t:ty),*) -> $ret:ty) => {
+        // SAFETY: the export's own arguments, passed on.
+        unsafe { $f($($p),*) }
+    };
+}
+pub(crate) use call_cold;
 
 // ---- ring state ----
 

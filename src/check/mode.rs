@@ -17,7 +17,7 @@ pub(super) static MODE: AtomicU8 = AtomicU8::new(MODE_UNREAD);
 /// The highest ring address that must take a hook's out-of-line path: 0 when
 /// checks are off (only a NULL ring goes there, to get its error), the
 /// whole address space when they are on or the mode is not read yet.
-pub(super) static SLOW_PATH_BELOW_OR_AT: AtomicUsize = AtomicUsize::new(usize::MAX);
+pub(crate) static SLOW_PATH_BELOW_OR_AT: AtomicUsize = AtomicUsize::new(usize::MAX);
 
 pub(super) fn set_mode(m: u8) {
     // Relaxed: both words are written once (constructor or first call) and
@@ -43,10 +43,59 @@ pub(crate) fn active() -> bool {
 /// static word covers both, so the NULL test a C-ABI entry needs anyway is
 /// also the whole cost of checked mode when it is off.
 #[inline(always)]
+#[cfg_attr(all(target_arch = "x86", not(loom)), allow(dead_code))] // if_slow_path's asm there
 pub(crate) fn slow_path(ring: *const io_uring) -> bool {
     // Relaxed: see set_mode.
     ring as usize <= SLOW_PATH_BELOW_OR_AT.load(Ordering::Relaxed)
 }
+
+/// `if slow_path(ring) { slow }`, as the hooked exports spell their gate.
+///
+/// On i386 the gate is written in assembly: position-independent code there
+/// has no PC-relative data addressing, and LLVM spends six instructions on
+/// it (`call`/`pop` to learn the PC, `add` to reach the GOT, a load, the
+/// compare and the branch), against upstream's none. Here the PC comes from
+/// the same `call`/`pop` and the compare reads the gate word at its offset
+/// from that PC (a link-time constant: a `R_386_PC32` relocation against a
+/// symbol of this object, no GOT, no text relocation): four instructions
+/// (three as callgrind counts them: it takes `call`/`pop` for one), and the
+/// branch goes straight to `slow`, which must reach the cold path without
+/// a call LLVM can see ([`crate::check::call_cold`]). Elsewhere
+/// [`slow_path`] compiles to a load, a compare and a branch already (x86_64
+/// folds the load into the compare).
+#[cfg(all(target_arch = "x86", not(loom)))]
+macro_rules! if_slow_path {
+    ($ring:expr, $slow:block) => {
+        let ring: *const $crate::ring::io_uring = $ring;
+        // SAFETY: the block pushes the return address of its `call` and pops
+        // it again, and reads the aligned gate word, which is one atomic
+        // 32-bit load on x86, as the Relaxed load of `slow_path` (see
+        // `set_mode` for why Relaxed is enough). Nothing else is touched.
+        unsafe {
+            core::arch::asm!(
+                "call 2f",
+                "2: pop {pc}",
+                "cmp {gate} - 2b({pc}), {ring}",
+                "jbe {slow}",
+                ring = in(reg) ring,
+                pc = out(reg) _,
+                gate = sym $crate::check::SLOW_PATH_BELOW_OR_AT,
+                slow = label $slow,
+                options(att_syntax),
+            )
+        }
+        // SAFETY: the block falls through only for a ring above the gate
+        // word, which is at least 0, so not for NULL.
+        unsafe { core::hint::assert_unchecked(!ring.is_null()) }
+    };
+}
+#[cfg(not(all(target_arch = "x86", not(loom))))]
+macro_rules! if_slow_path {
+    ($ring:expr, $slow:block) => {
+        if $crate::check::slow_path($ring) $slow
+    };
+}
+pub(crate) use if_slow_path;
 
 /// The mode from the variable's value (`None`: unset).
 pub fn parse_mode(value: Option<&[u8]>) -> u8 {
