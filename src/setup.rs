@@ -145,7 +145,7 @@ unsafe fn map_queue(fd: c_int, p: &io_uring_params, ring: &mut io_uring) -> c_in
     if ret < 0 {
         return ret;
     }
-    ring.flags = p.flags;
+    ring.set_setup_flags(p.flags);
     ring.features = p.features;
     ring.ring_fd = fd;
     ring.enter_ring_fd = fd;
@@ -296,7 +296,7 @@ pub unsafe fn queue_init_exact(
         }
     }
     ring.features = p.features;
-    ring.flags = p.flags;
+    ring.set_setup_flags(p.flags);
     ring.enter_ring_fd = fd;
     if p.flags & IORING_SETUP_REGISTERED_FD_ONLY != 0 {
         ring.ring_fd = -1;

@@ -206,7 +206,7 @@ impl Shared {
             (a as *const AtomicU32).cast_mut().cast()
         }
         let mut r = io_uring::zeroed();
-        r.flags = flags | self.cq_setup;
+        r.set_setup_flags(flags | self.cq_setup);
         r.features = IORING_FEAT_EXT_ARG;
         r.sq.khead = word(&self.sq_head);
         r.sq.ktail = word(&self.sq_tail);

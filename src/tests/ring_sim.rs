@@ -278,7 +278,7 @@ fn get_sqe_until_full_across_wrap() {
     assert!(io_uring_get_sqe(r).is_null());
     assert_eq!(s.ring.sq.sqe_tail, start.wrapping_add(8));
     // SQPOLL ring that is full: sqring_wait enters the kernel (EBADF here).
-    s.ring.flags |= IORING_SETUP_SQPOLL;
+    s.ring.set_setup_flags(s.ring.flags | IORING_SETUP_SQPOLL);
     assert_eq!(io_uring_sqring_wait(r), -libc::EBADF);
     // The kernel consumes three: three slots free again, reused in order.
     s.set_sq_word(W_HEAD, start.wrapping_add(3));

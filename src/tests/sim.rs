@@ -233,7 +233,7 @@ impl SimRing {
         ring.cq.cqes = cqes.ptr() as *mut io_uring_cqe;
         ring.cq.ring_mask = cq_entries - 1;
         ring.cq.ring_entries = cq_entries;
-        ring.flags = flags;
+        ring.set_setup_flags(flags);
         ring.features = features;
         ring.ring_fd = -1;
         ring.enter_ring_fd = -1;
