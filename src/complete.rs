@@ -344,14 +344,21 @@ pub fn peek_batch_cqe(ring: &mut io_uring, out: &mut [*mut io_uring_cqe]) -> u32
     if !ring.cq_needs_flush() {
         return 0;
     }
-    peek_batch_after_flush(ring, out)
+    // SAFETY: the address and a length at most out's (a u32, as
+    // io_uring::peek_batch passes it, for the same reason).
+    unsafe { peek_batch_after_flush(ring, out.as_mut_ptr(), out.len() as u32) }
 }
 
 /// The rare half of [`peek_batch_cqe`], kept out of line so that the common
 /// path stays a leaf.
+///
+/// # Safety
+/// `out` is valid for writes of `len` pointers.
 #[cold]
 #[inline(never)]
-fn peek_batch_after_flush(ring: &mut io_uring, out: &mut [*mut io_uring_cqe]) -> u32 {
+unsafe fn peek_batch_after_flush(ring: &mut io_uring, out: *mut *mut io_uring_cqe, len: u32) -> u32 {
+    // SAFETY: the caller's contract.
+    let out = unsafe { core::slice::from_raw_parts_mut(out, len as usize) };
     get_events(ring);
     ring.peek_batch(out).unwrap_or(0)
 }

@@ -474,14 +474,27 @@ impl io_uring {
         if ready == 0 {
             return None;
         }
+        // The out-of-line halves take the array as address and a u32
+        // length: from the C API the length is its count, which then stays in
+        // its register as it came (a usize costs a zero-extension before
+        // each tail call on 64-bit targets). A slice longer than u32::MAX
+        // would only be filled less far.
         if self.flags & IORING_SETUP_CQE_MIXED != 0 {
-            return Some(self.peek_batch_mixed(head, ready, out));
+            // SAFETY: the address and a length at most out's.
+            return Some(unsafe { self.peek_batch_mixed(out.as_mut_ptr(), out.len() as u32, head, ready) });
         }
         let n = out.len().min(ready as usize);
         if n >= PEEK_BATCH_VECTOR_MIN {
-            return Some(self.fill_cqe_pointers(head, ready, out));
+            // SAFETY: the address and a length at most out's.
+            return Some(unsafe { self.fill_cqe_pointers(out.as_mut_ptr(), out.len() as u32, head, ready) });
         }
         let first = out.as_mut_ptr();
+        if n == 1 {
+            // A batch of one, the commonest: no loop.
+            // SAFETY: 0 < out.len().
+            unsafe { first.write(self.cqe_at(head)) };
+            return Some(1);
+        }
         for i in 0..n {
             // SAFETY: i < n <= out.len(). A volatile store is the same single
             // `mov` as a plain one; it keeps this loop for short batches
@@ -496,8 +509,13 @@ impl io_uring {
     /// The long-batch half of [`Self::peek_batch`]: fills `out` with
     /// up to `ready` CQEs from `head` on, out of line and left to LLVM's
     /// vectorizer.
+    ///
+    /// # Safety
+    /// `out` is valid for writes of `len` pointers.
     #[inline(never)]
-    fn fill_cqe_pointers(&self, head: u32, ready: u32, out: &mut [*mut io_uring_cqe]) -> u32 {
+    unsafe fn fill_cqe_pointers(&self, out: *mut *mut io_uring_cqe, len: u32, head: u32, ready: u32) -> u32 {
+        // SAFETY: the caller's contract.
+        let out = unsafe { core::slice::from_raw_parts_mut(out, len as usize) };
         let n = out.len().min(ready as usize);
         let shift = self.cqe_shift();
         let stride = 1usize << shift;
@@ -523,8 +541,13 @@ impl io_uring {
     /// [`Self::peek_batch`] for a mixed ring: entries are one or two slots,
     /// and the kernel pads the end of the ring with skip entries. Out of
     /// line, so that the plain path needs no saved registers.
+    ///
+    /// # Safety
+    /// `out` is valid for writes of `len` pointers.
     #[inline(never)]
-    fn peek_batch_mixed(&mut self, mut head: u32, ready: u32, out: &mut [*mut io_uring_cqe]) -> u32 {
+    unsafe fn peek_batch_mixed(&mut self, out: *mut *mut io_uring_cqe, len: u32, mut head: u32, ready: u32) -> u32 {
+        // SAFETY: the caller's contract.
+        let out = unsafe { core::slice::from_raw_parts_mut(out, len as usize) };
         let last = head.wrapping_add(ready);
         let mut n = 0;
         while head != last && n < out.len() {
