@@ -4,7 +4,7 @@
 # on x86_64 (benches/run.py --ir-check) and on i386 (bench-i386.sh
 # BENCH_CHECK=1, in the Debian sid root), ours may execute at most upstream's
 # count + 1 % per operation at batch 1 and 32, in the source and the binary
-# form (i386 adds the gate allowance benches/run.py names). Then the planted
+# form (no allowance on either since the ir22 series). Then the planted
 # regression: our library built with --cfg liburing_rs_libc_syscall (system
 # calls through libc's syscall() again, as before issue 22) must fail the
 # same check on both.

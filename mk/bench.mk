@@ -19,8 +19,7 @@
 #                       here, upstream's build included)
 #   make test-instructions  instructions per NOP at batch 1 and 32, ours against
 #                       upstream in the same run, callgrind (exact counts): at most
-#                       upstream + 1 % on x86_64 and i386 (i386 plus its named gate
-#                       allowance), and the planted libc system-call path must fail
+#                       upstream + 1 % on x86_64 and i386, and the planted libc system-call path must fail
 #                       it on both (benches/ir-check.sh and run.py --ir-check, i386
 #                       by capi-tests/arches/bench-i386.sh; part of `make test`:
 #                       52 s here, the x86_64 and i386 checks and their plants).

@@ -13,8 +13,7 @@
 # BENCH_ONLY=REGEX counts only the workloads it matches (then no bench.md is
 # written); BENCH_DETAIL=1 prints Ir/op per function (run.py --detail).
 # BENCH_CHECK=1 is the instruction-count check instead (benches/run.py's
-# ir_check: batch 1 and 32, ours <= upstream + 1 % + the i386 gate
-# allowance), BENCH_OUR_LIB=DIR runs the ours forms on another build of our
+# ir_check: batch 1 and 32, ours <= upstream + 1 %), BENCH_OUR_LIB=DIR runs the ours forms on another build of our
 # library and BENCH_EXPECT_OVER=1 makes the check pass only if some row is
 # over (a planted regression; benches/ir-check.sh).
 set -euo pipefail
