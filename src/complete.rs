@@ -350,13 +350,14 @@ pub fn peek_batch_cqe(ring: &mut io_uring, out: &mut [*mut io_uring_cqe]) -> u32
 }
 
 /// The rare half of [`peek_batch_cqe`], kept out of line so that the common
-/// path stays a leaf.
+/// path stays a leaf; of the C calling convention so that it is reached by
+/// a tail call (see [`io_uring::peek_batch`]).
 ///
 /// # Safety
 /// `out` is valid for writes of `len` pointers.
 #[cold]
 #[inline(never)]
-unsafe fn peek_batch_after_flush(ring: &mut io_uring, out: *mut *mut io_uring_cqe, len: u32) -> u32 {
+unsafe extern "C" fn peek_batch_after_flush(ring: &mut io_uring, out: *mut *mut io_uring_cqe, len: u32) -> u32 {
     // SAFETY: the caller's contract.
     let out = unsafe { core::slice::from_raw_parts_mut(out, len as usize) };
     get_events(ring);

@@ -89,9 +89,12 @@ macro_rules! hooked {
         #[inline(always)]
         unsafe fn body($($p: $t),*) -> $ret $body
 
+        // Of the C calling convention, as the export: where that has the
+        // callee extend a 32-bit result (riscv64, s390x, powerpc64) the
+        // export's tail call needs no extension after it, so no frame.
         #[cold]
         #[inline(never)]
-        unsafe fn checked($($p: $t),*) -> $ret {
+        unsafe extern "C" fn checked($($p: $t),*) -> $ret {
             fn __here() {}
             let func = $crate::check::export_name(core::any::type_name_of_val(&__here));
             // SAFETY: a hook takes the export's own arguments and checks
