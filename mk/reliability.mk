@@ -30,6 +30,8 @@ FUZZ_SECONDS ?= 20
 FUZZ_TARGETS ?= cq_ring ring_corrupt sq setup prep
 FUZZ_WORK    := $(CURDIR)/target/reliability/fuzz-corpus
 FUZZ_HISTORY := $(CURDIR)/target/reliability/fuzz-history.txt
+# Fuzzers at once (each for FUZZ_SECONDS): one per CPU by default.
+FUZZ_JOBS    ?= $(shell nproc)
 
 # CI runs every fuzz target for FUZZ_SECONDS as part of make test; the
 # sanitizer run takes seconds, so it is part of it too.
@@ -69,20 +71,8 @@ fuzz:
 	gen=$$(ls -t $$(find fuzz/target -name prep_dispatch.rs) | head -n 1); \
 	$(FIGURES) set prep-helpers "$$(sed -n 's/.*PREP_COUNT: usize = \([0-9]*\);.*/\1/p' $$gen)" && \
 	$(FIGURES) check --only prep-helpers docs/RELIABILITY.md || exit 1; \
-	mkdir -p $(dir $(FUZZ_HISTORY)); failed=""; \
-	cd fuzz && for t in $(FUZZ_TARGETS); do $(fuzz_opts); \
-		mkdir -p $(FUZZ_WORK)/$$t corpus/$$t; log=$(FUZZ_WORK)/$$t.log; \
-		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
-		cargo +nightly fuzz run -O $$san $$t $(FUZZ_WORK)/$$t corpus/$$t -- \
-			-max_total_time=$(FUZZ_SECONDS) -timeout=30 -rss_limit_mb=4096 \
-			-print_final_stats=1 >$$log 2>&1; rc=$$?; \
-		runs=$$(awk '/stat::number_of_executed_units/ {print $$2}' $$log); \
-		echo "$$(date -u +%FT%TZ) $$t seconds=$(FUZZ_SECONDS) execs=$${runs:-?} rc=$$rc" >> $(FUZZ_HISTORY); \
-		if [ $$rc -ne 0 ]; then failed="$$failed $$t"; \
-			grep -E "panicked|ERROR|SUMMARY|Test unit written" $$log | head -20; \
-		else echo "fuzz: $$t ok, $$runs executions"; fi; \
-	done; \
-	if [ -n "$$failed" ]; then echo "fuzz: FAILED:$$failed (logs in $(FUZZ_WORK))"; exit 1; fi
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_WORK=$(FUZZ_WORK) FUZZ_HISTORY=$(FUZZ_HISTORY) FUZZ_JOBS=$(FUZZ_JOBS) \
+		$(RELIAB_SRC)/fuzz-run.sh $(FUZZ_TARGETS)
 
 # ---------------------------------------------------------------- C tests
 
