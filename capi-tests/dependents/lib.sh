@@ -12,6 +12,11 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=capi-tests/lib/pkg.sh
 source "$top/capi-tests/lib/pkg.sh"
 jobs=${JOBS:-$(nproc)}
+# The packages' own builds run as top-level makes, as Debian runs them:
+# under `make test-dependents`, MAKELEVEL=1 would tell PostgreSQL's
+# Makefile.global it is a sub-make, which then skips its generated headers
+# (utils/errcodes.h missing), and MAKEFLAGS would hand over the outer -j.
+unset MAKELEVEL MAKEFLAGS MFLAGS
 
 dependents_prepare() {
 	[ -f "$top/build/lib/liburing.so.2" ] || fail "build/lib/liburing.so.2 is missing (run make first)"
