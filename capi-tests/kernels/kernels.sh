@@ -40,6 +40,8 @@
 #                                   guest job limits
 #   CAPI_REF=always (smoke: on-failure)   our C tests on upstream's library too:
 #                                   every program, or only one that failed on ours
+#   UP_REF=always (smoke: on-miss)  upstream's suite on upstream's library too:
+#                                   every test, or only one ours did not pass
 #   CAPI_FORMS="ours ffi"           the forms of our C tests to run in the guests
 #   KERNEL_JOBS=2                   guests at once
 #   GUEST_TIMEOUT=900 (full: 7200)  seconds a guest may run
@@ -66,6 +68,10 @@ if [ $smoke = 1 ]; then kind=smoke; else kind=run; fi
 # ours (the judge compares failing checks); the full matrix runs every one on
 # both, for COMPATIBILITY.md's tables.
 [ $smoke = 1 ] && CAPI_REF=${CAPI_REF:-on-failure}
+# Likewise upstream's suite: the smoke runs a test on upstream's library only
+# when ours did not pass it (a pass cannot be worse); the full matrix runs
+# every test on both.
+[ $smoke = 1 ] && UP_REF=${UP_REF:-on-miss}
 KERNEL_JOBS=${KERNEL_JOBS:-2}
 # A guest is stopped after GUEST_TIMEOUT s (run-guest.sh): 900 fits the smoke
 # (its slowest guest took 377 s at load average 15); the full matrix's 255
@@ -155,6 +161,7 @@ PAIRS=${PAIRS:-6}
 PAIR_BUDGET=${PAIR_BUDGET:-600}
 CAPI_FORMS="${CAPI_FORMS:-ours ffi}"
 CAPI_REF=${CAPI_REF:-always}
+UP_REF=${UP_REF:-always}
 CONF
 # Which library the run tested (COMPATIBILITY.md's tables name it; see
 # kernels-doc.py): HEAD, and whether library code had uncommitted changes.

@@ -75,6 +75,12 @@ def judge_upstream(ups, ours_output):
         for side, v in (("ours", o), ("ref", r)):
             key = "FAIL" if v[0] == "TIMEOUT" else v[0]
             cnt[side][key] = cnt[side].get(key, 0) + 1
+        if r[0] == "NOTRUN":
+            # UP_REF=on-miss (the smoke): upstream's library runs a test only
+            # when ours did not pass it first time; a pass needs no comparison.
+            if first[0] != "PASS" or o[0] != "PASS":
+                worse.append(f"{t}: ours {first[0]} first, and upstream's library did not run it to compare with")
+            continue
         if rank(first[0]) < rank(r[0]):
             n, ko, ku = int(kv.get("pairs", "0")), int(kv.get("oursmiss", "0")), int(kv.get("refmiss", "0"))
             what = (f"{t}: {first[0]} first (upstream's library {r[0]}); in {n} paired runs ours ended below "
@@ -255,7 +261,8 @@ def judge(kdir):
 
 def counts(c):
     return f"{c.get('PASS', 0)} pass, {c.get('SKIP', 0)} skip, {c.get('FAIL', 0)} fail" + (
-        f", {c['NOTBUILT']} not built" if c.get("NOTBUILT") else "")
+        f", {c['NOTBUILT']} not built" if c.get("NOTBUILT") else "") + (
+        f", {c['NOTRUN']} not run (ours passed them: UP_REF=on-miss)" if c.get("NOTRUN") else "")
 
 
 def control():
@@ -271,6 +278,9 @@ def control():
         ("ours 3 of 6, upstream's 0 (p = 0.09)", "ours=PASS/0/1 ref=PASS/0/1 first=FAIL/1/1 pairs=6 oursmiss=3 refmiss=0", "flaky"),
         ("both miss alike", "ours=FAIL/1/1 ref=PASS/0/1 first=FAIL/1/1 pairs=6 oursmiss=6 refmiss=4", "both"),
         ("equal on the first run", "ours=PASS/0/1 ref=PASS/0/1 first=PASS/0/1 pairs=0 oursmiss=0 refmiss=0", "same"),
+        ("on-miss: ours passed, upstream's not run", "ours=PASS/0/1 ref=NOTRUN/-/0 first=PASS/0/1 pairs=0 oursmiss=0 refmiss=0", "same"),
+        ("on-miss: ours failed, upstream's not run", "ours=FAIL/1/1 ref=NOTRUN/-/0 first=FAIL/1/1 pairs=0 oursmiss=0 refmiss=0", "worse"),
+        ("on-miss: ours skipped, upstream's not run", "ours=SKIP/77/0 ref=NOTRUN/-/0 first=SKIP/77/0 pairs=0 oursmiss=0 refmiss=0", "worse"),
     ]
     bad = 0
     for name, line, want in cases:
