@@ -68,9 +68,10 @@ record_begin() { # PACKAGE
 	rec="$top/target/dependents/$1/record.txt"
 	mkdir -p "${rec%/*}"
 	record_t0=$SECONDS
-	local c
+	local c lib_paths
 	c=$(git -C "$top" rev-parse HEAD 2>/dev/null || echo unknown)
-	[ -z "$(git -C "$top" status --porcelain --untracked-files=no -- src include Cargo.toml Cargo.lock build.rs '*.map' 2>/dev/null)" ] ||
+	mapfile -t lib_paths < <(grep -v '^#' "$top/capi-tests/lib/library-code.txt")
+	[ -z "$(git -C "$top" status --porcelain --untracked-files=no -- "${lib_paths[@]}" 2>/dev/null)" ] ||
 		c="$c with-local-changes"
 	echo "commit $c" >"$rec"
 }

@@ -167,7 +167,8 @@ CONF
 # kernels-doc.py): HEAD, and whether library code had uncommitted changes.
 commit=$(git -C "$top" rev-parse HEAD 2>/dev/null || echo unknown)
 dirty=
-git -C "$top" diff --quiet HEAD -- src include Cargo.toml Cargo.lock build.rs '*.map' 2>/dev/null ||
+mapfile -t lib_paths < <(grep -v '^#' "$top/capi-tests/lib/library-code.txt")
+git -C "$top" diff --quiet HEAD -- "${lib_paths[@]}" 2>/dev/null ||
     dirty=with-local-changes
 echo "$commit $dirty" > "$out/commit.txt"
 if [ $smoke = 1 ]; then echo smoke; elif [ -n "${TESTS:-}" ]; then echo "subset TESTS=$TESTS"

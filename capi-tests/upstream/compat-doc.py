@@ -42,7 +42,9 @@ EXPECT = os.path.join(TOP, "capi-tests", "upstream", "expectations.txt")
 LIBDIR = os.path.join(TOP, "build", "lib")
 MODES = ("abi", "source", "ffi")
 # What "library code" is (run.sh has the same list).
-LIBRARY_PATHS = ["src", "include", "Cargo.toml", "Cargo.lock", "build.rs", "*.map"]
+# What "library code" is: git pathspecs, one a line (capi-tests/lib/library-code.txt).
+LIBRARY_PATHS = [ln.strip() for ln in open(os.path.join(TOP, "capi-tests", "lib", "library-code.txt"))
+                 if ln.strip() and not ln.startswith("#")]
 MODE_TEXT = {
     "abi": "upstream's headers, our liburing.so.2 (binary drop-in)",
     "source": "our headers, our liburing.so.2 (source drop-in)",
@@ -498,6 +500,14 @@ def control():
         got = verdict("PASS-FLAKY", info, pass_exp)
         if got != want:
             print(f"compat-doc control: PASS-FLAKY with {fields}: judged {got}, run.sh says {want}")
+            bad += 1
+    # library-code.txt names the libraries' sources and leaves out the
+    # test-only Rust of src/tests/.
+    files = git("ls-files", "--", *LIBRARY_PATHS).stdout.split()
+    for path, want in (("src/lib.rs", True), ("liburing.map", True), ("include/liburing.h", True),
+                       ("src/tests/mod.rs", False), ("capi-tests/capi/capi.c", False)):
+        if (path in files) != want:
+            print(f"compat-doc control: library-code.txt {'leaves out' if want else 'takes in'} {path}")
             bad += 1
     # A run made with make test's partial reference is never recorded.
     flag_cases = [([], True), (["with-local-changes"], True), (["reference-needed-only"], False),

@@ -106,8 +106,6 @@
 # ("<sha> with-local-changes" when library code had uncommitted changes).
 set -uo pipefail
 
-# What "library code" is (compat-doc.py has the same list).
-LIBRARY_PATHS="src include Cargo.toml Cargo.lock build.rs *.map"
 SKIP_RE='skip|not supported|unsupported|not available|no support'
 TEST_USER=liburing-rs-test
 
@@ -150,8 +148,9 @@ main() {
     # full run's results.txt (commit.txt); compat-doc.py --save-results copies
     # it into the committed results and --check compares it with HEAD.
     run_commit=$(git -C "$top" rev-parse HEAD 2>/dev/null || echo unknown)
+    # What "library code" is: capi-tests/lib/library-code.txt.
     local lib_paths
-    read -r -a lib_paths <<< "$LIBRARY_PATHS"
+    mapfile -t lib_paths < <(grep -v '^#' "$top/capi-tests/lib/library-code.txt")
     if [ -n "$(git -C "$top" status --porcelain --untracked-files=no -- "${lib_paths[@]}" 2>/dev/null)" ]; then
         run_commit="$run_commit with-local-changes"
     fi
