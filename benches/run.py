@@ -32,7 +32,7 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(TOP, "target", "bench")
-UP_LIB = os.path.join(BENCH, "upstream", "inst", "lib")
+UP_LIB = os.path.join(BENCH, "upstream", "src")  # capi-tests/lib/upstream-build.sh's tree
 OURS_LIB = os.path.join(TOP, "build", "lib")
 UP_BIN = os.path.join(BENCH, "up")
 OURS_BIN = os.path.join(BENCH, "ours")

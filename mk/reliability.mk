@@ -85,11 +85,12 @@ RELIAB_HDRS   := $(if $(wildcard include/liburing.h),headers)
 STRESS_QUICK  := "overflow 20000" eintr dontfork "mt-nop 200000" "mt-nop 200000 sqpoll"
 STRESS_FULL   := "overflow 100000" eintr dontfork "mt-nop 10000000" "mt-nop 10000000 sqpoll"
 
-# Shell prelude of every recipe below: builds upstream 2.15 once ($$up), and
+# Shell prelude of every recipe below: upstream 2.15 configured and built once
+# for every user ($$up, capi-tests/lib/upstream-build.sh), and
 # picks the header ($$inc): ours once include/liburing.h exists, upstream's
 # configured one until then (the C tests use only the documented API).
 reliab_env = set -e; mkdir -p $(RELIAB_OUT)/upstream-lib; \
-	up=$$($(RELIAB_SRC)/build-upstream.sh); \
+	up=$$(capi-tests/lib/upstream-build.sh); \
 	ln -sf $$up/src/liburing.so.2.15 $(RELIAB_OUT)/upstream-lib/liburing.so.2; \
 	if [ -f include/liburing.h ]; then inc=$(CURDIR)/$(INCOUT); else inc=$$up/src/include; fi
 

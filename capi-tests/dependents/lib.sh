@@ -3,7 +3,8 @@
 # package on each liburing needs. The caller defines fail() first.
 #
 #   dependents_prepare            our build present, upstream's configured
-#                                 2.15 tree with its library built ($ref)
+#                                 2.15 tree with its library built ($ref,
+#                                 capi-tests/lib/upstream-build.sh)
 #   side_env SIDE DIR             libdir, incdir and PKG_CONFIG_PATH for SIDE
 #                                 (upstream or ours); DIR/pc-SIDE holds its
 #                                 liburing.pc, DIR/lib-upstream the links to
@@ -11,6 +12,7 @@
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=capi-tests/lib/pkg.sh
 source "$top/capi-tests/lib/pkg.sh"
+# shellcheck disable=SC2034 # used by the drivers that source this file
 jobs=${JOBS:-$(nproc)}
 # The packages' own builds run as top-level makes, as Debian runs them:
 # under `make test-dependents`, MAKELEVEL=1 would tell PostgreSQL's
@@ -20,11 +22,7 @@ unset MAKELEVEL MAKEFLAGS MFLAGS
 
 dependents_prepare() {
 	[ -f "$top/build/lib/liburing.so.2" ] || fail "build/lib/liburing.so.2 is missing (run make first)"
-	ref=$("$top/capi-tests/upstream/configured.sh") || fail "upstream's configured liburing tree could not be made"
-	if [ ! -f "$ref/src/liburing.so.2.15" ]; then
-		make -C "$ref/src" -j"$jobs" >"$ref/src/build.log" 2>&1 ||
-			fail "upstream's library does not build ($ref/src/build.log)"
-	fi
+	ref=$("$top/capi-tests/lib/upstream-build.sh") || fail "upstream's liburing could not be configured and built (the upstream-build: lines above)"
 }
 
 side_env() {

@@ -110,7 +110,6 @@ fi
 
 # --- what runs in the guests ------------------------------------------------
 ourlib=${OUR_LIBDIR:-$top/build/lib}
-capiref="$top/target/capi-reference/src"
 for l in liburing.so.2 liburing-ffi.so.2; do
     [ -e "$ourlib/$l" ] || fail "$ourlib/$l missing (run make lib)"
 done
@@ -119,7 +118,12 @@ for form in ours ffi; do
     [ "$n" -gt 0 ] || fail "no C test programs in build/capi-tests/$form (make capi-build CAPI_HEADERS=$form)"
 done
 
-cfg=$("$top/capi-tests/upstream/configured.sh") || fail "could not configure upstream's tree"
+# Upstream's tree with its own library (the suite's reference), and the same
+# built with --use-libc (our C tests' reference, as test-capi-reference's):
+# capi-tests/lib/upstream-build.sh, built once for every user.
+cfg=$("$top/capi-tests/lib/upstream-build.sh") || fail "upstream's own library could not be configured and built (the upstream-build: lines above)"
+capiref=$("$top/capi-tests/lib/upstream-build.sh" --use-libc) || fail "upstream's --use-libc library could not be built (the upstream-build: lines above)"
+capiref="$capiref/src"
 if [ -n "${TESTS:-}" ]; then
     list=$TESTS
 elif [ $smoke = 1 ]; then
@@ -134,14 +138,9 @@ MODES=abi NO_RUN=1 TESTS="$list" JOBS=${JOBS:-2} UPSTREAM_TESTS_OUT="$up_out" \
     "$top/capi-tests/upstream/run.sh" > "$out.build.log" 2>&1 ||
     { tail -n 20 "$out.build.log"; fail "building upstream's tests failed (see $out.build.log)"; }
 tdir="$up_out/abi/test"
-if [ ! -f "$cfg/src/liburing.so.2.15" ]; then
-    say "building upstream's own library (the reference) in $cfg/src"
-    make -C "$cfg/src" -j"${JOBS:-2}" > "$cfg/src/build.log" 2>&1 ||
-        fail "upstream's own library does not build (see $cfg/src/build.log)"
-fi
 
 payload="$out/payload"
-# Our C tests' reference: upstream's library built with --use-libc (mk/capi.mk).
+# Our C tests' reference: upstream's library built with --use-libc ($capiref).
 # shellcheck disable=SC2086 # the list is words
 payload_lay_out "$payload" "$ourlib" "$cfg/src" "$capiref" "$top/build/capi-tests" "$tdir" $list ||
     fail "could not lay out the guest payload in $payload"

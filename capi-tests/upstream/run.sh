@@ -2,7 +2,7 @@
 # Upstream liburing 2.15's own test suite, run against liburing-rs in three modes:
 #
 #   abi       upstream's installed-style headers (from the fetched tree, configured
-#             for this machine), linked against our build/lib/liburing.so.2:
+#             for this machine by capi-tests/lib/upstream-build.sh), linked against our build/lib/liburing.so.2:
 #             the binary drop-in.
 #   source    our build/include headers, linked against our liburing.so.2:
 #             the source drop-in.
@@ -89,6 +89,9 @@
 #                            reference/scope.txt; compat-doc.py --save-results
 #                            records only full-reference runs
 #   UPSTREAM_TESTS_OUT=dir   work directory (default target/upstream-tests)
+#   UPSTREAM_BUILD_FLAGS=... upstream's tree and library for another target
+#                            (capi-tests/lib/upstream-build.sh's options,
+#                            e.g. --arch i386: capi-tests/arches/upstream-i386.sh)
 #   OUR_INCLUDE=dir          our headers (default build/include)
 #   OUR_LIBDIR=dir           our libraries (default build/lib)
 #   NO_RUN=1                 build only
@@ -163,8 +166,11 @@ main() {
         case $m in abi|source|ffi|upstream) ;; *) die "unknown mode '$m' (abi, source, ffi, upstream)";; esac
     done
 
-    # A configured copy of upstream's tree: config-host.h, compat.h.
-    cfg=$("$here/configured.sh") || die "could not configure upstream's tree"
+    # Upstream's configured tree (config-host.h, compat.h), its library built
+    # by ensure_upstream_lib when the reference runs: capi-tests/lib/upstream-build.sh,
+    # with UPSTREAM_BUILD_FLAGS (upstream-i386.sh: --arch i386).
+    # shellcheck disable=SC2086 # the flags are words
+    cfg=$("$top/capi-tests/lib/upstream-build.sh" ${UPSTREAM_BUILD_FLAGS:-} --configure-only) || die "could not configure upstream's tree"
 
     # The test list is the one upstream's test/Makefile builds for this
     # configuration: ask make itself.
@@ -289,10 +295,10 @@ ensure_test_user() {
 # Build upstream's own library once and lay out liburing.so.2 /
 # liburing-ffi.so.2 links for LD_LIBRARY_PATH.
 ensure_upstream_lib() {
-    if [ ! -f "$cfg/src/liburing.so.2.15" ] || [ ! -f "$cfg/src/liburing-ffi.so.2.15" ]; then
-        say "building upstream's own library (reference) in $cfg/src"
-        make -C "$cfg/src" -j"$JOBS" > "$cfg/src/build.log" 2>&1 || { say "upstream's library does not build: $cfg/src/build.log"; return 1; }
-    fi
+    local built
+    # shellcheck disable=SC2086 # the flags are words
+    built=$("$top/capi-tests/lib/upstream-build.sh" ${UPSTREAM_BUILD_FLAGS:-}) || { say "upstream's library does not build (the upstream-build: lines above)"; return 1; }
+    [ "$built" = "$cfg" ] || { say "upstream-build.sh gave $built for the library, $cfg for the headers"; return 1; }
     mkdir -p "$up_libdir"
     local l
     for l in liburing liburing-ffi; do
