@@ -75,3 +75,40 @@ record_begin() { # PACKAGE
 }
 record() { echo "$*" >>"$rec"; }
 record_end() { record "end $((SECONDS - record_t0))"; }
+
+# PostgreSQL's TAP runs (postgresql.sh full and postgresql-debian.sh run
+# src/test/modules/test_aio's t/*.pl with prove): what prove's output
+# (PROVE_LOG) and the TAP logs (LOG_DIR, the run's TESTLOGDIR, regress_log_*)
+# say.
+# tap_totals PROVE_LOG LOG_DIR: "PASS FAIL SKIP": prove's Tests=N less the
+# subtests its "Failed M/N subtests" lines name and the skips (the logs'
+# "ok N # skip" lines).
+tap_totals() {
+	local n nok skp
+	n=$(grep -oE 'Tests=[0-9]+' "$1" 2>/dev/null | tail -1 | cut -d= -f2)
+	nok=$(grep -oE 'Failed [0-9]+/[0-9]+ subtests' "$1" 2>/dev/null | awk '{split($2, a, "/"); n += a[1]} END {print n + 0}')
+	skp=$(cat "$2"/regress_log_* 2>/dev/null | grep -ciE '\) ok [0-9]+ .*# skip')
+	echo "$((${n:-0} - nok - skp)) $nok $skp"
+}
+# aio_subtests LOG_DIR METHOD: "OK NOT_OK", test_aio's subtests of one
+# io_method (their names start "METHOD: ") in regress_log_001_aio.
+aio_subtests() {
+	local ok bad
+	ok=$(grep -cE "\) ok [0-9]+ - $2" "$1/regress_log_001_aio" 2>/dev/null)
+	bad=$(grep -cE "\) not ok [0-9]+ - $2" "$1/regress_log_001_aio" 2>/dev/null)
+	echo "${ok:-0} ${bad:-0}"
+}
+# tap_failed PROVE_LOG LOG_DIR: what failed, one a line, sorted: "FILE: NAME"
+# for each failed subtest (TODO ones left out) and "FILE" for each file that
+# prove's Test Summary Report names (died, bad plan, a nonzero exit).
+tap_failed() {
+	local f n
+	{
+		for f in "$2"/regress_log_*; do
+			[ -f "$f" ] || continue
+			n=${f##*/regress_log_}
+			grep -E '\) not ok [0-9]+' "$f" | grep -v '# TODO' | sed -E "s/^.*\) not ok [0-9]+ *-? *(.*)$/$n.pl: \1/"
+		done
+		sed -nE 's#^t/([^ ]+\.pl) +\(Wstat.*#\1#p' "$1" 2>/dev/null
+	} | sort -u
+}
