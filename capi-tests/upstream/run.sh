@@ -144,8 +144,10 @@ main() {
     REFERENCE=${REFERENCE:-}
     REFERENCE_SCOPE=${REFERENCE_SCOPE:-all}
     case $REFERENCE_SCOPE in all|needed) ;; *) die "REFERENCE_SCOPE=$REFERENCE_SCOPE: all or needed";; esac
-    # MODES=upstream is the reference alone: all of it.
+    # MODES=upstream is the reference alone: all of it. NO_RUN=1 (a build
+    # only, as kernels.sh and the guests ask for) runs no test at all.
     [ "$(echo $MODES)" != upstream ] || REFERENCE_SCOPE=all
+    [ -z "${NO_RUN:-}" ] || REFERENCE_SCOPE=all
     out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
     # The commit the library under test was built from, written beside each
     # full run's results.txt (commit.txt); compat-doc.py --save-results copies
@@ -594,7 +596,7 @@ judge_mode() {
     local mode=$1 rdir="$out/$1"
     worse=(); better=(); flaky=(); envlim=(); unchecked=()
     judge_run "$rdir/$resname" "$rdir/out" "$ref_res" "$ref_out"
-    [ -z "${m_problem[$mode]}" ] || worse+=("(mode check) ${m_problem[$mode]}")
+    [ -z "${m_problem[$mode]:-}" ] || worse+=("(mode check) ${m_problem[$mode]}")
     report "$mode" "worse than upstream" "${m_run[$mode]}" "${m_build[$mode]}"
     [ ${#worse[@]} -eq 0 ] || overall=1
 }
