@@ -29,8 +29,9 @@
 #                            symbol, helper, io_uring.h name, man page and test
 #                            planted in a copy must each be listed
 #
-# Times here: test-upstream 40 min (in a full make test run: three modes of
-# about 230 tests); test-compat-doc 39 s. Needs the upstream source, and
+# Times here: test-upstream 671 s in make test on a fresh clone at 10aff1d
+# (three modes of 255 tests, 21 of them on upstream's library), about 29 min
+# on its own with the whole reference; test-compat-doc 39 s. Needs the upstream source, and
 # io_uring features as upstream's tests ask (each test skips itself when the
 # kernel lacks one, and is compared with upstream's own result here).
 
