@@ -46,19 +46,9 @@ arch_info() {
 	: "$gnu" "$multiarch" "$rust"
 }
 
-# mounts_under DIR: mount points at or below DIR (never delete through one).
-mounts_under() {
-	awk -v d="$1" '$5 == d || index($5, d "/") == 1 {print $5}' /proc/self/mountinfo | sort -r
-}
-safe_rm() {
-	local m
-	for m in $(mounts_under "$1"); do umount -l "$m" || true; done
-	if [ -n "$(mounts_under "$1")" ]; then
-		say "refusing to delete $1: something is still mounted below it"
-		return 1
-	fi
-	rm -rf "$1"
-}
+# mounts_under, safe_rm: never delete through a mount point.
+# shellcheck source=capi-tests/lib/mounts.sh
+source "$top/capi-tests/lib/mounts.sh"
 
 # need_root ARCH...: the sid root (root.sh), or a loud skip. Without root
 # (chroot) or an archive to build the root from, the calling target
