@@ -463,7 +463,7 @@ def main():
     ap.add_argument("--wait-max", type=float, default=3600)
     ap.add_argument("--ir-check", action="store_true",
                     help="count the NOP workloads at batch 1 and 32 with callgrind only and fail "
-                         "when ours executes more than upstream + 1 % (make test-instructions)")
+                         "when ours executes more than upstream + 1 %% (make test-instructions)")
     ap.add_argument("--expect-over", action="store_true",
                     help="with --ir-check: succeed only if some row is over the limit (a planted regression)")
     ap.add_argument("--our-lib", help="directory of our liburing.so.2 for the ours forms (default build/lib)")
