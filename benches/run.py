@@ -32,7 +32,7 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(TOP, "target", "bench")
-UP_LIB = os.path.join(BENCH, "upstream", "inst", "lib")
+UP_LIB = os.path.join(BENCH, "upstream", "src")  # capi-tests/lib/upstream-build.sh's tree
 OURS_LIB = os.path.join(TOP, "build", "lib")
 UP_BIN = os.path.join(BENCH, "up")
 OURS_BIN = os.path.join(BENCH, "ours")
@@ -458,7 +458,7 @@ def main():
     ap.add_argument("--wait-max", type=float, default=3600)
     ap.add_argument("--ir-check", action="store_true",
                     help="count the NOP workloads at batch 1 and 32 with callgrind only and fail "
-                         "when ours executes more than upstream + 1 % (make test-instructions)")
+                         "when ours executes more than upstream + 1 %% (make test-instructions)")
     ap.add_argument("--expect-over", action="store_true",
                     help="with --ir-check: succeed only if some row is over the limit (a planted regression)")
     ap.add_argument("--our-lib", help="directory of our liburing.so.2 for the ours forms (default build/lib)")

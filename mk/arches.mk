@@ -116,7 +116,7 @@ test-arches-smoke:
 # line of the scripts (lib.sh's pass/fail, guests.sh's GUEST lines), for
 # `make arches-results` (capi-tests/arches/arches-doc.py).
 ARCHES_RUN := $(CURDIR)/target/arches-run
-LIBRARY_CODE := src include Cargo.toml Cargo.lock build.rs '*.map'
+LIBRARY_CODE := $(shell sed -n "/^[^\#]/s/.*/'&'/p" capi-tests/lib/library-code.txt)
 all_arches_default = $(if $(filter command line environment,$(origin ARCHES) $(origin ARCH) $(origin GUEST_ARCHES)),,yes)
 test-arches: export ARCHES_RECORD := $(ARCHES_RUN)/verdicts.txt
 test-arches:

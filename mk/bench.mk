@@ -6,7 +6,7 @@
 ## test-instructions: instructions per NOP at most upstream's + 1 % on x86_64 and i386; libc plant caught
 ## bench-build: the libraries, then every benches/*.c program in both builds
 ## bench-bins: the benches/*.c programs, target/bench/up/ and target/bench/ours/
-## bench-upstream: upstream 2.15 built into target/bench/upstream/ (benches/build-upstream.sh)
+## bench-upstream: upstream 2.15 built (capi-tests/lib/upstream-build.sh), linked at target/bench/upstream
 #
 #   make bench          build everything, run all workloads over several rounds
 #                       (upstream and ours alternating; 15 rounds of every
@@ -30,12 +30,13 @@
 #   target/bench/up/<prog>    upstream's header, linked with upstream's liburing.so
 #   target/bench/ours/<prog>  our header (build/include), linked with build/lib/liburing.so
 # and the up/ build also runs on our library (LD_LIBRARY_PATH=build/lib): the
-# binary drop-in form. Upstream is built from source by benches/build-upstream.sh
-# with its own configure and make into target/bench/upstream/.
+# binary drop-in form. Upstream is built from source with its own configure
+# and make, default options, by capi-tests/lib/upstream-build.sh (the one
+# build every user shares); target/bench/upstream links to that tree (headers
+# in src/include, libraries in src/).
 
 BENCH_DIR     := target/bench
-BENCH_UP      := $(BENCH_DIR)/upstream/inst
-BENCH_UP_SO   := $(BENCH_UP)/lib/liburing.so.2.15
+BENCH_UP      := $(BENCH_DIR)/upstream
 BENCH_NAMES   := $(notdir $(basename $(wildcard benches/*.c)))
 BENCH_UP_BINS := $(addprefix $(BENCH_DIR)/up/,$(BENCH_NAMES))
 BENCH_OURS_BINS := $(addprefix $(BENCH_DIR)/ours/,$(BENCH_NAMES))
@@ -63,14 +64,15 @@ bench-build: lib $(if $(BENCH_HAVE_HEADER),headers)
 
 bench-bins: $(BENCH_UP_BINS) $(if $(BENCH_HAVE_HEADER),$(BENCH_OURS_BINS))
 
-bench-upstream: $(BENCH_UP_SO)
+# A step, redone each time (upstream-build.sh answers at once when the tree is
+# there); a directory left there by the former build script goes first.
+bench-upstream:
+	@t=$$(capi-tests/lib/upstream-build.sh) && mkdir -p $(BENCH_DIR) && \
+	{ [ -L $(BENCH_UP) ] || rm -rf $(BENCH_UP); } && ln -sfn "$$t" $(BENCH_UP)
 
-$(BENCH_UP_SO): benches/build-upstream.sh
-	benches/build-upstream.sh $(BENCH_DIR)/upstream
-
-$(BENCH_DIR)/up/%: benches/%.c benches/bench.h $(BENCH_UP_SO)
+$(BENCH_DIR)/up/%: benches/%.c benches/bench.h | bench-upstream
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -I$(BENCH_UP)/include $< -o $@ -L$(BENCH_UP)/lib -luring
+	$(CC) $(BENCH_CFLAGS) -I$(BENCH_UP)/src/include $< -o $@ -L$(BENCH_UP)/src -luring
 
 $(BENCH_DIR)/ours/%: benches/%.c benches/bench.h $(SO) $(HEADERS)
 	@mkdir -p $(@D)

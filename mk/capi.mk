@@ -12,6 +12,7 @@
 ## capi-build: builds the programs for CAPI_HEADERS
 ## capi-valgrind: every program under valgrind, without the loud-skip rule
 ## capi-our-headers: our headers built, or says clearly that they are missing (a step of the build)
+## capi-upstream-tree: upstream's configured headers for CAPI_HEADERS=upstream (a step of the build)
 #
 #   make test-capi                        our headers (build/include)
 #   make test-capi CAPI_HEADERS=upstream  upstream 2.15's headers + our library
@@ -43,13 +44,16 @@ CAPI_PROGS    := setup submit register buffers misc nops
 CAPI_CC       ?= $(CC)
 CAPI_CFLAGS   ?= -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 CAPI_LIBDIR   := $(CURDIR)/$(LIBOUT)
-CAPI_UPSTREAM := target/capi-upstream
+# CAPI_HEADERS=upstream: upstream's configured tree (capi-tests/lib/upstream-build.sh
+# with CAPI_UPSTREAM_FLAGS, e.g. --arch i386), linked at CAPI_UPSTREAM.
+CAPI_UPSTREAM_FLAGS ?=
+CAPI_UPSTREAM := $(BUILD)/capi-tests/upstream/upstream-tree
 
 CAPI_DEFS     :=
 CAPI_LINK     := $(CAPI_LIBDIR)/$(SONAME)
 ifeq ($(CAPI_HEADERS),upstream)
 CAPI_INC      := $(CAPI_UPSTREAM)/src/include
-CAPI_INC_DEP  := $(CAPI_UPSTREAM)/.configured
+CAPI_INC_DEP  := capi-upstream-tree
 else ifeq ($(CAPI_HEADERS),ours)
 CAPI_INC      := $(INCOUT)
 CAPI_INC_DEP  := capi-our-headers
@@ -90,7 +94,7 @@ CAPI_BINS     := $(addprefix $(CAPI_OUT)/,$(CAPI_PROGS))
 
 TEST_TARGETS += test-capi test-capi-ffi test-qemu test-capi-valgrind test-capi-reference
 
-.PHONY: test-capi test-capi-ffi test-qemu capi-build capi-valgrind test-capi-valgrind capi-our-headers test-capi-reference
+.PHONY: test-capi test-capi-ffi test-qemu capi-build capi-valgrind test-capi-valgrind capi-our-headers test-capi-reference capi-upstream-tree
 
 # Our headers must exist: build them, and say clearly when they do not.
 capi-our-headers: headers
@@ -100,14 +104,12 @@ capi-our-headers: headers
 		exit 1; }
 
 # Upstream's header needs two files its configure script writes
-# (liburing/compat.h, liburing/io_uring_version.h): configure a private copy.
-$(CAPI_UPSTREAM)/.configured: capi-tests/fetch-upstream.sh
-	@up=$$(capi-tests/fetch-upstream.sh) && \
-	rm -rf $(CAPI_UPSTREAM) && mkdir -p $(CAPI_UPSTREAM)/src && \
-	cp "$$up/configure" "$$up/Makefile.common" "$$up/liburing.spec" $(CAPI_UPSTREAM)/ && \
-	cp -R "$$up/src/include" $(CAPI_UPSTREAM)/src/ && \
-	(cd $(CAPI_UPSTREAM) && ./configure > configure.out 2>&1) && \
-	touch $@
+# (liburing/compat.h, liburing/io_uring_version.h): its configured tree, a link
+# to the one capi-tests/lib/upstream-build.sh keeps (a step, redone each time:
+# upstream-build.sh answers at once when the tree is there).
+capi-upstream-tree:
+	@mkdir -p $(dir $(CAPI_UPSTREAM)) && t=$$(capi-tests/lib/upstream-build.sh $(CAPI_UPSTREAM_FLAGS) --configure-only) && \
+	ln -sfn "$$t" $(CAPI_UPSTREAM)
 
 # The scaffolding (capi.c) and the system-call spy (spy.c), compiled once per
 # header form (the helpers they call inline come from that form's header)
@@ -166,14 +168,9 @@ test-qemu: $(SO)
 # lists it with the reason (run-reference.sh, reference-judge.py).
 # --use-libc: our library allocates probes with malloc() (callers free() them),
 # and the tests check that; upstream's no-libc build would crash there.
-CAPI_REF := target/capi-reference
-
-$(CAPI_REF)/.built: capi-tests/fetch-upstream.sh
-	@up=$$(capi-tests/fetch-upstream.sh) && rm -rf $(CAPI_REF) && \
-	cp -R "$$up" $(CAPI_REF) && cd $(CAPI_REF) && \
-	./configure --use-libc > configure.out 2>&1 && \
-	env -u MAKEFLAGS -u MAKELEVEL $(MAKE) -C src > build.out 2>&1 && \
-	ln -sf liburing.so.$(VERSION) src/liburing.so.2 && touch .built
-
-test-capi-reference: capi-build $(CAPI_REF)/.built
-	$(CAPI_DIR)/run-reference.sh $(CAPI_OUT) $(CAPI_LIBDIR) $(CURDIR)/$(CAPI_REF)/src $(CAPI_PROGS)
+# Upstream's library: capi-tests/lib/upstream-build.sh --use-libc (built once
+# for every user: kernels.sh takes the same).
+test-capi-reference: capi-build
+	@ref=$$(capi-tests/lib/upstream-build.sh --use-libc) && \
+	echo "$(CAPI_DIR)/run-reference.sh $(CAPI_OUT) $(CAPI_LIBDIR) $$ref/src $(CAPI_PROGS)" && \
+	$(CAPI_DIR)/run-reference.sh $(CAPI_OUT) $(CAPI_LIBDIR) "$$ref/src" $(CAPI_PROGS)

@@ -3,7 +3,7 @@
 # (capi-tests/dependents/).
 #
 ## test-dependents-smoke: the liburing.h translation units of PostgreSQL 18, erofs-utils and memcached, -Werror, both headers; 3 plants
-## test-dependents: PostgreSQL 18, erofs-utils and memcached built and tested on each liburing, Debian's postgresql-18 binary on ours, compared
+## test-dependents: PostgreSQL 18, erofs-utils and memcached built and tested on each liburing, Debian's postgresql-18 binary (installcheck, test_aio) on ours, compared
 ## test-dependents-doc: COMPATIBILITY.md's build-dependents section against dependents/results/; its plants first
 ## dependents-results: records the last test-dependents runs in capi-tests/dependents/results/
 ## dependents-served: asks the archive which of the 20 build-dependents' sources it serves (results/served.txt)
@@ -37,8 +37,10 @@
 #                               the sid root of capi-tests/arches/root.sh) with
 #                               io_method=io_uring on Debian's liburing2 and on
 #                               ours through LD_LIBRARY_PATH, the postmaster's
-#                               maps and io_uring fds proven, installcheck on
-#                               both (pg_regress built from the source; 5 min).
+#                               maps and io_uring fds proven, installcheck and
+#                               test_aio's TAP tests on both (pg_regress and
+#                               test_aio.so built from the source; the tests'
+#                               postmasters' maps sampled; 5 min).
 #                               Each driver has a plant and leaves a record,
 #                               target/dependents/<package>/record.txt.
 #                               Times: COMPATIBILITY.md

@@ -30,6 +30,8 @@ FUZZ_SECONDS ?= 20
 FUZZ_TARGETS ?= cq_ring ring_corrupt sq setup prep
 FUZZ_WORK    := $(CURDIR)/target/reliability/fuzz-corpus
 FUZZ_HISTORY := $(CURDIR)/target/reliability/fuzz-history.txt
+# Fuzzers at once (each for FUZZ_SECONDS): one per CPU by default.
+FUZZ_JOBS    ?= $(shell nproc)
 
 # CI runs every fuzz target for FUZZ_SECONDS as part of make test; the
 # sanitizer run takes seconds, so it is part of it too.
@@ -69,20 +71,8 @@ fuzz:
 	gen=$$(ls -t $$(find fuzz/target -name prep_dispatch.rs) | head -n 1); \
 	$(FIGURES) set prep-helpers "$$(sed -n 's/.*PREP_COUNT: usize = \([0-9]*\);.*/\1/p' $$gen)" && \
 	$(FIGURES) check --only prep-helpers docs/RELIABILITY.md || exit 1; \
-	mkdir -p $(dir $(FUZZ_HISTORY)); failed=""; \
-	cd fuzz && for t in $(FUZZ_TARGETS); do $(fuzz_opts); \
-		mkdir -p $(FUZZ_WORK)/$$t corpus/$$t; log=$(FUZZ_WORK)/$$t.log; \
-		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
-		cargo +nightly fuzz run -O $$san $$t $(FUZZ_WORK)/$$t corpus/$$t -- \
-			-max_total_time=$(FUZZ_SECONDS) -timeout=30 -rss_limit_mb=4096 \
-			-print_final_stats=1 >$$log 2>&1; rc=$$?; \
-		runs=$$(awk '/stat::number_of_executed_units/ {print $$2}' $$log); \
-		echo "$$(date -u +%FT%TZ) $$t seconds=$(FUZZ_SECONDS) execs=$${runs:-?} rc=$$rc" >> $(FUZZ_HISTORY); \
-		if [ $$rc -ne 0 ]; then failed="$$failed $$t"; \
-			grep -E "panicked|ERROR|SUMMARY|Test unit written" $$log | head -20; \
-		else echo "fuzz: $$t ok, $$runs executions"; fi; \
-	done; \
-	if [ -n "$$failed" ]; then echo "fuzz: FAILED:$$failed (logs in $(FUZZ_WORK))"; exit 1; fi
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_WORK=$(FUZZ_WORK) FUZZ_HISTORY=$(FUZZ_HISTORY) FUZZ_JOBS=$(FUZZ_JOBS) \
+		$(RELIAB_SRC)/fuzz-run.sh $(FUZZ_TARGETS)
 
 # ---------------------------------------------------------------- C tests
 
@@ -95,11 +85,12 @@ RELIAB_HDRS   := $(if $(wildcard include/liburing.h),headers)
 STRESS_QUICK  := "overflow 20000" eintr dontfork "mt-nop 200000" "mt-nop 200000 sqpoll"
 STRESS_FULL   := "overflow 100000" eintr dontfork "mt-nop 10000000" "mt-nop 10000000 sqpoll"
 
-# Shell prelude of every recipe below: builds upstream 2.15 once ($$up), and
+# Shell prelude of every recipe below: upstream 2.15 configured and built once
+# for every user ($$up, capi-tests/lib/upstream-build.sh), and
 # picks the header ($$inc): ours once include/liburing.h exists, upstream's
 # configured one until then (the C tests use only the documented API).
 reliab_env = set -e; mkdir -p $(RELIAB_OUT)/upstream-lib; \
-	up=$$($(RELIAB_SRC)/build-upstream.sh); \
+	up=$$(capi-tests/lib/upstream-build.sh); \
 	ln -sf $$up/src/liburing.so.2.15 $(RELIAB_OUT)/upstream-lib/liburing.so.2; \
 	if [ -f include/liburing.h ]; then inc=$(CURDIR)/$(INCOUT); else inc=$$up/src/include; fi
 

@@ -6,7 +6,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 "$top/capi-tests/ensure-deps.sh" || exit 2
-cfg=$("$top/capi-tests/upstream/configured.sh") || exit 2
+cfg=$("$top/capi-tests/lib/upstream-build.sh" --configure-only) || exit 2
 exec python3 "$top/capi-tests/abi/layout.py" \
     --upstream-inc "$cfg/src/include" \
     --our-inc "${OUR_INCLUDE:-$top/build/include}" \

@@ -29,8 +29,7 @@ ourlib=${BENCH_OUR_LIB:-$top/build/$a/lib}
 [ -f "$ourlib/liburing.so.2" ] || die "bench-i386: no $ourlib/liburing.so.2 (make cross ARCH=i386)"
 
 # Upstream's own i386 library, default configure (no --use-libc).
-ref="$work/upstream"
-upstream_lib_for "$ref" 0 || die "bench-i386: building upstream's liburing for i386 failed (see $ref/build.log)"
+ref=$(upstream_lib_for "$a" 0) || die "bench-i386: building upstream's liburing for i386 failed (the upstream-build: lines above)"
 
 cflags="-O2 -g -std=gnu11 -Wall -Wextra -Werror"
 mkdir -p "$work/up" "$work/ours"

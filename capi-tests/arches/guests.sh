@@ -9,7 +9,8 @@
 #  * the library: cross.sh ARCH (build/ARCH/lib, Debian sid's rustc and gcc);
 #  * our C tests (capi-tests/capi/), both forms (our header + liburing.so.2,
 #    FFI form + liburing-ffi.so.2), built by mk/capi.mk with ARCH's gcc;
-#  * upstream 2.15 configured for ARCH (--cc=<triplet>-gcc): its own
+#  * upstream 2.15 configured for ARCH (--cc=<triplet>-gcc --cxx=<triplet>-g++,
+#    capi-tests/lib/upstream-build.sh --arch ARCH): its own
 #    liburing.so.2 (the suite's reference), the same built --use-libc (our C
 #    tests' reference, as on x86_64), and its test programs in abi mode
 #    (upstream's headers, linked to our liburing.so.2; capi-tests/upstream/
@@ -50,7 +51,6 @@ if [ $full = 1 ]; then kind=full; else kind=smoke; fi
 failures=0
 kdirs=()
 t_all=$(date +%s)
-up=$("$top/capi-tests/fetch-upstream.sh") || die "guests: no upstream tree"
 # Kept in this tree's target/ (target/arches may be shared with other trees).
 out_base=${GUESTS_OUT:-$top/target/arches-guests/$kind}
 mkdir -p "$out_base"
@@ -167,9 +167,8 @@ for a in "$@"; do
 		fi
 	done
 	[ $ok = 1 ] || continue
-	upown="$work/upstream-own" upref="$work/upstream-libc"
-	upstream_lib_for "$upown" 0 || { fail_arch "upstream's liburing does not build for $a (see $upown/build.log)"; continue; }
-	upstream_lib_for "$upref" 1 || { fail_arch "upstream's liburing --use-libc does not build for $a (see $upref/build.log)"; continue; }
+	upown=$(upstream_lib_for "$a" 0) || { fail_arch "upstream's liburing does not build for $a (the upstream-build: lines above)"; continue; }
+	upref=$(upstream_lib_for "$a" 1) || { fail_arch "upstream's liburing --use-libc does not build for $a (the upstream-build: lines above)"; continue; }
 	say "$a: upstream's own liburing.so.2: $(in_root "$gnu-readelf" -h "$upown/src/liburing.so.2.15" | awk -F: '/Machine:/ {gsub(/^ +/, "", $2); print $2}')"
 
 	if [ -n "${TESTS:-}" ]; then

@@ -25,18 +25,10 @@ mkdir -p "$work"
 cc=$(root_tool "$gnu-gcc" "$gnu-gcc")
 libdir="$top/build/$a/lib"
 
-# Upstream's tree configured for i386 (shared with static.sh), and its own
-# library built from it, for the reference runs.
-cfg="$work/upstream"
-if [ ! -f "$cfg/.configured" ] || [ "$(cat "$cfg/.configured")" != "$up $gnu-gcc" ]; then
-	rm -rf "$cfg"
-	cp -a "$up" "$cfg"
-	in_root sh -c 'cd "$1" && ./configure --cc="$2" >configure.log 2>&1' sh "$cfg" "$gnu-gcc" ||
-		die "i386: upstream's configure --cc=$gnu-gcc failed (see $cfg/configure.log)"
-	echo "$up $gnu-gcc" >"$cfg/.configured"
-fi
-ref="$work/upstream-lib"
-upstream_lib_for "$ref" 1 || die "i386: building upstream's liburing for i386 failed (see $ref/build.log)"
+# Upstream's own library built for i386 with --use-libc, for the reference
+# runs (the "upstream" form's headers: mk/capi.mk, CAPI_UPSTREAM_FLAGS below;
+# both capi-tests/lib/upstream-build.sh's, shared with the other scripts here).
+ref=$(upstream_lib_for "$a" 1) || die "i386: building upstream's liburing for i386 failed (the upstream-build: lines above)"
 say "upstream's own liburing.so.2 for i386: $(in_root "$gnu-readelf" -h "$ref/src/liburing.so.2.15" | awk -F: '/Machine:/ {gsub(/^ +/, "", $2); print $2}')"
 
 # The program list is mk/capi.mk's CAPI_PROGS, the one list run-capi.sh is given.
@@ -62,7 +54,7 @@ run() {
 for form in ${I386_FORMS:-ours ffi upstream}; do
 	t0=$SECONDS
 	extra=()
-	[ "$form" != upstream ] || extra=(CAPI_UPSTREAM="$cfg")
+	[ "$form" != upstream ] || extra=(CAPI_UPSTREAM_FLAGS="--arch $a")
 	if ! make -C "$top" --no-print-directory -s BUILD="build/$a" CC="$cc" CARGO=false \
 		RUST_A="$top/target/arches/cargo/$rust/release/liburing.a" \
 		CAPI_CC="$cc" CAPI_HEADERS="$form" "${extra[@]}" capi-build >"$work/build-$form.log" 2>&1; then

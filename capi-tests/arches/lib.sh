@@ -46,19 +46,9 @@ arch_info() {
 	: "$gnu" "$multiarch" "$rust"
 }
 
-# mounts_under DIR: mount points at or below DIR (never delete through one).
-mounts_under() {
-	awk -v d="$1" '$5 == d || index($5, d "/") == 1 {print $5}' /proc/self/mountinfo | sort -r
-}
-safe_rm() {
-	local m
-	for m in $(mounts_under "$1"); do umount -l "$m" || true; done
-	if [ -n "$(mounts_under "$1")" ]; then
-		say "refusing to delete $1: something is still mounted below it"
-		return 1
-	fi
-	rm -rf "$1"
-}
+# mounts_under, safe_rm: never delete through a mount point.
+# shellcheck source=capi-tests/lib/mounts.sh
+source "$top/capi-tests/lib/mounts.sh"
 
 # need_root ARCH...: the sid root (root.sh), or a loud skip. Without root
 # (chroot) or an archive to build the root from, the calling target
@@ -141,28 +131,21 @@ arch_prepare() {
 	arch_info "$2" || die "$1: $2 is not an architecture we know"
 	need_root "$2"
 	"$top/capi-tests/arches/cross.sh" "$2" || die "$1: the library does not build for $2"
+	# shellcheck disable=SC2034 # used by the scripts that source this file
 	up=$("$top/capi-tests/fetch-upstream.sh") || die "$1: no upstream tree"
 }
 
-# upstream_lib_for DIR USE_LIBC: a copy of upstream's tree ($up, from
-# fetch-upstream.sh) in DIR, configured for the architecture whose compiler
-# is $gnu-gcc (arch_info) and its own library built in DIR/src, with the
+# upstream_lib_for ARCH USE_LIBC: prints upstream's tree configured for ARCH
+# with the root's cross compilers and its own library built in src/, with the
 # links make install would lay out (liburing.so.2, liburing-ffi.so.2, and
-# liburing.so so that -luring finds the shared object, not liburing.a).
+# liburing.so so that -luring finds the shared object, not liburing.a):
+# capi-tests/lib/upstream-build.sh --arch ARCH, built once for every user.
 # USE_LIBC=1 configures --use-libc (our C tests' reference: they free() what
-# the library allocated). Kept until the tree, the compiler or USE_LIBC change.
+# the library allocated). On failure its upstream-build: lines say why.
 upstream_lib_for() {
-	local d=$1 extra="" stamp="$up $gnu-gcc libc=$2"
-	[ "$2" = 1 ] && extra=--use-libc
-	[ -f "$d/.built" ] && [ "$(cat "$d/.built")" = "$stamp" ] && return 0
-	safe_rm "$d" || return 1
-	cp -a "$up" "$d" || return 1
-	in_root sh -c 'cd "$1" && ./configure --cc="$2" $3 >configure.log 2>&1 && make -j2 -C src >build.log 2>&1' \
-		sh "$d" "$gnu-gcc" "$extra" || return 1
-	ln -sf liburing.so.2.15 "$d/src/liburing.so.2"
-	ln -sf liburing-ffi.so.2.15 "$d/src/liburing-ffi.so.2"
-	ln -sf liburing.so.2 "$d/src/liburing.so"
-	echo "$stamp" >"$d/.built"
+	local extra=()
+	[ "$2" = 1 ] && extra=(--use-libc)
+	"$top/capi-tests/lib/upstream-build.sh" --arch "$1" "${extra[@]}"
 }
 
 # root_deb PACKAGE ARCH DIR: Debian sid's PACKAGE for ARCH, downloaded in the

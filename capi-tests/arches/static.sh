@@ -10,7 +10,8 @@
 #     upstream 2.15's header against ours, both compiled by ARCH's gcc
 #     (capi-tests/abi/layout.py; the values are read back from an object
 #     file, so nothing runs). Upstream's tree is configured for ARCH in the
-#     root first (its generated compat.h is ARCH's).
+#     root first (its generated compat.h is ARCH's; capi-tests/lib/upstream-build.sh
+#     --arch ARCH --configure-only).
 # The Rust side of each layout is checked at compile time for ARCH
 # (assert_layout!, by_width in src/sys/mod.rs): a wrong value stops cross.sh.
 set -uo pipefail
@@ -42,15 +43,10 @@ for a in "$@"; do
 	fi
 
 	# 2. Layout, against upstream's header configured for this architecture.
-	cfg="$work/upstream"
-	if [ ! -f "$cfg/.configured" ] || [ "$(cat "$cfg/.configured")" != "$up $gnu-gcc" ]; then
-		rm -rf "$cfg"
-		cp -a "$up" "$cfg"
-		if ! in_root sh -c 'cd "$1" && ./configure --cc="$2" >configure.log 2>&1' sh "$cfg" "$gnu-gcc"; then
-			fail "$a: upstream's configure --cc=$gnu-gcc failed (see $cfg/configure.log)"
-			continue
-		fi
-		echo "$up $gnu-gcc" >"$cfg/.configured"
+	# (capi-tests/lib/upstream-build.sh, shared with the other scripts here)
+	if ! cfg=$("$top/capi-tests/lib/upstream-build.sh" --arch "$a" --configure-only); then
+		fail "$a: upstream's configure --cc=$gnu-gcc failed (the upstream-build: lines above)"
+		continue
 	fi
 	facts=(--facts "${ABI_FACTS:-/work/shared/abi}/liburing-2.15.layout")
 	# The facts' sizes are x86_64's: on a 32-bit target only their names count.

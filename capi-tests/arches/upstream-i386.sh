@@ -5,7 +5,8 @@
 # C library), in its abi mode:
 #   abi        upstream's tests compiled against upstream's headers, configured
 #              for i386 (configure --cc=i686-linux-gnu-gcc
-#              --cxx=i686-linux-gnu-g++), linked against and run on our i386
+#              --cxx=i686-linux-gnu-g++: capi-tests/lib/upstream-build.sh
+#              --arch i386), linked against and run on our i386
 #              liburing.so.2 (build/i386/lib, cross.sh)
 #   reference  the same binaries on upstream's own liburing.so.2, built for
 #              i386 by upstream's Makefile with the same compiler, in the same
@@ -47,8 +48,11 @@ esac
 t0=$SECONDS
 # /dev and /sys of the host in the root (in_root's private mount namespace),
 # as the suite has them when it runs on the host.
+# Upstream's tree for i386 is capi-tests/lib/upstream-build.sh --arch i386's,
+# the one the other scripts here use (ARCHES_ROOT=/: run.sh already runs in
+# the root, so upstream-build.sh configures and builds right there).
 in_root --dev LIBURING_UPSTREAM_SRC="$src" UPSTREAM_TESTS_OUT="$out" \
-	UPSTREAM_CONFIGURE_FLAGS="--cc=$gnu-gcc --cxx=$gnu-g++" CC="$gnu-gcc" CXX="$gnu-g++" \
+	UPSTREAM_BUILD_FLAGS="--arch $a" ARCHES_ROOT=/ CC="$gnu-gcc" CXX="$gnu-g++" \
 	OUR_LIBDIR="$top/build/$a/lib" OUR_INCLUDE="$top/build/$a/include" \
 	MODES=abi TESTS="${UPSTREAM_I386_TESTS:-}" JOBS=2 TIMEOUT="${TIMEOUT:-60}" \
 	bash "$top/capi-tests/upstream/run.sh" 2>&1 | tee "$work/upstream-tests.log"

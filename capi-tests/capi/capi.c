@@ -6,6 +6,7 @@
  * form (mk/capi.mk) and linked into every program.
  */
 #include "capi.h"
+#include "../reliability/proc-count.h"
 
 #include <sys/random.h>
 
@@ -168,33 +169,11 @@ int capi_done(void)
 
 /* ---- resource accounting ------------------------------------------- */
 
+/* The process's descriptors and mappings, counted as the reliability
+ * programs count them (../reliability/proc-count.h). */
 int capi_count_fds(void)
 {
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1; /* the directory stream's own descriptor */
-}
-
-static int capi_count_maps(void)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	int n = 0, c;
-
-	if (!f)
-		return -1;
-	while ((c = fgetc(f)) != EOF)
-		if (c == '\n')
-			n++;
-	fclose(f);
-	return n;
+	return count_fds();
 }
 
 /* Number of mappings backed by an io_uring instance ("anon_inode:[io_uring]"). */
@@ -262,7 +241,7 @@ struct capi_res capi_res_now(void)
 	}
 	r = (struct capi_res){
 		.fds = capi_count_fds(),
-		.maps = capi_count_maps(),
+		.maps = count_maps(),
 		.uring_maps = capi_count_uring_maps(),
 	};
 	return r;

@@ -185,7 +185,7 @@ def section(results_dir=None):
              "upstream's library and failing on ours; *plant*: the driver's planted regression, which its check "
              "must catch. *postgresql-18-deb* is no build: Debian's own binary postgresql-18 package run on Debian's "
              "liburing2 (the *upstream's* column) and on ours through LD_LIBRARY_PATH, in a throwaway sid root, "
-             "installcheck against each. `make test-dependents-doc` fails when this section differs from those files, when a "
+             "installcheck and test_aio's TAP tests (test_aio.so built from its source) against each. `make test-dependents-doc` fails when this section differs from those files, when a "
              "record holds a failure, or when library code changed since the commit a record names.")
     L.append("")
     L.append("| package | version | built on both | suites on ours | on upstream's | worse | liburing code path "

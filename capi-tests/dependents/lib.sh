@@ -3,7 +3,8 @@
 # package on each liburing needs. The caller defines fail() first.
 #
 #   dependents_prepare            our build present, upstream's configured
-#                                 2.15 tree with its library built ($ref)
+#                                 2.15 tree with its library built ($ref,
+#                                 capi-tests/lib/upstream-build.sh)
 #   side_env SIDE DIR             libdir, incdir and PKG_CONFIG_PATH for SIDE
 #                                 (upstream or ours); DIR/pc-SIDE holds its
 #                                 liburing.pc, DIR/lib-upstream the links to
@@ -11,15 +12,17 @@
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=capi-tests/lib/pkg.sh
 source "$top/capi-tests/lib/pkg.sh"
+# shellcheck disable=SC2034 # used by the drivers that source this file
 jobs=${JOBS:-$(nproc)}
+# The packages' own builds run as top-level makes, as Debian runs them:
+# under `make test-dependents`, MAKELEVEL=1 would tell PostgreSQL's
+# Makefile.global it is a sub-make, which then skips its generated headers
+# (utils/errcodes.h missing), and MAKEFLAGS would hand over the outer -j.
+unset MAKELEVEL MAKEFLAGS MFLAGS
 
 dependents_prepare() {
 	[ -f "$top/build/lib/liburing.so.2" ] || fail "build/lib/liburing.so.2 is missing (run make first)"
-	ref=$("$top/capi-tests/upstream/configured.sh") || fail "upstream's configured liburing tree could not be made"
-	if [ ! -f "$ref/src/liburing.so.2.15" ]; then
-		make -C "$ref/src" -j"$jobs" >"$ref/src/build.log" 2>&1 ||
-			fail "upstream's library does not build ($ref/src/build.log)"
-	fi
+	ref=$("$top/capi-tests/lib/upstream-build.sh") || fail "upstream's liburing could not be configured and built (the upstream-build: lines above)"
 }
 
 side_env() {
@@ -63,11 +66,49 @@ record_begin() { # PACKAGE
 	rec="$top/target/dependents/$1/record.txt"
 	mkdir -p "${rec%/*}"
 	record_t0=$SECONDS
-	local c
+	local c lib_paths
 	c=$(git -C "$top" rev-parse HEAD 2>/dev/null || echo unknown)
-	[ -z "$(git -C "$top" status --porcelain --untracked-files=no -- src include Cargo.toml Cargo.lock build.rs '*.map' 2>/dev/null)" ] ||
+	mapfile -t lib_paths < <(grep -v '^#' "$top/capi-tests/lib/library-code.txt")
+	[ -z "$(git -C "$top" status --porcelain --untracked-files=no -- "${lib_paths[@]}" 2>/dev/null)" ] ||
 		c="$c with-local-changes"
 	echo "commit $c" >"$rec"
 }
 record() { echo "$*" >>"$rec"; }
 record_end() { record "end $((SECONDS - record_t0))"; }
+
+# PostgreSQL's TAP runs (postgresql.sh full and postgresql-debian.sh run
+# src/test/modules/test_aio's t/*.pl with prove): what prove's output
+# (PROVE_LOG) and the TAP logs (LOG_DIR, the run's TESTLOGDIR, regress_log_*)
+# say.
+# tap_totals PROVE_LOG LOG_DIR: "PASS FAIL SKIP": prove's Tests=N less the
+# subtests its "Failed M/N subtests" lines name and the skips (the logs'
+# "ok N # skip" lines).
+tap_totals() {
+	local n nok skp
+	n=$(grep -oE 'Tests=[0-9]+' "$1" 2>/dev/null | tail -1 | cut -d= -f2)
+	nok=$(grep -oE 'Failed [0-9]+/[0-9]+ subtests' "$1" 2>/dev/null | awk '{split($2, a, "/"); n += a[1]} END {print n + 0}')
+	skp=$(cat "$2"/regress_log_* 2>/dev/null | grep -ciE '\) ok [0-9]+ .*# skip')
+	echo "$((${n:-0} - nok - skp)) $nok $skp"
+}
+# aio_subtests LOG_DIR METHOD: "OK NOT_OK", test_aio's subtests of one
+# io_method (their names start "METHOD: ") in regress_log_001_aio.
+aio_subtests() {
+	local ok bad
+	ok=$(grep -cE "\) ok [0-9]+ - $2" "$1/regress_log_001_aio" 2>/dev/null)
+	bad=$(grep -cE "\) not ok [0-9]+ - $2" "$1/regress_log_001_aio" 2>/dev/null)
+	echo "${ok:-0} ${bad:-0}"
+}
+# tap_failed PROVE_LOG LOG_DIR: what failed, one a line, sorted: "FILE: NAME"
+# for each failed subtest (TODO ones left out) and "FILE" for each file that
+# prove's Test Summary Report names (died, bad plan, a nonzero exit).
+tap_failed() {
+	local f n
+	{
+		for f in "$2"/regress_log_*; do
+			[ -f "$f" ] || continue
+			n=${f##*/regress_log_}
+			grep -E '\) not ok [0-9]+' "$f" | grep -v '# TODO' | sed -E "s/^.*\) not ok [0-9]+ *-? *(.*)$/$n.pl: \1/"
+		done
+		sed -nE 's#^t/([^ ]+\.pl) +\(Wstat.*#\1#p' "$1" 2>/dev/null
+	} | sort -u
+}

@@ -176,9 +176,8 @@ for side in upstream ours; do
 	# postmaster.log shows no FATAL about io_method (a server built without
 	# liburing refuses io_method=io_uring and the suite cannot start).
 	tap=$(grep -E '^(Files=|Result:)' "$b/test_aio.log" | tr '\n' ' ')
-	alog="$b/src/test/modules/test_aio/tmp_check/log/regress_log_001_aio"
-	uring_ok=$(grep -cE '\) ok [0-9]+ - io_uring' "$alog" 2>/dev/null)
-	uring_bad=$(grep -cE '\) not ok [0-9]+ - io_uring' "$alog" 2>/dev/null)
+	alogs="$b/src/test/modules/test_aio/tmp_check/log"
+	read -r uring_ok uring_bad <<<"$(aio_subtests "$alogs" io_uring)"
 	{
 		echo "side=$side postgresql=$version liburing=$loaded"
 		echo "build=${build_s}s"
@@ -201,13 +200,11 @@ for side in upstream ours; do
 	else
 		record "suite $side regress(io_method=io_uring) pass=0 fail=1 skip=0 rc=$check_rc"
 	fi
-	# test_aio's TAP files: prove's totals (Tests=N; "Failed M/N subtests"
-	# per failing file; skips from the TAP logs' "# skip"), then the io_uring subtests apart.
-	tap_n=$(grep -oE 'Tests=[0-9]+' "$b/test_aio.log" | tail -1 | cut -d= -f2)
-	nok=$(grep -oE 'Failed [0-9]+/[0-9]+ subtests' "$b/test_aio.log" | awk '{split($2, a, "/"); n += a[1]} END {print n + 0}')
-	skp=$(cat "$b"/src/test/modules/test_aio/tmp_check/log/regress_log_* 2>/dev/null | grep -ciE '\) ok [0-9]+ .*# skip')
-	record "suite $side test_aio(TAP) pass=$(( ${tap_n:-0} - nok - skp )) fail=$nok skip=$skp rc=$aio_rc"
-	record "suite $side test_aio(io_uring subtests) pass=${uring_ok:-0} fail=${uring_bad:-0} skip=0"
+	# test_aio's TAP files: prove's totals (lib.sh's tap_totals), then the
+	# io_uring subtests apart.
+	read -r tap_pass tap_fail tap_skip <<<"$(tap_totals "$b/test_aio.log" "$alogs")"
+	record "suite $side test_aio(TAP) pass=$tap_pass fail=$tap_fail skip=$tap_skip rc=$aio_rc"
+	record "suite $side test_aio(io_uring subtests) pass=$uring_ok fail=$uring_bad skip=0"
 	# The failed regression tests, by name, for the comparison.
 	grep -E '^not ok' "$b/check.log" | sed -E 's/^not ok [0-9]+ +[-+] +([^ ]+).*/\1/' | sort >"$b/regress-failed.txt"
 done

@@ -44,20 +44,10 @@ base="$top/target/dropin/debroot-base-$suite"
 # What the base root holds on top of minbase (a change rebuilds it).
 base_packages="qemu-utils strace libc6-dev linux-libc-dev man-db"
 
-# mounts_under DIR: mount points at or below DIR (debootstrap mounts /proc and
-# /sys in its target while it runs; never delete through a mount).
-mounts_under() {
-	awk -v d="$1" '$5 == d || index($5, d "/") == 1 {print $5}' /proc/self/mountinfo | sort -r
-}
-safe_rm() {
-	local m
-	for m in $(mounts_under "$1"); do umount -l "$m" || true; done
-	if [ -n "$(mounts_under "$1")" ]; then
-		echo "dropin: refusing to delete $1: something is still mounted below it" >&2
-		return 1
-	fi
-	rm -rf "$1"
-}
+# mounts_under, safe_rm (debootstrap mounts /proc and /sys in its target
+# while it runs; never delete through a mount).
+# shellcheck source=capi-tests/lib/mounts.sh
+source "$top/capi-tests/lib/mounts.sh"
 
 in_root() { # ROOT CMD...: run CMD chrooted in ROOT with an empty environment
 	local r=$1

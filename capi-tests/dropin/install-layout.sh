@@ -23,24 +23,13 @@ listing() {
 		sed 's/ $//' | sort -k3
 }
 
-# Upstream's layout: configure + build + install from upstream's source,
-# cached under target/dropin/ (a couple of seconds the first time).
-up_src=$("$top/capi-tests/fetch-upstream.sh") || die "install: upstream liburing 2.15 source is not available"
-up_cache="$top/target/dropin/upstream-install"
-if [ ! -f "$up_cache/.complete" ] || [ "$(cat "$up_cache/.complete")" != "$up_src" ]; then
-	echo "dropin: building upstream liburing 2.15 to record its install layout"
-	rm -rf "$up_cache"
-	mkdir -p "$up_cache"
-	cp -a "$up_src" "$up_cache/src"
-	(
-		cd "$up_cache/src"
-		./configure --prefix="$prefix" >"$up_cache/build.log" 2>&1
-		make -C src -j2 >>"$up_cache/build.log" 2>&1
-		make install DESTDIR="$up_cache/root" >>"$up_cache/build.log" 2>&1
-	) || { tail -20 "$up_cache/build.log"; die "install: upstream's build/install failed (log above)"; }
-	echo "$up_src" >"$up_cache/.complete"
-fi
-listing "$up_cache/root" >"$work/upstream.list"
+# Upstream's layout: configure --prefix=/usr/local, build and make install
+# DESTDIR=<tree>/installed, by capi-tests/lib/upstream-build.sh (cached under
+# target/upstream-build/, a couple of seconds the first time).
+up_tree=$("$top/capi-tests/lib/upstream-build.sh" --prefix "$prefix" --install) ||
+	die "install: upstream's build/install failed (the upstream-build: lines above)"
+up_root="$up_tree/installed"
+listing "$up_root" >"$work/upstream.list"
 
 # Ours.
 dest="$work/root"
@@ -80,7 +69,7 @@ fi
 # Man pages: every page name upstream installs is installed here too, in
 # $prefix/share/man, and man finds and renders the pages there.
 # (A page's other names are symbolic links to it here, as in Debian's package.)
-up_pages=$(cd "$up_cache/root$prefix" && { find man share/man \( -type f -o -type l \) 2>/dev/null || true; } | sed "s|^share/||" | sort)
+up_pages=$(cd "$up_root$prefix" && { find man share/man \( -type f -o -type l \) 2>/dev/null || true; } | sed "s|^share/||" | sort)
 our_pages=$(cd "$dest$prefix/share" && find man \( -type f -o -type l \) | sort)
 missing=$(comm -23 <(echo "$up_pages") <(echo "$our_pages"))
 if [ -z "$up_pages" ]; then
@@ -106,7 +95,7 @@ while IFS= read -r h; do
 done < <(cd "$top/include" && find . -name '*.h' | sed 's|^\./||')
 for f in liburing.so.2.15 liburing-ffi.so.2.15; do
 	ours=$(readelf -d "$libd/$f" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-	theirs=$(readelf -d "$up_cache/root$prefix/lib/$f" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+	theirs=$(readelf -d "$up_root$prefix/lib/$f" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 	[ "$ours" = "$theirs" ] || { echo "dropin:   $f: soname $ours, upstream's $theirs"; ok=0; }
 done
 if [ $ok = 1 ]; then
@@ -126,7 +115,7 @@ pc_answers() {
 		done
 	done
 }
-pc_answers "$up_cache/root$prefix/lib/pkgconfig" >"$work/upstream.pc"
+pc_answers "$up_root$prefix/lib/pkgconfig" >"$work/upstream.pc"
 pc_answers "$libd/pkgconfig" >"$work/ours.pc"
 if diff -u "$work/upstream.pc" "$work/ours.pc" >"$work/pc.diff"; then
 	pass "install pkg-config: $(wc -l <"$work/ours.pc") answers (version, flags, static flags, variables) identical to upstream's .pc files"

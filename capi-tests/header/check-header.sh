@@ -88,16 +88,14 @@ ok() { pass=$((pass + 1)); echo "  ok   $*"; }
 bad() { fail=$((fail + 1)); echo "  FAIL $*"; }
 
 [ -f "$inc/liburing.h" ] || { note "build/include/liburing.h missing: run make all first"; exit 1; }
-upstream=$("$top/capi-tests/fetch-upstream.sh") || { note "no upstream tree"; exit 1; }
-
 rm -rf "$work"
 mkdir -p "$work"
 
 # The reference: upstream's tree, configured (compat.h, io_uring_version.h,
-# config-host.h), in a scratch copy.
-REF_TREE="$work/ref-tree"
-cp -R "$upstream" "$REF_TREE"
-(cd "$REF_TREE" && ./configure >"$work/configure.log" 2>&1) || { note "upstream configure failed, see $work/configure.log"; exit 1; }
+# config-host.h) once for every user by capi-tests/lib/upstream-build.sh;
+# only read here.
+REF_TREE=$("$top/capi-tests/lib/upstream-build.sh" --configure-only) ||
+    { note "upstream's tree could not be fetched and configured (the upstream-build: lines above)"; exit 1; }
 ref_header="$REF_TREE/src/include/liburing.h"
 
 # Until our own <liburing/io_uring.h> exists, borrow the reference uapi

@@ -30,8 +30,12 @@ prototype, which is all this script needs to know about the reference.
       sqediff_val to compare.
 """
 
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from csplit import split_top_level  # noqa: E402
 
 LINE = re.compile(r"^/\* (?P<file>[^:]+):(?P<line>\d+):(?P<kind>N[CF]|O[CF]) \*/ (?P<proto>.*?);(?: /\*.*\*/)?$")
 PROTO = re.compile(r"^(?P<storage>(?:extern|static) )?(?P<ret>.*?)\b(?P<name>[A-Za-z_]\w*) \((?P<params>.*)\)$")
@@ -49,7 +53,7 @@ class Fn:
         if self.params in ("", "void"):
             return []
         out = []
-        for p in split_params(self.params):
+        for p in split_top_level(self.params):
             ptype = p.strip()
             pname = None
             # A definition's parameters carry names: "const char *path".
@@ -59,22 +63,6 @@ class Fn:
                     ptype, pname = m.group("type").strip(), m.group("name")
             out.append((ptype, pname))
         return out
-
-
-def split_params(text):
-    depth, cur, out = 0, "", []
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        if ch == "," and depth == 0:
-            out.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    out.append(cur)
-    return out
 
 
 def parse(aux, ref_header):

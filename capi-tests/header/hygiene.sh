@@ -12,7 +12,7 @@ fail() { echo "FAIL test-header-hygiene: $*"; exit 1; }
 [ -f "$top/build/include/liburing.h" ] || fail "build/include/liburing.h is missing (run make first)"
 pkg_need clang clang || fail "clang is needed (half of the configurations) and could not be installed"
 pkg_need clang++ clang || fail "clang++ is needed and could not be installed"
-ref=$("$top/capi-tests/upstream/configured.sh") || fail "upstream's configured tree could not be made"
+ref=$("$top/capi-tests/lib/upstream-build.sh" --configure-only) || fail "upstream's configured tree could not be made"
 work="$top/target/header-hygiene"
 rm -rf "$work"
 bad=0

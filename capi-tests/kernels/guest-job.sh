@@ -41,7 +41,7 @@ R=${1:?usage: job.sh RESULTS_DIR}
 P=/payload
 . "$P/job.conf"
 : "${CAPI_NOPS:=200000}" "${UP_TIMEOUT:=120}" "${CAPI_TIMEOUT:=300}" "${PAIRS:=6}" "${PAIR_BUDGET:=600}"
-: "${CAPI_FORMS:=ours ffi}" "${CAPI_REF:=always}"
+: "${CAPI_FORMS:=ours ffi}" "${CAPI_REF:=always}" "${UP_REF:=always}"
 export CAPI_NOPS
 
 kt() { echo "KT $*"; echo "KT $*" >> "$R/kt.txt"; }
@@ -153,6 +153,13 @@ if [ -f "$P/upstream/upstream.list" ]; then
 			continue
 		fi
 		o=$(run_up "$t" ours)
+		# UP_REF=on-miss (the smoke): a test ours passed cannot be worse
+		# than upstream's library, which then does not run it.
+		if [ "$UP_REF" = on-miss ] && [ "${o%%/*}" = PASS ]; then
+			kt "up $t ours=$o ref=NOTRUN/-/0 first=$o pairs=0 oursmiss=0 refmiss=0"
+			rm -rf /tmp/work/up-ours
+			continue
+		fi
 		u=$(run_up "$t" upstream)
 		first=$o
 		# Ours ended below upstream's library: paired runs (upstream's, then

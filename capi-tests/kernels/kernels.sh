@@ -40,6 +40,8 @@
 #                                   guest job limits
 #   CAPI_REF=always (smoke: on-failure)   our C tests on upstream's library too:
 #                                   every program, or only one that failed on ours
+#   UP_REF=always (smoke: on-miss)  upstream's suite on upstream's library too:
+#                                   every test, or only one ours did not pass
 #   CAPI_FORMS="ours ffi"           the forms of our C tests to run in the guests
 #   KERNEL_JOBS=2                   guests at once
 #   GUEST_TIMEOUT=900 (full: 7200)  seconds a guest may run
@@ -66,6 +68,10 @@ if [ $smoke = 1 ]; then kind=smoke; else kind=run; fi
 # ours (the judge compares failing checks); the full matrix runs every one on
 # both, for COMPATIBILITY.md's tables.
 [ $smoke = 1 ] && CAPI_REF=${CAPI_REF:-on-failure}
+# Likewise upstream's suite: the smoke runs a test on upstream's library only
+# when ours did not pass it (a pass cannot be worse); the full matrix runs
+# every test on both.
+[ $smoke = 1 ] && UP_REF=${UP_REF:-on-miss}
 KERNEL_JOBS=${KERNEL_JOBS:-2}
 # A guest is stopped after GUEST_TIMEOUT s (run-guest.sh): 900 fits the smoke
 # (its slowest guest took 377 s at load average 15); the full matrix's 255
@@ -104,7 +110,6 @@ fi
 
 # --- what runs in the guests ------------------------------------------------
 ourlib=${OUR_LIBDIR:-$top/build/lib}
-capiref="$top/target/capi-reference/src"
 for l in liburing.so.2 liburing-ffi.so.2; do
     [ -e "$ourlib/$l" ] || fail "$ourlib/$l missing (run make lib)"
 done
@@ -113,7 +118,12 @@ for form in ours ffi; do
     [ "$n" -gt 0 ] || fail "no C test programs in build/capi-tests/$form (make capi-build CAPI_HEADERS=$form)"
 done
 
-cfg=$("$top/capi-tests/upstream/configured.sh") || fail "could not configure upstream's tree"
+# Upstream's tree with its own library (the suite's reference), and the same
+# built with --use-libc (our C tests' reference, as test-capi-reference's):
+# capi-tests/lib/upstream-build.sh, built once for every user.
+cfg=$("$top/capi-tests/lib/upstream-build.sh") || fail "upstream's own library could not be configured and built (the upstream-build: lines above)"
+capiref=$("$top/capi-tests/lib/upstream-build.sh" --use-libc) || fail "upstream's --use-libc library could not be built (the upstream-build: lines above)"
+capiref="$capiref/src"
 if [ -n "${TESTS:-}" ]; then
     list=$TESTS
 elif [ $smoke = 1 ]; then
@@ -128,14 +138,9 @@ MODES=abi NO_RUN=1 TESTS="$list" JOBS=${JOBS:-2} UPSTREAM_TESTS_OUT="$up_out" \
     "$top/capi-tests/upstream/run.sh" > "$out.build.log" 2>&1 ||
     { tail -n 20 "$out.build.log"; fail "building upstream's tests failed (see $out.build.log)"; }
 tdir="$up_out/abi/test"
-if [ ! -f "$cfg/src/liburing.so.2.15" ]; then
-    say "building upstream's own library (the reference) in $cfg/src"
-    make -C "$cfg/src" -j"${JOBS:-2}" > "$cfg/src/build.log" 2>&1 ||
-        fail "upstream's own library does not build (see $cfg/src/build.log)"
-fi
 
 payload="$out/payload"
-# Our C tests' reference: upstream's library built with --use-libc (mk/capi.mk).
+# Our C tests' reference: upstream's library built with --use-libc ($capiref).
 # shellcheck disable=SC2086 # the list is words
 payload_lay_out "$payload" "$ourlib" "$cfg/src" "$capiref" "$top/build/capi-tests" "$tdir" $list ||
     fail "could not lay out the guest payload in $payload"
@@ -155,12 +160,14 @@ PAIRS=${PAIRS:-6}
 PAIR_BUDGET=${PAIR_BUDGET:-600}
 CAPI_FORMS="${CAPI_FORMS:-ours ffi}"
 CAPI_REF=${CAPI_REF:-always}
+UP_REF=${UP_REF:-always}
 CONF
 # Which library the run tested (COMPATIBILITY.md's tables name it; see
 # kernels-doc.py): HEAD, and whether library code had uncommitted changes.
 commit=$(git -C "$top" rev-parse HEAD 2>/dev/null || echo unknown)
 dirty=
-git -C "$top" diff --quiet HEAD -- src include Cargo.toml Cargo.lock build.rs '*.map' 2>/dev/null ||
+mapfile -t lib_paths < <(grep -v '^#' "$top/capi-tests/lib/library-code.txt")
+git -C "$top" diff --quiet HEAD -- "${lib_paths[@]}" 2>/dev/null ||
     dirty=with-local-changes
 echo "$commit $dirty" > "$out/commit.txt"
 if [ $smoke = 1 ]; then echo smoke; elif [ -n "${TESTS:-}" ]; then echo "subset TESTS=$TESTS"

@@ -75,6 +75,12 @@ def judge_upstream(ups, ours_output):
         for side, v in (("ours", o), ("ref", r)):
             key = "FAIL" if v[0] == "TIMEOUT" else v[0]
             cnt[side][key] = cnt[side].get(key, 0) + 1
+        if r[0] == "NOTRUN":
+            # UP_REF=on-miss (the smoke): upstream's library runs a test only
+            # when ours did not pass it first time; a pass needs no comparison.
+            if first[0] != "PASS" or o[0] != "PASS":
+                worse.append(f"{t}: ours {first[0]} first, and upstream's library did not run it to compare with")
+            continue
         if rank(first[0]) < rank(r[0]):
             n, ko, ku = int(kv.get("pairs", "0")), int(kv.get("oursmiss", "0")), int(kv.get("refmiss", "0"))
             what = (f"{t}: {first[0]} first (upstream's library {r[0]}); in {n} paired runs ours ended below "
@@ -255,7 +261,36 @@ def judge(kdir):
 
 def counts(c):
     return f"{c.get('PASS', 0)} pass, {c.get('SKIP', 0)} skip, {c.get('FAIL', 0)} fail" + (
-        f", {c['NOTBUILT']} not built" if c.get("NOTBUILT") else "")
+        f", {c['NOTBUILT']} not built" if c.get("NOTBUILT") else "") + (
+        f", {c['NOTRUN']} not run (ours passed them: UP_REF=on-miss)" if c.get("NOTRUN") else "")
+
+
+def guest_copy_disagrees(guest_job, max_n=10):
+    """Where guest-job.sh's awk copy of the paired-run rule (busybox has no
+    Python) and chance.py disagree: [(ours, upstream, n, awk, python)] for
+    every count up to max_n runs, the copy run by busybox's sh and awk as in
+    the guests (the host's when busybox is missing)."""
+    import shutil
+    import subprocess
+    import tempfile
+    m = re.search(r"^beyond_chance\(\) \{\n.*?^\}\n", guest_job, re.M | re.S)
+    if not m:
+        return [("no beyond_chance() in guest-job.sh", "", "", "", "")]
+    triples = [(ko, ku, n) for n in range(1, max_n + 1) for ko in range(n + 1) for ku in range(n + 1)]
+    script = m.group(0) + 'while read -r ko ku n; do beyond_chance "$ko" "$ku" "$n"; echo "$ko $ku $n $?"; done\n'
+    bb = shutil.which("busybox")
+    with tempfile.TemporaryDirectory() as d:
+        path = os.environ.get("PATH", "")
+        sh = ["sh", "-c", script]
+        if bb:
+            os.symlink(bb, os.path.join(d, "awk"))
+            path = d + os.pathsep + path
+            sh = [bb, "sh", "-c", script]
+        out = subprocess.run(sh, input="".join(f"{ko} {ku} {n}\n" for ko, ku, n in triples),
+                             capture_output=True, text=True, env=dict(os.environ, PATH=path)).stdout
+    got = {tuple(map(int, ln.split()[:3])): ln.split()[3] == "0" for ln in out.splitlines() if len(ln.split()) == 4}
+    return [(ko, ku, n, got.get((ko, ku, n)), misses_beyond_chance(ko, ku, n))
+            for ko, ku, n in triples if got.get((ko, ku, n)) != misses_beyond_chance(ko, ku, n)]
 
 
 def control():
@@ -271,6 +306,9 @@ def control():
         ("ours 3 of 6, upstream's 0 (p = 0.09)", "ours=PASS/0/1 ref=PASS/0/1 first=FAIL/1/1 pairs=6 oursmiss=3 refmiss=0", "flaky"),
         ("both miss alike", "ours=FAIL/1/1 ref=PASS/0/1 first=FAIL/1/1 pairs=6 oursmiss=6 refmiss=4", "both"),
         ("equal on the first run", "ours=PASS/0/1 ref=PASS/0/1 first=PASS/0/1 pairs=0 oursmiss=0 refmiss=0", "same"),
+        ("on-miss: ours passed, upstream's not run", "ours=PASS/0/1 ref=NOTRUN/-/0 first=PASS/0/1 pairs=0 oursmiss=0 refmiss=0", "same"),
+        ("on-miss: ours failed, upstream's not run", "ours=FAIL/1/1 ref=NOTRUN/-/0 first=FAIL/1/1 pairs=0 oursmiss=0 refmiss=0", "worse"),
+        ("on-miss: ours skipped, upstream's not run", "ours=SKIP/77/0 ref=NOTRUN/-/0 first=SKIP/77/0 pairs=0 oursmiss=0 refmiss=0", "worse"),
     ]
     bad = 0
     for name, line, want in cases:
@@ -279,9 +317,22 @@ def control():
         if got != want:
             print(f"report control: {name}: judged {got}, wanted {want}")
             bad += 1
+    # The guests' awk copy of the rule agrees with chance.py on every count
+    # up to 10 paired runs; a copy with another threshold must not.
+    guest_job = read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "guest-job.sh"))
+    differ = guest_copy_disagrees(guest_job)
+    if differ:
+        print(f"report control: guest-job.sh's beyond_chance and chance.py disagree on {len(differ)} counts, "
+              f"first (ours, upstream, n, awk, python): {differ[:3]}")
+        bad += 1
+    if not guest_copy_disagrees(guest_job.replace("100 * s <= 5 *", "100 * s <= 10 *")):
+        print("report control: a guest-job.sh copy of the rule at 10 % instead of 5 % was not told apart")
+        bad += 1
     if bad:
         return 1
-    print(f"report control: {len(cases)} planted upstream-suite results judged right")
+    print(f"report control: {len(cases)} planted upstream-suite results judged right; guest-job.sh's awk copy "
+          "of the paired-run rule agrees with chance.py on every count up to 10 runs (busybox sh and awk), "
+          "and its planted 10 % copy is told apart")
     return 0
 
 

@@ -28,6 +28,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from csplit import split_top_level  # noqa: E402
+
 # ---------------------------------------------------------------------------
 # Source parsing
 
@@ -223,18 +226,7 @@ class Parser:
     def declarators(decl):
         # "type name[dims]" (possibly "type a, b") -> [(name, type, flex)]
         out = []
-        parts, cur, depth = [], [], 0
-        for t in decl:
-            if t == "[":
-                depth += 1
-            elif t == "]":
-                depth -= 1
-            if t == "," and depth == 0:
-                parts.append(cur)
-                cur = []
-            else:
-                cur.append(t)
-        parts.append(cur)
+        parts = split_top_level(decl, "[", "]")
         first = parts[0]
         k = first.index("[") if "[" in first else len(first)
         base = first[: k - 1]

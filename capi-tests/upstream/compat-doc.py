@@ -42,7 +42,9 @@ EXPECT = os.path.join(TOP, "capi-tests", "upstream", "expectations.txt")
 LIBDIR = os.path.join(TOP, "build", "lib")
 MODES = ("abi", "source", "ffi")
 # What "library code" is (run.sh has the same list).
-LIBRARY_PATHS = ["src", "include", "Cargo.toml", "Cargo.lock", "build.rs", "*.map"]
+# What "library code" is: git pathspecs, one a line (capi-tests/lib/library-code.txt).
+LIBRARY_PATHS = [ln.strip() for ln in open(os.path.join(TOP, "capi-tests", "lib", "library-code.txt"))
+                 if ln.strip() and not ln.startswith("#")]
 MODE_TEXT = {
     "abi": "upstream's headers, our liburing.so.2 (binary drop-in)",
     "source": "our headers, our liburing.so.2 (source drop-in)",
@@ -418,6 +420,21 @@ def generate():
     return "\n".join(L)
 
 
+def run_flags_problem(flags):
+    """Why a run whose commit.txt carries FLAGS cannot be recorded, or None.
+
+    run.sh writes reference-needed-only when its reference ran only the tests
+    the modes needed (REFERENCE_SCOPE=needed, as in make test): a recorded run
+    has upstream's library run on every test."""
+    if "reference-needed-only" in flags:
+        return ("the run's reference ran only the tests the modes needed (REFERENCE_SCOPE=needed, "
+                "make test's form): run make test-upstream on its own, then make compat-results")
+    unknown = [f for f in flags if f != "with-local-changes"]
+    if unknown:
+        return f"commit.txt has flags this script does not know: {' '.join(unknown)}"
+    return None
+
+
 def save_results():
     os.makedirs(RESULTS_DIR, exist_ok=True)
     out = os.environ.get("UPSTREAM_TESTS_OUT", os.path.join(TOP, "target", "upstream-tests"))
@@ -432,6 +449,10 @@ def save_results():
         except (FileNotFoundError, ValueError):
             print(f"compat-doc: {m}: {src} has no commit.txt beside it (a run.sh older than the "
                   "commit check); rerun make test-upstream")
+            return 1
+        problem = run_flags_problem(flags)
+        if problem:
+            print(f"compat-doc: {m}: {problem}; keeping the committed files")
             return 1
         dirty = "with-local-changes" in flags
         when = datetime.datetime.fromtimestamp(os.path.getmtime(src)).strftime("%Y-%m-%d")
@@ -480,9 +501,27 @@ def control():
         if got != want:
             print(f"compat-doc control: PASS-FLAKY with {fields}: judged {got}, run.sh says {want}")
             bad += 1
+    # library-code.txt names the libraries' sources and leaves out the
+    # test-only Rust of src/tests/.
+    files = git("ls-files", "--", *LIBRARY_PATHS).stdout.split()
+    for path, want in (("src/lib.rs", True), ("liburing.map", True), ("include/liburing.h", True),
+                       ("src/tests/mod.rs", False), ("capi-tests/capi/capi.c", False)):
+        if (path in files) != want:
+            print(f"compat-doc control: library-code.txt {'leaves out' if want else 'takes in'} {path}")
+            bad += 1
+    # A run made with make test's partial reference is never recorded.
+    flag_cases = [([], True), (["with-local-changes"], True), (["reference-needed-only"], False),
+                  (["with-local-changes", "reference-needed-only"], False), (["something-new"], False)]
+    for flags, ok in flag_cases:
+        if (run_flags_problem(flags) is None) != ok:
+            print(f"compat-doc control: a run with commit.txt flags {flags or 'none'}: "
+                  f"{'refused' if ok else 'accepted'} for recording")
+            bad += 1
     if bad:
         return 1
-    print(f"compat-doc control: {len(cases)} planted result headers judged right "
+    print(f"compat-doc control: {len(flag_cases)} planted commit.txt flags judged right "
+          "(a partial reference is never recorded); "
+          f"{len(cases)} planted result headers judged right "
           "(accepted at HEAD or since the last library change, refused otherwise); "
           f"{len(flaky)} planted flaky results judged as run.sh judges them")
     return 0
@@ -523,7 +562,7 @@ def main():
                 c = open(os.path.join(out, m, "commit.txt")).read().split()
             except FileNotFoundError:
                 continue
-            if c and not commit_problem([f"at commit {c[0]}" + (" (with local changes)" if c[1:] else "")], m):
+            if c and not run_flags_problem(c[1:]) and not commit_problem([f"at commit {c[0]}" + (" (with local changes)" if "with-local-changes" in c[1:] else "")], m):
                 here.append(m)
         if here:
             print(f"  the last full run here ({out}) tested this library in mode(s) {', '.join(here)}: "

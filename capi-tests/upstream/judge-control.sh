@@ -27,10 +27,17 @@ EOF
 }
 honest "$work/ref"
 
-# expect NAME OK|WORSE PATTERN: judge $work/run against $work/ref.
+# make test's reference (REFERENCE_SCOPE=needed): the tests some mode did
+# not pass cleanly, so neither nop.t nor read-write.t, and scope.txt.
+honest "$work/ref-needed"
+sed -i '/^nop.t \|^read-write.t /d' "$work/ref-needed/results.txt"
+rm "$work/ref-needed/out/nop.t.out" "$work/ref-needed/out/read-write.t.out"
+echo "needed 1 of 3" > "$work/ref-needed/scope.txt"
+
+# expect NAME OK|WORSE PATTERN [REF]: judge $work/run against $work/ref (or REF).
 expect() {
-    local name=$1 want=$2 pat=$3 log rc
-    log=$("$here/run.sh" judge "$work/run" "$work/ref" 2>&1); rc=$?
+    local name=$1 want=$2 pat=$3 ref=${4:-$work/ref} log rc
+    log=$("$here/run.sh" judge "$work/run" "$ref" 2>&1); rc=$?
     if [ "$want" = OK ] && [ $rc -eq 0 ]; then
         echo "judge-control: ok: $name: accepted"
     elif [ "$want" = WORSE ] && [ $rc -ne 0 ] && grep -qE -- "$pat" <<< "$log"; then
@@ -89,6 +96,16 @@ plant "" nop.t.out "IORING_OP_NOP128 not supported, skipping"
 expect "a part skipped with ours only" WORSE '^  nop.t: PASS, but skips a part'
 plant "" read-write.t.out ""
 expect "a part skipped with upstream's only" OK ""
+
+# 5. a reference of the needed tests only: a clean PASS needs none; a
+#    skipped part without upstream's run to compare it with is worse.
+plant "" read-write.t.out ""
+expect "a partial reference, every test it left out clean" OK "" "$work/ref-needed"
+plant ""
+expect "a partial reference without a test whose part ours skips" WORSE '^  read-write.t: no reference run' "$work/ref-needed"
+mv "$work/ref-needed/scope.txt" "$work/ref-needed/scope.off"
+plant "" read-write.t.out ""
+expect "a reference with tests missing and no scope.txt" WORSE '^  nop.t: no reference run' "$work/ref-needed"
 
 [ $failed -eq 0 ] && echo "judge-control: every planted regression was caught"
 exit $failed

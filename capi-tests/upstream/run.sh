@@ -2,7 +2,7 @@
 # Upstream liburing 2.15's own test suite, run against liburing-rs in three modes:
 #
 #   abi       upstream's installed-style headers (from the fetched tree, configured
-#             for this machine), linked against our build/lib/liburing.so.2:
+#             for this machine by capi-tests/lib/upstream-build.sh), linked against our build/lib/liburing.so.2:
 #             the binary drop-in.
 #   source    our build/include headers, linked against our liburing.so.2:
 #             the source drop-in.
@@ -75,7 +75,23 @@
 #   ENV_RUNS=3               runs of the abi binary on each library, env re-check
 #   REFERENCE=dir            a finished reference run to judge against (its
 #                            results.txt and out/); then none is run here
+#   REFERENCE_SCOPE=all      all: the reference runs every test, first.
+#                            needed (make test): it runs after the modes, only
+#                            the tests some mode did not pass cleanly (another
+#                            result, a retry, a skipped part) and those upstream
+#                            is not expected to pass; a test every mode passed
+#                            with nothing skipped cannot be worse than
+#                            upstream's whatever upstream's library does. What
+#                            is lost: "better" for parts only upstream's
+#                            library skips in tests ours passes cleanly, and the
+#                            reference's own check of the other tests. The run
+#                            says reference-needed-only in commit.txt and
+#                            reference/scope.txt; compat-doc.py --save-results
+#                            records only full-reference runs
 #   UPSTREAM_TESTS_OUT=dir   work directory (default target/upstream-tests)
+#   UPSTREAM_BUILD_FLAGS=... upstream's tree and library for another target
+#                            (capi-tests/lib/upstream-build.sh's options,
+#                            e.g. --arch i386: capi-tests/arches/upstream-i386.sh)
 #   OUR_INCLUDE=dir          our headers (default build/include)
 #   OUR_LIBDIR=dir           our libraries (default build/lib)
 #   NO_RUN=1                 build only
@@ -93,8 +109,6 @@
 # ("<sha> with-local-changes" when library code had uncommitted changes).
 set -uo pipefail
 
-# What "library code" is (compat-doc.py has the same list).
-LIBRARY_PATHS="src include Cargo.toml Cargo.lock build.rs *.map"
 SKIP_RE='skip|not supported|unsupported|not available|no support'
 TEST_USER=liburing-rs-test
 
@@ -110,6 +124,8 @@ main() {
         res="$rd/results.txt"; [ -f "$res" ] || res="$rd/subset.txt"
         [ -f "$res" ] || die "no results.txt in $rd"
         worse=(); better=(); flaky=(); envlim=(); unchecked=()
+        ref_partial=0
+        [ -z "$ref" ] || [ ! -f "$ref/scope.txt" ] || ref_partial=1
         judge_run "$res" "$rd/out" "${ref:+$ref/results.txt}" "${ref:+$ref/out}"
         report "$(basename "$rd")"
         [ ${#worse[@]} -eq 0 ]
@@ -126,13 +142,20 @@ main() {
     FLAKY_BUDGET=${FLAKY_BUDGET:-300}
     ENV_RUNS=${ENV_RUNS:-3}
     REFERENCE=${REFERENCE:-}
+    REFERENCE_SCOPE=${REFERENCE_SCOPE:-all}
+    case $REFERENCE_SCOPE in all|needed) ;; *) die "REFERENCE_SCOPE=$REFERENCE_SCOPE: all or needed";; esac
+    # MODES=upstream is the reference alone: all of it. NO_RUN=1 (a build
+    # only, as kernels.sh and the guests ask for) runs no test at all.
+    [ "$(echo $MODES)" != upstream ] || REFERENCE_SCOPE=all
+    [ -z "${NO_RUN:-}" ] || REFERENCE_SCOPE=all
     out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
     # The commit the library under test was built from, written beside each
     # full run's results.txt (commit.txt); compat-doc.py --save-results copies
     # it into the committed results and --check compares it with HEAD.
     run_commit=$(git -C "$top" rev-parse HEAD 2>/dev/null || echo unknown)
+    # What "library code" is: capi-tests/lib/library-code.txt.
     local lib_paths
-    read -r -a lib_paths <<< "$LIBRARY_PATHS"
+    mapfile -t lib_paths < <(grep -v '^#' "$top/capi-tests/lib/library-code.txt")
     if [ -n "$(git -C "$top" status --porcelain --untracked-files=no -- "${lib_paths[@]}" 2>/dev/null)" ]; then
         run_commit="$run_commit with-local-changes"
     fi
@@ -145,8 +168,11 @@ main() {
         case $m in abi|source|ffi|upstream) ;; *) die "unknown mode '$m' (abi, source, ffi, upstream)";; esac
     done
 
-    # A configured copy of upstream's tree: config-host.h, compat.h.
-    cfg=$("$here/configured.sh") || die "could not configure upstream's tree"
+    # Upstream's configured tree (config-host.h, compat.h), its library built
+    # by ensure_upstream_lib when the reference runs: capi-tests/lib/upstream-build.sh,
+    # with UPSTREAM_BUILD_FLAGS (upstream-i386.sh: --arch i386).
+    # shellcheck disable=SC2086 # the flags are words
+    cfg=$("$top/capi-tests/lib/upstream-build.sh" ${UPSTREAM_BUILD_FLAGS:-} --configure-only) || die "could not configure upstream's tree"
 
     # The test list is the one upstream's test/Makefile builds for this
     # configuration: ask make itself.
@@ -182,19 +208,33 @@ main() {
     if [ $want_ref = 1 ] || [[ " $MODES " = *" abi "* ]]; then
         build_mode abi
     fi
+    ref_scope_flag=""; ref_partial=0
     if [ -n "$REFERENCE" ]; then
         [ -f "$REFERENCE/results.txt" ] || die "REFERENCE=$REFERENCE has no results.txt"
         ref_res="$REFERENCE/results.txt"; ref_out="$REFERENCE/out"
-    elif [ $want_ref = 1 ]; then
-        run_reference
+        [ ! -f "$REFERENCE/scope.txt" ] || ref_partial=1
+        REFERENCE_SCOPE=all
+    elif [ $want_ref = 1 ] && [ "$REFERENCE_SCOPE" = all ]; then
+        run_reference "$sel"
         ref_res="$out/reference/$resname"; ref_out="$out/reference/out"
     else
+        # REFERENCE_SCOPE=needed: the reference runs after the modes, on
+        # what they need (needed_by_modes).
         ref_res=""; ref_out=""
+        [ $want_ref = 1 ] || REFERENCE_SCOPE=all
     fi
+    [ "$REFERENCE_SCOPE" = all ] || ref_scope_flag=reference-needed-only
     for m in $MODES; do
         [ "$m" = upstream ] && continue
         run_mode "$m"
     done
+    if [ "$REFERENCE_SCOPE" = needed ]; then
+        run_reference "$(needed_by_modes | tr '\n' ' ')"
+        ref_res="$out/reference/$resname"; ref_out="$out/reference/out"; ref_partial=1
+        for m in $MODES; do
+            [ "$m" = upstream ] || judge_mode "$m"
+        done
+    fi
 
     echo
     echo "=== upstream tests: summary ($ntests tests per mode) ==="
@@ -257,10 +297,10 @@ ensure_test_user() {
 # Build upstream's own library once and lay out liburing.so.2 /
 # liburing-ffi.so.2 links for LD_LIBRARY_PATH.
 ensure_upstream_lib() {
-    if [ ! -f "$cfg/src/liburing.so.2.15" ] || [ ! -f "$cfg/src/liburing-ffi.so.2.15" ]; then
-        say "building upstream's own library (reference) in $cfg/src"
-        make -C "$cfg/src" -j"$JOBS" > "$cfg/src/build.log" 2>&1 || { say "upstream's library does not build: $cfg/src/build.log"; return 1; }
-    fi
+    local built
+    # shellcheck disable=SC2086 # the flags are words
+    built=$("$top/capi-tests/lib/upstream-build.sh" ${UPSTREAM_BUILD_FLAGS:-}) || { say "upstream's library does not build (the upstream-build: lines above)"; return 1; }
+    [ "$built" = "$cfg" ] || { say "upstream-build.sh gave $built for the library, $cfg for the headers"; return 1; }
     mkdir -p "$up_libdir"
     local l
     for l in liburing liburing-ffi; do
@@ -396,15 +436,22 @@ mode_check() {
 
 # The reference: the abi binaries on upstream's own library.
 run_reference() {
-    local rdir="$out/reference" bdir="$out/abi/test" t r rc secs t0 missing=${m_missing[abi]}
+    local list=$1 rdir="$out/reference" bdir="$out/abi/test" t r rc secs t0 missing=${m_missing[abi]}
     mkdir -p "$rdir/out"
+    rm -f "$rdir/out/"*.out
     ensure_upstream_lib || missing="${missing:+$missing; }upstream's library did not build"
-    say "reference: upstream's headers and upstream's library ($up_libdir), $ntests tests"
+    if [ "$REFERENCE_SCOPE" = needed ]; then
+        echo "needed $(echo $list | wc -w) of $ntests" > "$rdir/scope.txt"
+        say "reference: upstream's headers and upstream's library ($up_libdir), $(echo $list | wc -w) of $ntests tests: those some mode did not pass cleanly (REFERENCE_SCOPE=needed)"
+    else
+        rm -f "$rdir/scope.txt"
+        say "reference: upstream's headers and upstream's library ($up_libdir), $ntests tests"
+    fi
     ref_problem=$( [ -z "$missing" ] && mode_check reference "$bdir" uring "$up_libdir")
     [ -z "$ref_problem" ] || say "reference: $ref_problem"
     t0=$(date +%s)
     : > "$rdir/$resname.new"
-    for t in $sel; do
+    for t in $list; do
         if [ -n "$missing" ] || [ ! -x "$bdir/$t" ]; then
             printf '%s NOTBUILT - 0\n' "$t" >> "$rdir/$resname.new"
             printf '%-36s %-8s %s\n' "$t" NOTBUILT "${missing:-$(notbuilt_why abi "$t")}"
@@ -534,13 +581,43 @@ run_mode() {
     sort -o "$rdir/$resname" "$rdir/$resname.new"; rm -f "$rdir/$resname.new"
     # A subset (subset.txt) says nothing about the suite: only a full run
     # records its commit.
-    if [ "$resname" = results.txt ]; then echo "$run_commit" > "$rdir/commit.txt"; fi
+    # A run judged against a reference of only the tests that needed one
+    # says so in its commit.txt: compat-doc.py --save-results refuses it.
+    if [ "$resname" = results.txt ]; then
+        echo "$run_commit${ref_scope_flag:+ $ref_scope_flag}" > "$rdir/commit.txt"
+    fi
+    m_problem[$mode]=$mode_problem; m_run[$mode]=$run_s
+    [ "$REFERENCE_SCOPE" = needed ] || judge_mode "$mode"
+}
 
+# judge_mode MODE: judge a mode's finished run against the reference.
+declare -A m_problem=() m_run=()
+judge_mode() {
+    local mode=$1 rdir="$out/$1"
     worse=(); better=(); flaky=(); envlim=(); unchecked=()
     judge_run "$rdir/$resname" "$rdir/out" "$ref_res" "$ref_out"
-    [ -z "$mode_problem" ] || worse+=("(mode check) $mode_problem")
-    report "$mode" "worse than upstream" "$run_s" "${m_build[$mode]}"
+    [ -z "${m_problem[$mode]:-}" ] || worse+=("(mode check) ${m_problem[$mode]}")
+    report "$mode" "worse than upstream" "${m_run[$mode]}" "${m_build[$mode]}"
     [ ${#worse[@]} -eq 0 ] || overall=1
+}
+
+# needed_by_modes: the tests whose judging needs upstream's library in the
+# reference run: every test that some mode did not pass cleanly (another
+# result, a retry, or a skipped part to compare) and every test upstream's
+# library is not expected to pass (a claim of "better" is made against it).
+# A test every mode passed with no skipped part cannot be worse than
+# upstream's, whatever upstream's library does with it.
+needed_by_modes() {
+    local t m line r skips
+    for t in $sel; do
+        if [ "${expect[$t]:-}" != PASS ]; then echo "$t"; continue; fi
+        for m in $MODES; do
+            [ "$m" = upstream ] && continue
+            line=$(grep -m1 "^$t " "$out/$m/$resname" 2>/dev/null)
+            read -r _ r _ _ skips _ <<< "$line"
+            if [ "$r" != PASS ] || [ "$skips" != skips=0 ]; then echo "$t"; break; fi
+        done
+    done
 }
 
 # measure_flaky TEST OUR_BIN_DIR ABI_BIN_DIR RUN_DIR FIRST_SECS: the paired
@@ -633,6 +710,11 @@ judge_run() {
         # Parts skipped with ours and run with upstream's library.
         if [ -n "$rres" ]; then
             if [ -z "${ref[$t]:-}" ] || [ ! -f "$rod/$t.out" ]; then
+                # A reference of the needed tests only (scope.txt): a test
+                # it left out has no skipped part of ours to compare.
+                if [ "${ref_partial:-0}" = 1 ] && [ -z "$(skip_lines "$od/$t.out")" ]; then
+                    continue
+                fi
                 worse+=("$t: no reference run of it to compare its skipped parts with")
                 continue
             fi

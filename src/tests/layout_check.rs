@@ -5,7 +5,7 @@
 //! header itself:
 //!
 //! 1. bindgen (libclang) translates upstream's `liburing.h`, configured for this
-//!    machine by `capi-tests/upstream/configured.sh`, into Rust source.
+//!    machine by `capi-tests/lib/upstream-build.sh --configure-only`, into Rust source.
 //! 2. A small program that includes that source and prints the size, alignment
 //!    and every field's offset and size is compiled with `rustc` and run. (The
 //!    generated source carries bindgen's own layout assertions, so it only
@@ -57,9 +57,10 @@ fn upstream_include() -> PathBuf {
     if let Ok(dir) = std::env::var("LIBURING_UPSTREAM_INCLUDE") {
         return PathBuf::from(dir);
     }
-    let script = manifest_dir().join("capi-tests/upstream/configured.sh");
+    let script = manifest_dir().join("capi-tests/lib/upstream-build.sh");
     let out = Command::new("bash")
         .arg(&script)
+        .arg("--configure-only")
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
     assert!(

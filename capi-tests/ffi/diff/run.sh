@@ -16,7 +16,7 @@
 # upstream's header), ours.c (the same on our header: our_<name>, and
 # ffi_<name> when compiled in the FFI form), wrappers.h and sqediff.c (the
 # SQE-writing and pure helpers, three ways). ref.c is compiled against
-# upstream's configured header (capi-tests/upstream/configured.sh) into
+# upstream's configured header (capi-tests/lib/upstream-build.sh --configure-only) into
 # up.o; ffi_diff.c (our header) calls the three sides through wrappers.h.
 #
 # The list of helpers that must be covered comes from the headers: each is
@@ -58,7 +58,7 @@ io_uring_load_sq_head io_uring_skip_cqe io_uring_sqe_shift io_uring_sqe_shift_fr
 
 inc="$top/include"
 [ -f "$inc/liburing.h" ] || die "no include/liburing.h"
-cfg=$("$top/capi-tests/upstream/configured.sh") || die "could not configure upstream's tree"
+cfg=$("$top/capi-tests/lib/upstream-build.sh" --configure-only) || die "could not configure upstream's tree"
 upinc="$cfg/src/include"
 [ -f "$upinc/liburing.h" ] || die "no $upinc/liburing.h"
 [ -f "$lib/liburing-ffi.so.2" ] || die "build/lib/liburing-ffi.so.2 missing (run make)"

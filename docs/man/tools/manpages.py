@@ -18,6 +18,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "capi-tests", "lib"))
+from csplit import split_top_level  # noqa: E402
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 # The planted-regression tests point these at altered copies.
 SRC = os.environ.get("MANPAGES_SRC") or os.path.join(TOP, "docs", "man")
@@ -90,7 +93,7 @@ def header_decls(include=None):
             continue
         params = []
         if args and args != "void":
-            for a in split_args(args):
+            for a in split_top_level(args):
                 pm = re.match(r"^(.*?)(\w+)((?:\[[^\]]*\])*)$", a.strip())
                 if not pm:
                     die("cannot parse parameter %r of %s" % (a, name))
@@ -129,22 +132,6 @@ def header_structs(include=None):
     include = include or INCLUDE
     raw = open(os.path.join(include, "liburing", "io_uring.h")).read()
     return {m.group(1): m.group(0) for m in re.finditer(r"^struct (io_uring_\w+) \{.*?^\};", raw, re.M | re.S)}
-
-
-def split_args(s):
-    out, depth, cur = [], 0, ""
-    for c in s:
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        if c == "," and depth == 0:
-            out.append(cur)
-            cur = ""
-        else:
-            cur += c
-    out.append(cur)
-    return out
 
 
 def norm_type(t):

@@ -36,16 +36,9 @@ for want in "Return kind: count." "never gives a" "negative errno" "cqes is an a
 done
 say "io_uring_peek_batch_cqe(3): returns a count (never -errno), cqes is an array of count, the loop is shown"
 
-# 4: upstream's header and library, configured and built in target/ (never committed)
-# (a private copy of the configured tree, so that other checks' copy stays as they left it)
-conf=$(capi-tests/upstream/configured.sh) || die "upstream liburing 2.15 could not be fetched/configured: the api.json comparison cannot run"
-cfg=target/man/upstream
-if [ ! -f "$cfg/src/liburing-ffi.so.2.15" ] || [ "$(cat "$cfg/.from" 2>/dev/null)" != "$conf" ]; then
-    say "building upstream's liburing-ffi.so in $cfg (for the comparison)"
-    rm -rf "$cfg" && mkdir -p target/man && cp -a "$conf" "$cfg"
-    make -C "$cfg/src" -j2 >"$tmp/upstream-build.log" 2>&1 || { cat "$tmp/upstream-build.log"; die "building upstream's library failed"; }
-    echo "$conf" >"$cfg/.from"
-fi
+# 4: upstream's header and library, configured and built in target/ (never
+# committed) by capi-tests/lib/upstream-build.sh, once for every user
+cfg=$(capi-tests/lib/upstream-build.sh) || die "upstream liburing 2.15 could not be fetched, configured and built: the api.json comparison cannot run"
 # every page name upstream ships (what liburing-dev installs) exists here too
 up_man="$(capi-tests/fetch-upstream.sh)/man"
 missing=$(comm -23 <(ls "$up_man" | sort) <(find build/man/man2 build/man/man3 build/man/man7 \( -type f -o -type l \) -printf "%f\n" | sort))
