@@ -22,17 +22,9 @@
 #       io_uring_queue_init_params' declaration (which ublk.c calls) must
 #       fail it.
 set -uo pipefail
-mode=${1:-full}
-target=test-dependents
-[ "$mode" = smoke ] && target=test-dependents-smoke
-say() { echo "erofs-utils: $*"; }
-fail() {
-	echo "FAIL $target: erofs-utils: $*"
-	[ -z "${rec:-}" ] || { record "problem $*"; record_end; }
-	exit 1
-}
 # shellcheck source=capi-tests/dependents/lib.sh
 source "$(dirname "$0")/lib.sh"
+driver erofs-utils "${1:-full}"
 
 dependents_prepare
 for p in autoconf automake libtool pkg-config; do

@@ -1,7 +1,11 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: MIT OR LGPL-2.1-or-later
 # Sourced by the drivers of capi-tests/dependents/: what building a Debian
-# package on each liburing needs. The caller defines fail() first.
+# package on each liburing needs. A driver calls driver() right after.
 #
+#   driver NAME [MODE]            say and fail for the driver NAME; MODE (full,
+#                                 the default, or smoke) sets $mode and the
+#                                 make target ($target) its failures name
 #   dependents_prepare            our build present, upstream's configured
 #                                 2.15 tree with its library built ($ref,
 #                                 capi-tests/lib/upstream-build.sh)
@@ -14,6 +18,21 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$top/capi-tests/lib/pkg.sh"
 # shellcheck disable=SC2034 # used by the drivers that source this file
 jobs=${JOBS:-$(nproc)}
+
+# shellcheck disable=SC2317 # say and fail are called by the drivers
+driver() {
+	driver_name=$1
+	mode=${2:-full}
+	target=test-dependents
+	[ "$mode" = smoke ] && target=test-dependents-smoke
+	say() { echo "$driver_name: $*"; }
+	# A failure ends the driver, and its open record with it.
+	fail() {
+		echo "FAIL $target: $driver_name: $*"
+		[ -z "${rec:-}" ] || { record "problem $*"; record_end; }
+		exit 1
+	}
+}
 # The packages' own builds run as top-level makes, as Debian runs them:
 # under `make test-dependents`, MAKELEVEL=1 would tell PostgreSQL's
 # Makefile.global it is a sub-make, which then skips its generated headers

@@ -34,17 +34,9 @@
 #       header with struct io_uring declared and not defined must fail
 #       proxy_network.c's (the one plant compile, to keep the smoke short).
 set -uo pipefail
-mode=${1:-full}
-target=test-dependents
-[ "$mode" = smoke ] && target=test-dependents-smoke
-say() { echo "memcached: $*"; }
-fail() {
-	echo "FAIL $target: memcached: $*"
-	[ -z "${rec:-}" ] || { record "problem $*"; record_end; }
-	exit 1
-}
 # shellcheck source=capi-tests/dependents/lib.sh
 source "$(dirname "$0")/lib.sh"
+driver memcached "${1:-full}"
 
 dependents_prepare
 for p in libevent-dev liblua5.4-dev pkg-config autoconf automake; do

@@ -43,14 +43,9 @@
 set -uo pipefail
 # shellcheck source=capi-tests/arches/lib.sh
 source "$(dirname "$0")/../arches/lib.sh"
-say() { echo "postgresql-debian: $*"; }
-fail() {
-	echo "FAIL test-dependents: postgresql-debian: $*"
-	[ -z "${rec:-}" ] || { record "problem $*"; record_end; }
-	exit 1
-}
 # shellcheck source=capi-tests/dependents/lib.sh
 source "$(dirname "$0")/lib.sh"
+driver postgresql-debian
 
 [ "$(id -u)" = 0 ] || { "$top/capi-tests/skip.sh" root test-dependents "postgresql-debian: the sid root needs chroot"; exit; }
 [ -f "$top/build/lib/liburing.so.2" ] || fail "build/lib/liburing.so.2 is missing (run make first)"

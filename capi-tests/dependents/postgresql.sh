@@ -24,17 +24,9 @@
 # Results: target/dependents/postgresql/<side>/summary.txt; the full run's
 # record (lib.sh): target/dependents/postgresql-18/record.txt.
 set -uo pipefail
-mode=${1:-full}
-target=test-dependents
-[ "$mode" = smoke ] && target=test-dependents-smoke
-say() { echo "postgresql: $*"; }
-fail() {
-	echo "FAIL $target: postgresql: $*"
-	[ -z "${rec:-}" ] || { record "problem $*"; record_end; }
-	exit 1
-}
 # shellcheck source=capi-tests/dependents/lib.sh
 source "$(dirname "$0")/lib.sh"
+driver postgresql "${1:-full}"
 
 dependents_prepare
 pkg_need pkg-config pkg-config || fail "pkg-config is needed by PostgreSQL's configure"
