@@ -179,19 +179,8 @@ int capi_count_fds(void)
 /* Number of mappings backed by an io_uring instance ("anon_inode:[io_uring]"). */
 int capi_count_uring_maps(void)
 {
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	int n = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "io_uring"))
-			n++;
-	fclose(f);
-	return n;
+	return count_map_lines("io_uring", 0);
 }
-
 
 /*
  * Does p lie in an anonymous private mapping other than the brk heap? (what

@@ -502,13 +502,20 @@ def control():
             print(f"compat-doc control: PASS-FLAKY with {fields}: judged {got}, run.sh says {want}")
             bad += 1
     # library-code.txt names the libraries' sources and leaves out the
-    # test-only Rust of src/tests/.
-    files = git("ls-files", "--", *LIBRARY_PATHS).stdout.split()
-    for path, want in (("src/lib.rs", True), ("liburing.map", True), ("include/liburing.h", True),
-                       ("src/tests/mod.rs", False), ("capi-tests/capi/capi.c", False)):
-        if (path in files) != want:
-            print(f"compat-doc control: library-code.txt {'leaves out' if want else 'takes in'} {path}")
-            bad += 1
+    # test-only Rust of src/tests/; planted: the list without its exclude line
+    # must be told apart.
+    def list_problems(paths):
+        files = git("ls-files", "--", *paths).stdout.split()
+        return [f"library-code.txt {'leaves out' if want else 'takes in'} {path}"
+                for path, want in (("src/lib.rs", True), ("liburing.map", True), ("include/liburing.h", True),
+                                   ("src/tests/mod.rs", False), ("capi-tests/capi/capi.c", False))
+                if (path in files) != want]
+    for problem in list_problems(LIBRARY_PATHS):
+        print(f"compat-doc control: {problem}")
+        bad += 1
+    if not list_problems([p for p in LIBRARY_PATHS if not p.startswith(":(exclude)")]):
+        print("compat-doc control: library-code.txt without its exclude line was not told apart")
+        bad += 1
     # A run made with make test's partial reference is never recorded.
     flag_cases = [([], True), (["with-local-changes"], True), (["reference-needed-only"], False),
                   (["with-local-changes", "reference-needed-only"], False), (["something-new"], False)]
@@ -519,7 +526,9 @@ def control():
             bad += 1
     if bad:
         return 1
-    print(f"compat-doc control: {len(flag_cases)} planted commit.txt flags judged right "
+    print("compat-doc control: library-code.txt takes in the libraries' sources and leaves out src/tests/ "
+          "(its planted copy without the exclude line told apart); "
+          f"{len(flag_cases)} planted commit.txt flags judged right "
           "(a partial reference is never recorded); "
           f"{len(cases)} planted result headers judged right "
           "(accepted at HEAD or since the last library change, refused otherwise); "
