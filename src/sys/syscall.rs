@@ -78,7 +78,15 @@ pub unsafe fn io_uring_enter(
     #[cfg(not(all(loom, test)))]
     // SAFETY: the caller guarantees `sig`; the size is the kernel's.
     return unsafe {
-        raw_syscall!(libc::SYS_io_uring_enter, fd as u32, to_submit, min_complete, flags, sig, const KERNEL_SIGSET_BYTES)
+        raw_syscall!(
+            libc::SYS_io_uring_enter,
+            fd as u32,
+            to_submit,
+            min_complete,
+            flags,
+            sig,
+            const KERNEL_SIGSET_BYTES
+        )
     };
     #[cfg(all(loom, test))]
     // SAFETY: forwarded contract (the model's enter).
