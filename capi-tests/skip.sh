@@ -18,7 +18,8 @@
 #   qemu         qemu-utils could not be installed, or its qemu-io does not
 #                use liburing (test-qemu, test-dropin's swap-in)
 #   root         not root: no chroot, no dpkg -i (test-dropin's deb root)
-#   debootstrap  no Debian root could be built (test-dropin's deb root)
+#   debootstrap  no Debian root could be built (test-dropin's deb root,
+#                lib/debian-root.sh; the name is older than that builder)
 #   debian-deb   Debian's liburing2 .deb to go back to is missing (deb root)
 #   fuzz         the nightly toolchain or cargo-fuzz cannot be had (fuzz)
 #   abi-facts    the reference symbol lists ($ABI_FACTS) are absent
