@@ -2,7 +2,8 @@
 # Debian packages in a real throwaway Debian system: a minbase root of
 # DROPIN_SUITE (default: this machine's release; make test-dropin-suites runs
 # trixie and sid too) with qemu-utils, strace, libc6-dev, linux-libc-dev and
-# man-db, built once by capi-tests/lib/debian-root.sh (mmdebstrap) under
+# man-db, built once by capi-tests/lib/debian-root.sh (mmdebstrap, /usr merged
+# as debootstrap does it) under
 # target/dropin/debroot-base-SUITE (~1 minute with the network, reused
 # afterwards), is copied, and inside it, with chroot and no environment
 # variable:
@@ -65,7 +66,7 @@ in_root() { # ROOT CMD...: run CMD chrooted in ROOT with an empty environment
 }
 
 mkdir -p "$top/target/dropin"
-if ! "$top/capi-tests/lib/debian-root.sh" --name dropin --suite "$suite" --dest "$base" --variant minbase \
+if ! "$top/capi-tests/lib/debian-root.sh" --name dropin --suite "$suite" --dest "$base" --variant minbase --merged-usr \
 	--include "$base_packages" --hook "$keep_debian_deb"; then
 	"$top/capi-tests/skip.sh" debootstrap test-dropin \
 		"deb root: could not build a Debian $suite root here (no archive access?); see target/dropin/debroot-base-$suite.log"

@@ -19,6 +19,11 @@
 #                      the packages are installed, before apt's lists and
 #                      downloaded .debs are cleaned (so apt-get download works
 #                      there); repeatable, run in order
+#   --merged-usr       /usr merged as debootstrap does it (directory links
+#                      made before the essential set, usr-is-merged installed
+#                      rather than usrmerge, which would pull perl in): where
+#                      the suite has usr-is-merged, mmdebstrap's
+#                      maybe-merged-usr hooks
 #   --no-docs          dpkg leaves out /usr/share/{doc,man,locale,info}
 #   --dpkgopt OPT      a dpkg option kept in the root (dpkg.cfg.d); repeatable
 #   --mirror URI       the archive (default: the URIs: line of this machine's
@@ -53,10 +58,10 @@ source "$top/capi-tests/lib/pkg.sh"
 # Raise it when a change here changes what a root holds: every root rebuilds.
 builder_revision=1
 
-suite="" dest="" variant=minbase mirror="" log="" who=debian-root print=0 no_docs=0
+suite="" dest="" variant=minbase mirror="" log="" who=debian-root print=0 no_docs=0 merged_usr=0
 arches=() includes=() hooks=() dpkgopts=()
 usage() {
-	echo "usage: debian-root.sh --suite SUITE --dest DIR [--arch A]... [--variant minbase|apt] [--include PKGS]... [--hook SNIPPET]... [--no-docs] [--dpkgopt OPT]... [--mirror URI] [--log FILE] [--name WHO] [--print-recipe]" >&2
+	echo "usage: debian-root.sh --suite SUITE --dest DIR [--arch A]... [--variant minbase|apt] [--include PKGS]... [--hook SNIPPET]... [--merged-usr] [--no-docs] [--dpkgopt OPT]... [--mirror URI] [--log FILE] [--name WHO] [--print-recipe]" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
@@ -70,6 +75,7 @@ while [ $# -gt 0 ]; do
 	--include) read -r -a p <<<"${2//,/ }"; includes+=("${p[@]}"); shift 2 ;;
 	--hook) hooks+=("$2"); shift 2 ;;
 	--no-docs) no_docs=1; shift ;;
+	--merged-usr) merged_usr=1; shift ;;
 	--dpkgopt) dpkgopts+=("$2"); shift 2 ;;
 	--mirror) mirror=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
@@ -99,7 +105,7 @@ archlist=$native
 for a in "${arches[@]}"; do archlist="$archlist,$a"; done
 hooks_sum=$(for h in "${hooks[@]}"; do printf '%s\n--\n' "$h"; done | sha256sum | cut -c1-16)
 recipe="debian-root $builder_revision: mmdebstrap $variant $suite; architectures $archlist; include ${includes[*]}"
-recipe="$recipe; no-docs $no_docs; dpkgopt ${dpkgopts[*]}; hooks ${#hooks[@]} $hooks_sum; mirror $mirror"
+recipe="$recipe; merged-usr $merged_usr; no-docs $no_docs; dpkgopt ${dpkgopts[*]}; hooks ${#hooks[@]} $hooks_sum; mirror $mirror"
 if [ $print = 1 ]; then
 	echo "$recipe"
 	exit 0
@@ -127,6 +133,11 @@ trap 'rm -rf "$work"' EXIT
 
 opts=(--mode=root "--variant=$variant" "--architectures=$archlist"
 	--aptopt='Acquire::Check-Valid-Until "false"' --aptopt='APT::Install-Recommends "false"')
+if [ $merged_usr = 1 ]; then
+	hookdir=/usr/share/mmdebstrap/hooks/maybe-merged-usr
+	[ -d "$hookdir" ] || fail "--merged-usr: this mmdebstrap has no $hookdir"
+	opts+=("--hook-dir=$hookdir")
+fi
 if [ $no_docs = 1 ]; then
 	for p in doc man locale info; do opts+=("--dpkgopt=path-exclude=/usr/share/$p/*"); done
 fi
