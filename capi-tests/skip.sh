@@ -39,7 +39,7 @@ if [ "${1:-}" = --control ]; then
 	d=$(mktemp -d)
 	trap 'rm -rf "$d"' EXIT
 	bad=0
-	SKIP= SKIP_RECORD=$d/rec "$0" thing t "thing is missing" >"$d/out" 2>&1 && {
+	SKIP='' SKIP_RECORD=$d/rec "$0" thing t "thing is missing" >"$d/out" 2>&1 && {
 		echo "skip.sh control: exited 0 without an opt-out"; bad=1; }
 	grep -q "^FAIL t: thing is missing" "$d/out" || { echo "skip.sh control: no FAIL line"; bad=1; }
 	[ ! -e "$d/rec" ] || { echo "skip.sh control: recorded a skip without an opt-out"; bad=1; }
