@@ -18,7 +18,8 @@
 #   qemu         qemu-utils could not be installed, or its qemu-io does not
 #                use liburing (test-qemu, test-dropin's swap-in)
 #   root         not root: no chroot, no dpkg -i (test-dropin's deb root)
-#   debootstrap  no Debian root could be built (test-dropin's deb root)
+#   debootstrap  no Debian root could be built (test-dropin's deb root,
+#                lib/debian-root.sh; the name is older than that builder)
 #   debian-deb   Debian's liburing2 .deb to go back to is missing (deb root)
 #   fuzz         the nightly toolchain or cargo-fuzz cannot be had (fuzz)
 #   abi-facts    the reference symbol lists ($ABI_FACTS) are absent
@@ -38,7 +39,7 @@ if [ "${1:-}" = --control ]; then
 	d=$(mktemp -d)
 	trap 'rm -rf "$d"' EXIT
 	bad=0
-	SKIP= SKIP_RECORD=$d/rec "$0" thing t "thing is missing" >"$d/out" 2>&1 && {
+	SKIP='' SKIP_RECORD=$d/rec "$0" thing t "thing is missing" >"$d/out" 2>&1 && {
 		echo "skip.sh control: exited 0 without an opt-out"; bad=1; }
 	grep -q "^FAIL t: thing is missing" "$d/out" || { echo "skip.sh control: no FAIL line"; bad=1; }
 	[ ! -e "$d/rec" ] || { echo "skip.sh control: recorded a skip without an opt-out"; bad=1; }

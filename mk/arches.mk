@@ -62,10 +62,14 @@
 #                                results, a recorded failure and no results)
 # A missing root (not root; no archive) fails the target, unless SKIP=root or
 # SKIP=arches-root (capi-tests/skip.sh); capi-tests/arches/skip-control.sh
-# (run first by test-arches-smoke and test-arches-static) plants one.
+# (run first by test-arches-smoke and test-arches-static) plants one, then
+# runs the planted situations of the root builder, capi-tests/lib/debian-root.sh
+# (capi-tests/lib/debian-root-control.sh: an unreachable archive, a cached
+# recipe, a changed one; about 15 s).
 #
 # Needs: root; mmdebstrap (installed on the host when missing) and a Debian
-# archive: a sid root under target/arches/sid with Debian's rustc/cargo,
+# archive: a sid root (capi-tests/arches/root.sh, which has it built by
+# capi-tests/lib/debian-root.sh) under target/arches/sid with Debian's rustc/cargo,
 # gcc-<triplet>, libc6-dev:<arch> and libstd-rust-dev:<arch>; crates vendored
 # on the host (cargo vendor) for the offline build inside. The guests:
 # qemu-system-arm and qemu-system-s390x (apt-get, installed by

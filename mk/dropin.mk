@@ -7,8 +7,9 @@
 ## test-dropin-suites: our .debs over Debian's liburing2 in trixie and sid roots, and back
 #
 # 4 min 40 s here (read from a full make test run). Needs root (chroot,
-# dpkg -i), apt-get (qemu-utils, strace, pkg-config, cmake, debootstrap) and a
-# Debian archive for the debootstrap root (reused afterwards).
+# dpkg -i), apt-get (qemu-utils, strace, pkg-config, cmake, mmdebstrap) and a
+# Debian archive for the minbase root of deb-root.sh (built once by
+# capi-tests/lib/debian-root.sh, reused afterwards).
 
 # test-dropin-suites is the Debian package part (dropin/deb-root.sh) in
 # trixie and sid roots too (test-dropin does this machine's release): install

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages in a real throwaway Debian system: a debootstrap'ed root of
+# Debian packages in a real throwaway Debian system: a minbase root of
 # DROPIN_SUITE (default: this machine's release; make test-dropin-suites runs
-# trixie and sid too) with minbase + qemu-utils + libc6-dev, built once under
+# trixie and sid too) with qemu-utils, strace, libc6-dev, linux-libc-dev and
+# man-db, built once by capi-tests/lib/debian-root.sh (mmdebstrap, /usr merged
+# as debootstrap does it) under
 # target/dropin/debroot-base-SUITE (~1 minute with the network, reused
 # afterwards), is copied, and inside it, with chroot and no environment
 # variable:
@@ -32,7 +34,7 @@ need_built_lib
 if [ ! -f "$top/include/liburing.h" ]; then
 	die "deb root: include/liburing.h is missing (liburing-dev would be empty)"
 fi
-[ "$(id -u)" = 0 ] || { "$top/capi-tests/skip.sh" root test-dropin "deb root: needs root (chroot, debootstrap)"; exit; }
+[ "$(id -u)" = 0 ] || { "$top/capi-tests/skip.sh" root test-dropin "deb root: needs root (chroot, mmdebstrap)"; exit; }
 need_cmd strace strace || die "deb root: strace is needed and could not be installed"
 strace_has_stacks || die "deb root: this strace cannot unwind stacks (-k)"
 need_cmd pkg-config pkg-config || die "deb root: pkg-config is needed and could not be installed"
@@ -41,11 +43,19 @@ failures=0
 suite=${DROPIN_SUITE:-$(. /etc/os-release && echo "${VERSION_CODENAME:-}")}
 [ -n "$suite" ] || die "deb root: cannot tell this system's Debian release (set DROPIN_SUITE)"
 base="$top/target/dropin/debroot-base-$suite"
-# What the base root holds on top of minbase (a change rebuilds it).
+# What the base root holds on top of minbase (a change rebuilds it), and
+# Debian's own liburing2 .deb kept in /root/debian-debs (step 4 goes back to
+# it), fetched by the hook at the installed version while apt's lists are
+# still there.
 base_packages="qemu-utils strace libc6-dev linux-libc-dev man-db"
+keep_debian_deb=$(cat <<'EOF'
+mkdir -p /root/debian-debs
+cd /root/debian-debs
+apt-get download -q "liburing2=$(dpkg-query -W -f '${Version}' liburing2)"
+EOF
+)
 
-# mounts_under, safe_rm (debootstrap mounts /proc and /sys in its target
-# while it runs; never delete through a mount).
+# safe_rm (never delete through a mount).
 # shellcheck source=capi-tests/lib/mounts.sh
 source "$top/capi-tests/lib/mounts.sh"
 
@@ -55,51 +65,12 @@ in_root() { # ROOT CMD...: run CMD chrooted in ROOT with an empty environment
 	chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
 }
 
-build_base() {
-	local mirror tmp
-	mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-	[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
-	[ -n "$mirror" ] || {
-		echo "dropin: no archive URI in /etc/apt/sources.list.d/debian.sources (URIs:) or /etc/apt/sources.list (deb): cannot debootstrap" >&2
-		return 1
-	}
-	need_cmd debootstrap debootstrap || return 1
-	tmp="$base.new"
-	[ -e "$tmp" ] && { safe_rm "$tmp" || return 1; }
-	echo "dropin: debootstrap --variant=minbase $suite from $mirror (once; cached in $base)"
-	local t0=$SECONDS
-	if ! debootstrap --variant=minbase "$suite" "$tmp" "$mirror" >"$top/target/dropin/debootstrap-$suite.log" 2>&1; then
-		tail -5 "$top/target/dropin/debootstrap-$suite.log"
-		safe_rm "$tmp" || true
-		return 1
-	fi
-	# The archive this machine reads is a snapshot whose Release files may be
-	# past their Valid-Until date; this throwaway root's apt accepts them.
-	echo 'Acquire::Check-Valid-Until "false";' >"$tmp/etc/apt/apt.conf.d/99snapshot"
-	# shellcheck disable=SC2086 # base_packages is a list of names
-	if ! pkg_install --in "in_root $tmp" --no-recommends --log "$top/target/dropin/debootstrap-$suite.log" $base_packages; then
-		tail -5 "$top/target/dropin/debootstrap-$suite.log"
-		safe_rm "$tmp" || true
-		return 1
-	fi
-	# Keep Debian's liburing2 .deb (to go back to it), drop the rest.
-	mkdir -p "$tmp/root/debian-debs"
-	mv "$tmp"/var/cache/apt/archives/liburing2_*.deb "$tmp/root/debian-debs/"
-	in_root "$tmp" apt-get clean
-	[ -z "$(mounts_under "$tmp")" ] || { echo "dropin: debootstrap left mounts in $tmp"; return 1; }
-	echo "$base_packages" >"$tmp/.complete"
-	mv "$tmp" "$base"
-	echo "dropin: base root built in $((SECONDS - t0)) s"
-}
-
 mkdir -p "$top/target/dropin"
-if [ ! -f "$base/.complete" ] || [ "$(cat "$base/.complete")" != "$base_packages" ]; then
-	[ ! -e "$base" ] || safe_rm "$base" || die "deb root: cannot remove the stale $base"
-	if ! build_base; then
-		"$top/capi-tests/skip.sh" debootstrap test-dropin \
-			"deb root: could not debootstrap a Debian $suite root here (no archive access?); see target/dropin/debootstrap-$suite.log"
-		exit
-	fi
+if ! "$top/capi-tests/lib/debian-root.sh" --name dropin --suite "$suite" --dest "$base" --variant minbase --merged-usr \
+	--include "$base_packages" --hook "$keep_debian_deb"; then
+	"$top/capi-tests/skip.sh" debootstrap test-dropin \
+		"deb root: could not build a Debian $suite root here (no archive access?); see target/dropin/debroot-base-$suite.log"
+	exit
 fi
 
 # The packages: the source package's, built in the sid root (kept when
