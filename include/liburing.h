@@ -301,10 +301,12 @@ _LOCAL_INLINE unsigned io_uring_cqe_shift(const struct io_uring *ring)
  * Two spellings of the same value, for the code compilers make of them in
  * io_uring_cqe_seen's loop: on s390x gcc makes the conditional four
  * instructions (tm, lhi, lhi, locre) and the shift by the flag's bit two
- * (risbgz, sllk); on x86_64 the shift spelling moved the caller's register
+ * (risbgz, sllk); on powerpc64 the shift spelling leaves a wait_cqe loop
+ * as long as upstream's header does, the conditional one instruction longer
+ * per CQE; on x86_64 the shift spelling moved the caller's register
  * allocation enough to cost 2 instructions per CQE in a wait_cqe loop.
  */
-#if defined(__s390x__)
+#if defined(__s390x__) || defined(__powerpc64__)
 IOURINGINLINE unsigned io_uring_cqe_nr(const struct io_uring_cqe *cqe)
 	LIBURING_NOEXCEPT
 LIBURING_BODY({
