@@ -107,5 +107,26 @@ mv "$work/ref-needed/scope.txt" "$work/ref-needed/scope.off"
 plant "" read-write.t.out ""
 expect "a reference with tests missing and no scope.txt" WORSE '^  nop.t: no reference run' "$work/ref-needed"
 
+# 6. a build only (NO_RUN=1, as kernels.sh asks for while a whole run may be
+#    going on in the same work directory) leaves the reference's outputs as
+#    they are: a sentinel output must survive a build-only call for nop.t.
+#    Planted (the run.sh before this check): the call cleared reference/out,
+#    and test-kernels beside test-upstream judged every test "no reference run".
+top=$(cd "$here/../.." && pwd)
+up_out=${UPSTREAM_TESTS_OUT:-$top/target/upstream-tests}
+mkdir -p "$up_out/reference/out"
+sentinel="$up_out/reference/out/judge-control-sentinel.t.out"
+echo kept > "$sentinel"
+NO_RUN=1 MODES=abi TESTS=nop.t UPSTREAM_TESTS_OUT="$up_out" "$here/run.sh" > "$work/norun.log" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && [ -f "$sentinel" ]; then
+    echo "judge-control: ok: a build-only call (NO_RUN=1) leaves the reference's outputs"
+else
+    echo "judge-control: FAIL: a build-only call (NO_RUN=1, rc $rc) cleared the reference's outputs (see its log below)"
+    tail -n 5 "$work/norun.log"
+    failed=$((failed + 1))
+fi
+rm -f "$sentinel"
+
 [ $failed -eq 0 ] && echo "judge-control: every planted regression was caught"
 exit $failed
