@@ -41,8 +41,9 @@ Command line (run.sh's; any form may start with --expectations FILE):
 
 Files are read as grep, tail and bash's read read them in run.sh's C.UTF-8
 locale (a NUL byte makes grep call a file binary; a line that is not UTF-8
-is not printed by grep); regular expressions in expectations.txt are POSIX
-extended ones, translated (ere_to_python) or refused.
+is not printed by grep; white space and the bracket classes are ASCII's);
+regular expressions in expectations.txt are POSIX extended ones, translated
+(ere_to_python) or refused.
 """
 import json
 import math
