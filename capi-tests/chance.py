@@ -1,27 +1,19 @@
 #!/usr/bin/env python3
 """Did our library miss more often than upstream's beyond chance?
 
-The one rule every judge of paired runs applies (capi-tests/upstream/run.sh
-and compat-doc.py for the host's upstream suite, capi-tests/kernels/report.py
-for the guests; guest-job.sh carries an awk copy, as busybox has no Python):
-a one-sided Fisher exact test. Of all the misses in n runs with ours and n
-with upstream's, how likely is it that ours holds `ours` or more when both
-libraries miss alike? Beyond chance when that is at most alpha_pct %.
+The paired-run rule of every judge (a one-sided Fisher exact test at 5 %)
+lives in capi-tests/lib/judge.py (misses_beyond_chance), with the judge's
+other rules; this is its old command line and import name, kept for any
+script that still calls it (guest-job.sh carries an awk copy, as busybox has
+no Python; report.py --control proves the two equal).
 
     chance.py OURS UPSTREAM N     exit 0 when beyond chance, 1 when not
 """
-import math
+import os
 import sys
 
-
-def misses_beyond_chance(ours, upstream, n, alpha_pct=5):
-    n = min(n, 30)
-    if ours <= upstream:
-        return False
-    total = ours + upstream
-    num = sum(math.comb(n, x) * math.comb(n, total - x) for x in range(ours, min(total, n) + 1))
-    return 100 * num <= alpha_pct * math.comb(2 * n, total)
-
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from judge import misses_beyond_chance  # noqa: E402,F401 (the one rule)
 
 if __name__ == "__main__":
     if len(sys.argv) != 4:

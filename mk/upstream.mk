@@ -10,8 +10,8 @@
 #
 #   make test-upstream       upstream's tests; MODES="abi source ffi",
 #                            TESTS="nop.t cq-full.t", JOBS=2, TIMEOUT=60
-#                            (run.sh, its judge and judge-control.sh,
-#                            expectations.txt)
+#                            (run.sh, its judge capi-tests/lib/judge.py,
+#                            judge-control.sh, expectations.txt)
 #   make compat-results      copy the last full run's per-mode results into
 #                            capi-tests/upstream/results/ (committed), with the
 #                            commit run.sh tested (a TESTS= subset writes only

@@ -113,7 +113,8 @@ if [ $report_only = 0 ]; then
 		die "bench-guest: the $a guest run failed"
 fi
 mkdir -p "$top/target/arches/$a"
-kout=$(ls -d "$out/$a"-* | head -1)
+# The newest boot of ARCH: GUEST_SUITE may have left an older one of another suite.
+kout=$(ls -dt "$out/$a"-* | head -1)
 results=$kout/results/bench
 [ -d "$results" ] || die "bench-guest: no callgrind results came back from the $a guest"
 grep -q "GUEST-JOB-EXIT" "$kout/console.log" || die "bench-guest: the $a guest did not finish its job"

@@ -18,7 +18,9 @@ console.log, results/ read back from the virtio disk). For each kernel:
     library, then ours); it is worse when ours ended below more often than
     upstream's library beyond chance (one-sided Fisher exact test at 5 %,
     as capi-tests/upstream/run.sh judges a flaky test), else it is listed as
-    flaky, or flaky on both libraries when upstream's missed too;
+    flaky, or flaky on both libraries when upstream's missed too. These
+    verdicts are capi-tests/lib/judge.py's (judge_guest_up), the judge of
+    run.sh too;
   * the planted regression (--plant): on a kernel before 6.6, setup.c on our
     library without the NO_SQARRAY fall-back must fail.
 
@@ -29,17 +31,20 @@ import os
 import re
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from chance import misses_beyond_chance  # noqa: E402 (capi-tests/chance.py: the rule of every judge)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import judge as judge_rules  # noqa: E402 (capi-tests/lib/judge.py: the rules of every judge)
+from judge import misses_beyond_chance  # noqa: E402
 
-RANK = {"PASS": 2, "SKIP": 1}
 PLANTED_UP_TEST = "planted-ours-only.t"  # capi-tests/kernels/payload.sh's
 PLANT = False
 FORMS = ("ours", "ffi")
 
 
-def rank(r):
-    return RANK.get(r, 0)
+# The guests' rank (PASS > SKIP > any other end) and the judge of their
+# "KT up" lines: judge.py's (kernels-doc.py and arches-doc.py read them here).
+rank = judge_rules.coarse_rank
+parse_res = judge_rules.parse_res
+judge_upstream = judge_rules.judge_guest_up
 
 
 def read(path, default=""):
@@ -48,54 +53,6 @@ def read(path, default=""):
             return f.read()
     except OSError:
         return default
-
-
-def parse_res(s):
-    # RESULT/rc/secs
-    parts = s.split("/")
-    return parts[0], parts[1] if len(parts) > 1 else "-", parts[2] if len(parts) > 2 else "0"
-
-
-def judge_upstream(ups, ours_output):
-    """Judge the guest's "KT up" lines ([(test, {key: value})]); ours_output(test)
-    is the text of a run of ours that missed, for the report.
-
-    A test whose first run on ours ended below upstream's library's first run
-    got paired runs in the guest (pairs=N: upstream's library, then ours;
-    oursmiss=/refmiss= how many ended below that first reference result). It
-    is worse when ours missed more often beyond chance (capi-tests/chance.py),
-    or when no pairs were run; otherwise it is flaky (only ours missed) or
-    flaky on both libraries."""
-    cnt = {"ours": {}, "ref": {}}
-    worse, better, flaky, both = [], [], [], []
-    for t, kv in ups:
-        o = parse_res(kv.get("ours", "NOTBUILT"))
-        r = parse_res(kv.get("ref", "NOTBUILT"))
-        first = parse_res(kv.get("first", kv.get("ours", "NOTBUILT")))
-        for side, v in (("ours", o), ("ref", r)):
-            key = "FAIL" if v[0] == "TIMEOUT" else v[0]
-            cnt[side][key] = cnt[side].get(key, 0) + 1
-        if r[0] == "NOTRUN":
-            # UP_REF=on-miss (the smoke): upstream's library runs a test only
-            # when ours did not pass it first time; a pass needs no comparison.
-            if first[0] != "PASS" or o[0] != "PASS":
-                worse.append(f"{t}: ours {first[0]} first, and upstream's library did not run it to compare with")
-            continue
-        if rank(first[0]) < rank(r[0]):
-            n, ko, ku = int(kv.get("pairs", "0")), int(kv.get("oursmiss", "0")), int(kv.get("refmiss", "0"))
-            what = (f"{t}: {first[0]} first (upstream's library {r[0]}); in {n} paired runs ours ended below "
-                    f"that {ko} time(s), upstream's library {ku}")
-            if n == 0 or misses_beyond_chance(ko, ku, n):
-                tail = ours_output(t).strip().splitlines()[-3:]
-                worse.append(what + (", more than chance at 5 %" if n else ", and no paired runs were made")
-                             + "".join("\n      | " + x for x in tail))
-            elif ku > 0:
-                both.append(what + "; not more than chance")
-            else:
-                flaky.append(what + "; not more than chance")
-        elif rank(o[0]) > rank(r[0]):
-            better.append(f"{t}: ours {o[0]}, upstream's library {r[0]} (exit {r[1]})")
-    return {"n": len(ups), "cnt": cnt, "worse": worse, "better": better, "flaky": flaky, "both": both}
 
 
 def judge(kdir):
@@ -267,7 +224,7 @@ def counts(c):
 
 def guest_copy_disagrees(guest_job, max_n=10):
     """Where guest-job.sh's awk copy of the paired-run rule (busybox has no
-    Python) and chance.py disagree: [(ours, upstream, n, awk, python)] for
+    Python) and judge.py disagree: [(ours, upstream, n, awk, python)] for
     every count up to max_n runs, the copy run by busybox's sh and awk as in
     the guests (the host's when busybox is missing)."""
     import shutil
@@ -317,12 +274,12 @@ def control():
         if got != want:
             print(f"report control: {name}: judged {got}, wanted {want}")
             bad += 1
-    # The guests' awk copy of the rule agrees with chance.py on every count
+    # The guests' awk copy of the rule agrees with judge.py on every count
     # up to 10 paired runs; a copy with another threshold must not.
     guest_job = read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "guest-job.sh"))
     differ = guest_copy_disagrees(guest_job)
     if differ:
-        print(f"report control: guest-job.sh's beyond_chance and chance.py disagree on {len(differ)} counts, "
+        print(f"report control: guest-job.sh's beyond_chance and judge.py disagree on {len(differ)} counts, "
               f"first (ours, upstream, n, awk, python): {differ[:3]}")
         bad += 1
     if not guest_copy_disagrees(guest_job.replace("100 * s <= 5 *", "100 * s <= 10 *")):
@@ -331,7 +288,7 @@ def control():
     if bad:
         return 1
     print(f"report control: {len(cases)} planted upstream-suite results judged right; guest-job.sh's awk copy "
-          "of the paired-run rule agrees with chance.py on every count up to 10 runs (busybox sh and awk), "
+          "of the paired-run rule agrees with judge.py on every count up to 10 runs (busybox sh and awk), "
           "and its planted 10 % copy is told apart")
     return 0
 

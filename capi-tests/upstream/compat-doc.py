@@ -35,8 +35,8 @@ import subprocess
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(TOP, "capi-tests"))
-from chance import misses_beyond_chance  # noqa: E402 (capi-tests/chance.py: the rule of every judge)
+sys.path.insert(0, os.path.join(TOP, "capi-tests", "lib"))
+import judge  # noqa: E402 (capi-tests/lib/judge.py: the rules of every judge)
 RESULTS_DIR = os.path.join(TOP, "capi-tests", "upstream", "results")
 EXPECT = os.path.join(TOP, "capi-tests", "upstream", "expectations.txt")
 LIBDIR = os.path.join(TOP, "build", "lib")
@@ -134,71 +134,22 @@ def read_results(mode):
 
 
 def read_expectations():
-    """{test: (result, {how, rc, last})} from capi-tests/upstream/expectations.txt."""
-    exp = {}
-    for line in open(EXPECT):
-        line = line.split(" #", 1)[0]
-        if line.startswith("#") or not line.strip():
-            continue
-        name, res, *rest = line.split(None, 2)
-        extra = {}
-        rest = rest[0] if rest else ""
-        m = re.search(r"last=(.*)$", rest)
-        if m:
-            extra["last"] = m.group(1).strip()
-            rest = rest[:m.start()]
-        for w in rest.split():
-            k, _, v = w.partition("=")
-            extra[k] = v
-        exp[name] = (res, extra)
-    return exp
+    """{test: judge.Expectation} from capi-tests/upstream/expectations.txt (judge.py reads it)."""
+    try:
+        return judge.read_expectations(EXPECT)
+    except judge.Refused as err:
+        sys.exit(f"compat-doc: {err}")
 
 
-def rank(r):
-    return {"PASS": 4, "SKIP": 3, "FAIL": 2, "TIMEOUT": 1}.get(r, 0)
-
-
-def base(r):
-    for suffix in ("-FLAKY", "-ENV"):
-        if r.endswith(suffix):
-            return r[:-len(suffix)]
-    return r
-
-
-def upstream_missed(info):
-    """How many runs of upstream's own build missed the expectation (run.sh's upstream=K/N)."""
-    k = info.get("upstream", "0/0").split("/")[0]
-    return int(k) if k.isdigit() else 0
-
-
-def flaky_is_worse(info):
-    """run.sh's judgement of a -FLAKY result: worse without consistent paired
-    counts (ours=K/N, upstream=K/N), or when ours missed more beyond chance."""
-    ours, up = info.get("ours", ""), info.get("upstream", "")
-    m, u = re.fullmatch(r"(\d+)/(\d+)", ours), re.fullmatch(r"(\d+)/(\d+)", up)
-    if not m or not u or m.group(2) != u.group(2):
-        return True
-    return misses_beyond_chance(int(m.group(1)), int(u.group(1)), int(m.group(2)))
+base = judge.base
 
 
 def verdict(r, info, e):
-    """worse, better, flaky, env or same: run.sh's judgement of a recorded result
-    (the skip-line comparison needs the outputs and is run.sh's alone)."""
-    want, extra = e
-    if r.endswith("-ENV"):
-        return "env" if upstream_missed(info) else "worse"
-    if r.endswith("-FLAKY") and flaky_is_worse(info):
-        return "worse"
-    b = base(r)
-    if want == "FAIL" and b == "FAIL":
-        ok = info.get("rc") == extra.get("rc")
-    else:
-        ok = rank(b) >= rank(want)
-    if not ok:
-        return "worse"
-    if rank(b) > rank(want):
-        return "better"
-    return "flaky" if r.endswith("-FLAKY") else "same"
+    """worse, better, flaky, env or same: the judge's verdict (judge.py) on a
+    recorded result, whose outputs are not kept (an expected FAIL is compared
+    by its exit status; the skipped parts were compared by the run)."""
+    rest = " ".join(f"{k}={v}" for k, v in info.items() if k != "rc")
+    return judge.verdict(e, r, info.get("rc", ""), rest)
 
 
 def git(*args):
@@ -306,7 +257,7 @@ def generate():
                  + (f" ({'; '.join(header)})" if header else ""))
     exp_counts = {}
     for t in tests:
-        exp_counts[exp[t][0]] = exp_counts.get(exp[t][0], 0) + 1
+        exp_counts[exp[t].result] = exp_counts.get(exp[t].result, 0) + 1
     L.append("- upstream's own library on this machine: "
              + ", ".join(f"{exp_counts[k]} {k}" for k in sorted(exp_counts)))
     L.append("")
@@ -364,9 +315,9 @@ def generate():
             shim_note[t] = "; ".join(notes)
     how_note = {"unprivileged": "run as an unprivileged user", "netns": "run in an empty network namespace",
                 "loopback": "run in a network namespace of its own, loopback up (its port cannot be taken)"}
-    for t, (_, extra) in exp.items():
-        if extra.get("how"):
-            shim_note[t] = "; ".join(x for x in (how_note[extra["how"]], shim_note.get(t)) if x)
+    for t, e in exp.items():
+        if e.how:
+            shim_note[t] = "; ".join(x for x in (how_note[e.how], shim_note.get(t)) if x)
     L.append("| test | upstream | " + " | ".join(MODES) + " | notes |")
     L.append("| --- | --- | " + " | ".join("---" for _ in MODES) + " | --- |")
     for t in tests:
@@ -391,8 +342,8 @@ def generate():
                 cells.append(f"*{b}* (better)")
             else:
                 cells.append(b)
-        want, extra = exp[t]
-        shown = want + (f" (exit {extra['rc']}, as pinned)" if want == "FAIL" else "")
+        want = exp[t].result
+        shown = want + (f" (exit {exp[t].rc}, as pinned)" if want == "FAIL" else "")
         L.append(f"| {t} | {shown} | " + " | ".join(cells) + f" | {shim_note.get(t, '')} |")
     L.append("")
     # Debian's kernels: the section capi-tests/kernels/kernels-doc.py writes
@@ -490,10 +441,11 @@ def control():
                   f"{': ' + problem if problem else ''}")
             bad += 1
     # The flaky rule, as judge-control.sh plants it for run.sh.
-    pass_exp = ("PASS", {})
+    pass_exp = judge.Expectation("PASS")
     flaky = [("ours=4/10 upstream=0/10", "worse"), ("ours=6/10 upstream=1/10", "worse"),
              ("ours=4/4 upstream=0/4", "worse"), ("upstream=0/10", "worse"),
-             ("ours=2/10 upstream=0/8", "worse"), ("ours=1/10 upstream=0/10", "flaky"),
+             ("ours=2/10 upstream=0/8", "worse"), ("ours=0/0 upstream=0/0", "worse"),
+             ("ours=1/10 upstream=0/10", "flaky"),
              ("ours=3/10 upstream=0/10", "flaky"), ("ours=5/10 upstream=3/10", "flaky")]
     for fields, want in flaky:
         info = dict(x.split("=", 1) for x in f"first=TIMEOUT/124 retry=1 {fields}".split())

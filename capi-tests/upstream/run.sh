@@ -21,8 +21,10 @@
 # not done: other work shares this kernel.) A test whose expectation names a
 # way to run it (how=, below) runs that way in every mode and in the reference.
 #
-# Judging (judge_run below; `run.sh judge RUN_DIR [REF_DIR]` judges a finished
-# run against a reference run given as input, with no test run at all):
+# Judging (capi-tests/lib/judge.py, the one implementation of these rules,
+# which report.py and compat-doc.py use too; `run.sh judge RUN_DIR [REF_DIR]`
+# judges a finished run against a reference run given as input, with no test
+# run at all):
 #   * capi-tests/upstream/expectations.txt says how each test ends with
 #     upstream's own library here. Results rank PASS > SKIP > FAIL > TIMEOUT >
 #     NOTBUILT. An expected FAIL names its exit status and the regular
@@ -38,7 +40,8 @@
 #     for a slow test (FLAKY_BUDGET seconds) but never under 4. The first miss
 #     and the retries are not counted (they chose the test). Ours is worse
 #     when it missed more often than upstream's build beyond chance: a
-#     one-sided Fisher exact test on the two counts at p <= 5 % (chance.py)
+#     one-sided Fisher exact test on the two counts at p <= 5 % (judge.py's
+#     misses_beyond_chance; no pairs at all measure nothing: worse)
 #     (4 misses of 10 against none is worse; 1 of 10 against none is not: a
 #     rare flake of the test itself, which one or two misses cannot tell from
 #     a library that got worse). Pairs stop once the verdict is settled.
@@ -109,28 +112,21 @@
 # ("<sha> with-local-changes" when library code had uncommitted changes).
 set -uo pipefail
 
-SKIP_RE='skip|not supported|unsupported|not available|no support'
 TEST_USER=liburing-rs-test
 
 main() {
     top=$(cd "$(dirname "$0")/../.." && pwd)
     here="$top/capi-tests/upstream"
     expect_file="$here/expectations.txt"
-    read_expectations
+    command -v python3 > /dev/null || die "python3 is needed: it runs the judge (capi-tests/lib/judge.py)"
 
     if [ "${1:-}" = judge ]; then
         [ $# -ge 2 ] || die "usage: run.sh judge RUN_DIR [REFERENCE_DIR]"
-        local rd=$2 ref=${3:-} res
-        res="$rd/results.txt"; [ -f "$res" ] || res="$rd/subset.txt"
-        [ -f "$res" ] || die "no results.txt in $rd"
-        worse=(); better=(); flaky=(); envlim=(); unchecked=()
-        ref_partial=0
-        [ -z "$ref" ] || [ ! -f "$ref/scope.txt" ] || ref_partial=1
-        judge_run "$res" "$rd/out" "${ref:+$ref/results.txt}" "${ref:+$ref/out}"
-        report "$(basename "$rd")"
-        [ ${#worse[@]} -eq 0 ]
+        # (TIMEOUT, when set, names the limit of a timed-out test)
+        judge judge "$2" ${3:+"$3"}
         return
     fi
+    read_expectations
 
     MODES=${MODES:-abi source ffi}
     TESTS=${TESTS:-}
@@ -198,11 +194,19 @@ main() {
         esac
     done
 
+    # Each judged run's line of the summary and its worse tests (judge.py
+    # report --state), for the summary at the end.
     overall=0
-    summary=(); worse_all=()
+    judge_state=$(mktemp)
+    trap 'rm -f "$judge_state"' EXIT
     local want_ref=0
     [ "$RECHECK" = 1 ] && want_ref=1
     case " $MODES " in *" upstream "*) want_ref=1;; esac
+    # A build only (NO_RUN=1: kernels.sh, the guests) leaves the reference
+    # alone: clearing its outputs would take them from a run of the whole
+    # suite in the same work directory (seen: test-kernels beside
+    # test-upstream judged every test "no reference run").
+    [ -z "${NO_RUN:-}" ] || want_ref=0
     # The abi binaries: a mode of their own, and the reference and the
     # re-checks run them.
     if [ $want_ref = 1 ] || [[ " $MODES " = *" abi "* ]]; then
@@ -236,49 +240,30 @@ main() {
         done
     fi
 
-    echo
-    echo "=== upstream tests: summary ($ntests tests per mode) ==="
-    printf '%-9s %6s %7s %6s %8s %9s %7s %7s\n' mode passed skipped failed timeout "not built" build run
-    printf '%s\n' "${summary[@]}"
-    # The worse tests again, last: a log cut short still names them.
-    if [ $overall -ne 0 ] && [ ${#worse_all[@]} -gt 0 ]; then
-        echo "worse than upstream, by mode (${#worse_all[@]}):"
-        printf '  %s\n' "${worse_all[@]}"
-    fi
+    # The summary; the worse tests again, last: a log cut short still names
+    # them (judge.py summary: its status is 1 when a mode had a worse test).
+    judge summary "$judge_state" "$ntests" || overall=1
     return $overall
 }
 
 say() { echo "upstream-tests: $*"; }
 die() { echo "upstream-tests: $*" >&2; exit 2; }
-rank() { case $1 in PASS) echo 4;; SKIP) echo 3;; FAIL) echo 2;; TIMEOUT) echo 1;; *) echo 0;; esac; }
+# The judge: capi-tests/lib/judge.py's command line (its docstring).
+judge() { python3 "$top/capi-tests/lib/judge.py" --expectations "$expect_file" "$@"; }
+# meets TEST RESULT RC OUTFILE: 0 when the result is at least the expected
+# one (an expected FAIL: the same exit status and last line), 1 otherwise.
+meets() { judge meets "$@"; }
 
+# How each test is run (how=, timeout=), from the judge's reading of
+# expectations.txt (it dies there on a line it cannot use).
 read_expectations() {
-    declare -gA expect=() exp_how=() exp_rc=() exp_last=() exp_timeout=()
-    local line name res rest w
-    while IFS= read -r line; do
-        line=${line%% #*}
-        case $line in '#'*) continue;; esac
-        read -r name res rest <<< "$line"
-        [ -n "$name" ] || continue
-        case $res in PASS|SKIP|FAIL) ;; *) die "expectations.txt: $name: unknown result '$res'";; esac
-        expect[$name]=$res
-        while [ -n "$rest" ]; do
-            case $rest in
-                how=*) w=${rest%% *}; exp_how[$name]=${w#how=}; rest=${rest#"$w"};;
-                rc=*)  w=${rest%% *}; exp_rc[$name]=${w#rc=}; rest=${rest#"$w"};;
-                timeout=*) w=${rest%% *}; exp_timeout[$name]=${w#timeout=}; rest=${rest#"$w"}
-                       [[ ${exp_timeout[$name]} =~ ^[1-9][0-9]*$ ]] ||
-                           die "expectations.txt: $name: timeout= wants whole seconds";;
-                last=*) w=${rest#last=}; exp_last[$name]=${w%"${w##*[! ]}"}; rest="";;
-                *) die "expectations.txt: $name: unknown field '${rest%% *}'";;
-            esac
-            rest=${rest#"${rest%%[! ]*}"}
-        done
-        case ${exp_how[$name]:-} in ''|unprivileged|netns|loopback) ;; *) die "expectations.txt: $name: unknown how=${exp_how[$name]}";; esac
-        if [ "$res" = FAIL ] && { [ -z "${exp_rc[$name]:-}" ] || [ -z "${exp_last[$name]:-}" ]; }; then
-            die "expectations.txt: $name: an expected FAIL needs its exact failure (rc= and last=)"
-        fi
-    done < "$expect_file"
+    declare -gA exp_how=() exp_timeout=()
+    local lines name how tmo
+    lines=$(judge expectations) || exit 2
+    while read -r name how tmo; do
+        [ "$how" = - ] || exp_how[$name]=$how
+        [ "$tmo" = - ] || exp_timeout[$name]=$tmo
+    done <<< "$lines"
 }
 
 # Tests marked how=loopback bring their namespace's loopback up with ip(8).
@@ -331,29 +316,6 @@ run_test() {
     secs=$(echo "$(date +%s.%N) - $s0" | bc)
     case $rc in 0) r=PASS;; 77) r=SKIP;; 124|137) r=TIMEOUT;; *) r=FAIL;; esac
     printf '%s %s %.1f\n' "$r" "$rc" "$secs"
-}
-
-describe_rc() {
-    case $1 in
-        124|137) echo "timed out after ${TIMEOUT}s";;
-        0|77|-) ;;
-        *) if [ "$1" -gt 128 ]; then echo "killed by signal $(($1 - 128))"; else echo "exit status $1"; fi;;
-    esac
-}
-
-last_line() { grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1; }
-skip_lines() { grep -iE "$SKIP_RE" "$1" 2>/dev/null | sed 's/[[:space:]]*$//' | sort -u; }
-
-# meets TEST RESULT RC OUTFILE: 0 when the result is at least the expected
-# one (an expected FAIL: the same exit status and last line), 1 otherwise.
-meets() {
-    local t=$1 r=$2 rc=$3 outf=$4 e=${expect[$1]:-}
-    [ -n "$e" ] || return 1
-    if [ "$e" = FAIL ] && [ "$r" = FAIL ]; then
-        [ "$rc" = "${exp_rc[$t]}" ] && last_line "$outf" | grep -qxE -- "${exp_last[$t]}"
-        return
-    fi
-    [ "$(rank "$r")" -ge "$(rank "$e")" ]
 }
 
 # build_mode MODE: build the selected tests of a mode into $out/MODE/test;
@@ -451,6 +413,7 @@ run_reference() {
     [ -z "$ref_problem" ] || say "reference: $ref_problem"
     t0=$(date +%s)
     : > "$rdir/$resname.new"
+    local -a ran=() ran_lines=()
     for t in $list; do
         if [ -n "$missing" ] || [ ! -x "$bdir/$t" ]; then
             printf '%s NOTBUILT - 0\n' "$t" >> "$rdir/$resname.new"
@@ -459,35 +422,56 @@ run_reference() {
         fi
         [ -n "${NO_RUN:-}" ] && continue
         read -r r rc secs < <(run_test "$bdir" "$t" "$up_libdir" "$rdir/out/$t.out")
-        printf '%s %s %s %s skips=%d\n' "$t" "$r" "$rc" "$secs" "$(skip_lines "$rdir/out/$t.out" | wc -l)" >> "$rdir/$resname.new"
+        ran+=("$t"); ran_lines+=("$t $r $rc $secs")
         printf '%-36s %-8s %6ss\n' "$t" "$r" "$secs"
+    done
+    skip_counts "$rdir/out" "${ran[@]}"
+    for t in "${ran_lines[@]}"; do
+        printf '%s skips=%d\n' "$t" "${nskips[${t%% *}]}" >> "$rdir/$resname.new"
     done
     sort -o "$rdir/$resname" "$rdir/$resname.new"; rm -f "$rdir/$resname.new"
     # A test upstream's build missed is run again (RETRIES times), so that
     # the modes' skipped parts are compared with a run that got through; a
     # miss stays on record (first=) as upstream's flakiness in this run.
     if [ "$RECHECK" = 1 ] && [ -z "${NO_RUN:-}" ]; then
-        local rest try rr rrc rsecs
+        local rest try rr rrc rsecs misses
+        misses=" $(judge misses "$rdir/$resname" "$rdir/out" | tr '\n' ' ')"
         while read -r t r rc secs rest; do
             [ "$r" != NOTBUILT ] || continue
-            meets "$t" "$r" "$rc" "$rdir/out/$t.out" && continue
+            [[ $misses == *" $t "* ]] || continue
             cp "$rdir/out/$t.out" "$rdir/out/$t.first.out"
             for try in $(seq 1 "$RETRIES"); do
                 read -r rr rrc rsecs < <(run_test "$bdir" "$t" "$up_libdir" "$rdir/out/$t.retry.out")
                 if meets "$t" "$rr" "$rrc" "$rdir/out/$t.retry.out"; then
                     mv "$rdir/out/$t.retry.out" "$rdir/out/$t.out"
-                    sed -i "s|^$t .*|$t $rr $rrc $rsecs skips=$(skip_lines "$rdir/out/$t.out" | wc -l) first=$r/$rc retry=$try|" "$rdir/$resname"
+                    skip_counts "$rdir/out" "$t"
+                    sed -i "s|^$t .*|$t $rr $rrc $rsecs skips=${nskips[$t]} first=$r/$rc retry=$try|" "$rdir/$resname"
                     break
                 fi
             done
         done < <(cat "$rdir/$resname")
     fi
-    worse=(); better=(); flaky=(); envlim=(); unchecked=()
-    judge_run "$rdir/$resname" "$rdir/out" "" ""
-    [ -z "$ref_problem" ] || worse+=("(mode check) $ref_problem")
-    report reference "worse than the recorded expectations" "$(( $(date +%s) - t0 ))"
-    # The reference itself does not fail the run; a mode judged against a
-    # reference that could not run does (see judge_run).
+    judge_reference "$(( $(date +%s) - t0 ))"
+}
+
+# judge_reference RUN_S: judge the reference run against expectations.txt.
+# It does not fail the run itself (--no-fail); a mode judged against a
+# reference that could not run does (judge.py's judge_line).
+judge_reference() {
+    local rdir="$out/reference" args=()
+    [ -z "$ref_problem" ] || args=(--problem "$ref_problem")
+    judge report --name reference --label "worse than the recorded expectations" --run-s "$1" \
+        --timeout "$TIMEOUT" "${args[@]}" --results-name --state "$judge_state" --no-fail \
+        "$rdir/$resname" "$rdir/out"
+}
+
+# skip_counts OUTDIR TEST...: nskips[TEST] = how many lines of OUTDIR/TEST.out
+# announce a skipped part (the judge's count, results.txt's skips=).
+skip_counts() {
+    declare -gA nskips=()
+    local t n
+    [ $# -gt 1 ] || return 0
+    while read -r t n; do nskips[$t]=$n; done < <(judge skip-counts "$@")
 }
 
 run_mode() {
@@ -518,11 +502,14 @@ run_mode() {
     [ -n "${NO_RUN:-}" ] && return 0
 
     # Second looks at what did worse (see the header of this file).
-    local g try k n kk ok_runs rr rrc abi_bin="$out/abi/test"
+    local g try k n kk ok_runs rr rrc abi_bin="$out/abi/test" misses=" "
+    if [ "$RECHECK" = 1 ]; then
+        misses=" $(for t in $sel; do [ "${got[$t]}" = NOTBUILT ] || echo "$t ${got[$t]} ${rcs[$t]}"; done |
+            judge misses - "$rdir/out" | tr '\n' ' ')"
+    fi
     for t in $sel; do
         g=${got[$t]}
-        [ "$RECHECK" = 1 ] && [ "$g" != NOTBUILT ] || continue
-        meets "$t" "$g" "${rcs[$t]}" "$rdir/out/$t.out" && continue
+        [[ $misses == *" $t "* ]] || continue
         cp "$rdir/out/$t.out" "$rdir/out/$t.first.out"
         # Retries with our library, same binary.
         local passed_on=""
@@ -574,9 +561,11 @@ run_mode() {
     run_s=$(( $(date +%s) - t0 ))
 
     : > "$rdir/$resname.new"
+    # shellcheck disable=SC2086 # the tests are words
+    skip_counts "$rdir/out" $sel
     for t in $sel; do
         printf '%s %s %s %s skips=%d%s\n' "$t" "${got[$t]}" "${rcs[$t]}" "${secs_[$t]}" \
-            "$(skip_lines "$rdir/out/$t.out" | wc -l)" "${extra[$t]:+ ${extra[$t]}}" >> "$rdir/$resname.new"
+            "${nskips[$t]}" "${extra[$t]:+ ${extra[$t]}}" >> "$rdir/$resname.new"
     done
     sort -o "$rdir/$resname" "$rdir/$resname.new"; rm -f "$rdir/$resname.new"
     # A subset (subset.txt) says nothing about the suite: only a full run
@@ -593,12 +582,12 @@ run_mode() {
 # judge_mode MODE: judge a mode's finished run against the reference.
 declare -A m_problem=() m_run=()
 judge_mode() {
-    local mode=$1 rdir="$out/$1"
-    worse=(); better=(); flaky=(); envlim=(); unchecked=()
-    judge_run "$rdir/$resname" "$rdir/out" "$ref_res" "$ref_out"
-    [ -z "${m_problem[$mode]:-}" ] || worse+=("(mode check) ${m_problem[$mode]}")
-    report "$mode" "worse than upstream" "${m_run[$mode]}" "${m_build[$mode]}"
-    [ ${#worse[@]} -eq 0 ] || overall=1
+    local mode=$1 rdir="$out/$1" args=()
+    [ -z "$ref_res" ] || args+=(--ref "$ref_res" "$ref_out")
+    [ "$ref_partial" != 1 ] || args+=(--ref-partial)
+    [ -z "${m_problem[$mode]:-}" ] || args+=(--problem "${m_problem[$mode]}")
+    judge report --name "$mode" --run-s "${m_run[$mode]}" --build-s "${m_build[$mode]}" --timeout "$TIMEOUT" \
+        "${args[@]}" --results-name --state "$judge_state" "$rdir/$resname" "$rdir/out" || overall=1
 }
 
 # needed_by_modes: the tests whose judging needs upstream's library in the
@@ -608,16 +597,11 @@ judge_mode() {
 # A test every mode passed with no skipped part cannot be worse than
 # upstream's, whatever upstream's library does with it.
 needed_by_modes() {
-    local t m line r skips
-    for t in $sel; do
-        if [ "${expect[$t]:-}" != PASS ]; then echo "$t"; continue; fi
-        for m in $MODES; do
-            [ "$m" = upstream ] && continue
-            line=$(grep -m1 "^$t " "$out/$m/$resname" 2>/dev/null)
-            read -r _ r _ _ skips _ <<< "$line"
-            if [ "$r" != PASS ] || [ "$skips" != skips=0 ]; then echo "$t"; break; fi
-        done
+    local m files=()
+    for m in $MODES; do
+        [ "$m" = upstream ] || files+=("$out/$m/$resname")
     done
+    judge needed "$sel" "${files[@]}"
 }
 
 # measure_flaky TEST OUR_BIN_DIR ABI_BIN_DIR RUN_DIR FIRST_SECS: the paired
@@ -648,124 +632,8 @@ measure_flaky() {
 
 # misses_beyond_chance KO KU N: true when KO misses of N runs with ours
 # against KU of N with upstream's build are more than chance gives
-# (capi-tests/chance.py, the rule of every judge of paired runs).
-misses_beyond_chance() { python3 "$top/capi-tests/chance.py" "$@"; }
-
-# judge_run RESULTS OUTDIR REF_RESULTS REF_OUTDIR: judge every line of a
-# results file (see the header); fills worse, better, flaky, envlim and the
-# counts. Needs no binary and runs no test: a run made elsewhere (another
-# kernel, a guest) is judged the same way against its reference run.
-judge_run() {
-    local res=$1 od=$2 rres=$3 rod=$4
-    declare -A ref=() refrc=()
-    local t r rc secs rest base e up w line ours_only ref_only ours_k pairs
-    if [ -n "$rres" ] && [ -f "$rres" ]; then
-        while read -r t r rc _; do ref[$t]=$r; refrc[$t]=$rc; done < "$rres"
-    fi
-    np=0; ns=0; nf=0; nt=0; nn=0
-    while read -r t r rc secs rest; do
-        base=${r%-FLAKY}; base=${base%-ENV}
-        case $base in PASS) np=$((np+1));; SKIP) ns=$((ns+1));; FAIL) nf=$((nf+1));;
-            TIMEOUT) nt=$((nt+1));; NOTBUILT) nn=$((nn+1));; esac
-        e=${expect[$t]:-}
-        if [ -z "$e" ]; then
-            worse+=("$t: $base, and expectations.txt has no line for it")
-            continue
-        fi
-        up=$(sed -n 's/.*\bupstream=\([^ ]*\).*/\1/p' <<< "$rest")
-        case $rest in
-            *first=*) [[ $r == *-FLAKY ]] || flaky+=("$t: $r on retry ${rest##*retry=}, first ${rest##*first=} (upstream's build, reference run)");;
-        esac
-        case $r in
-            *-FLAKY)
-                ours_k=$(sed -n 's/.*\bours=\([0-9]*\)\/[0-9]*.*/\1/p' <<< "$rest")
-                pairs=$(sed -n 's/.*\bours=[0-9]*\/\([0-9]*\).*/\1/p' <<< "$rest")
-                if [ -z "$ours_k" ] || [ -z "$pairs" ] || [[ ! $up =~ ^[0-9]+/$pairs$ ]]; then
-                    worse+=("$t: flaky with ours ($rest), and no paired runs measured how often ours and upstream's build miss")
-                    continue
-                elif misses_beyond_chance "$ours_k" "${up%%/*}" "$pairs"; then
-                    worse+=("$t: flaky with ours, and ours missed $ours_k of $pairs paired runs against ${up%%/*} for upstream's build, more than chance at 5 % ($rest)"$'\n'"$(tail -n 3 "$od/$t.pair-miss.out" 2>/dev/null | sed 's/^/        | /')")
-                    continue
-                fi
-                flaky+=("$t: $base after a retry ($rest): in $pairs paired runs ours missed $ours_k, upstream's build ${up%%/*}; not more than chance");;
-            *-ENV)
-                if [ -n "$up" ] && [ "${up%%/*}" != unmeasured ] && [ "${up%%/*}" -gt 0 ]; then
-                    envlim+=("$t: $base (expected $e); upstream's own build ended the same way in ${up%%/*} of ${up#*/} runs ($rest)"$'\n'"$(tail -n 2 "$od/$t.out" 2>/dev/null | sed 's/^/        | /')")
-                    continue
-                fi
-                worse+=("$t: $base marked env, but upstream's own build never ended that way ($rest)")
-                continue;;
-        esac
-        if ! meets "$t" "$base" "$rc" "$od/$t.out"; then
-            w="$t: $base (upstream: $e${exp_rc[$t]:+, exit $(printf %s "${exp_rc[$t]}") ending /${exp_last[$t]}/})"
-            w+="$( [ "$rc" != - ] && d=$(describe_rc "$rc") && [ -n "$d" ] && echo " - $d")${rest:+ [$rest]}"
-            [ "$base" = NOTBUILT ] || w+=$'\n'"$(tail -n 4 "$od/$t.out" 2>/dev/null | sed 's/^/        | /')"
-            [ "$base" != NOTBUILT ] || w+=" - $(head -n 1 "$od/$t.out" 2>/dev/null)"
-            worse+=("$w")
-            continue
-        fi
-        if [ "$(rank "$base")" -gt "$(rank "$e")" ] || { [ "$e" = FAIL ] && [ "$base" != FAIL ]; }; then
-            better+=("$t: $base (upstream: $e)")
-        fi
-        # Parts skipped with ours and run with upstream's library.
-        if [ -n "$rres" ]; then
-            if [ -z "${ref[$t]:-}" ] || [ ! -f "$rod/$t.out" ]; then
-                # A reference of the needed tests only (scope.txt): a test
-                # it left out has no skipped part of ours to compare.
-                if [ "${ref_partial:-0}" = 1 ] && [ -z "$(skip_lines "$od/$t.out")" ]; then
-                    continue
-                fi
-                worse+=("$t: no reference run of it to compare its skipped parts with")
-                continue
-            fi
-            if ! meets "$t" "${ref[$t]}" "${refrc[$t]}" "$rod/$t.out"; then
-                unchecked+=("$t: upstream's build ended ${ref[$t]} in the reference run (and its retries): skipped parts not compared")
-                continue
-            fi
-            ours_only=$(comm -23 <(skip_lines "$od/$t.out") <(skip_lines "$rod/$t.out"))
-            ref_only=$(comm -13 <(skip_lines "$od/$t.out") <(skip_lines "$rod/$t.out"))
-            if [ -n "$ours_only" ]; then
-                worse+=("$t: $base, but skips a part that upstream's library runs (reference: ${ref[$t]}):"$'\n'"$(sed 's/^/        | ours only: /' <<< "$ours_only")")
-            elif [ -n "$ref_only" ]; then
-                better+=("$t: runs a part that upstream's library skips:"$'\n'"$(sed 's/^/        | upstream only: /' <<< "$ref_only")")
-            fi
-        fi
-    done < "$res"
-}
-
-# report NAME LABEL [RUN_S BUILD_S]: print a judged run.
-report() {
-    local name=$1 label=${2:-worse than upstream} run_s=${3:-0} build_s=${4:-0}
-    echo
-    echo "=== upstream tests, $name ==="
-    printf '%-9s %6s %7s %6s %8s %9s %7s %7s\n' mode passed skipped failed timeout "not built" build run
-    printf '%-9s %6d %7d %6d %8d %9d %6ss %6ss\n' "$name" $np $ns $nf $nt $nn "$build_s" "$run_s"
-    if [ ${#worse[@]} -gt 0 ]; then
-        echo "$label (${#worse[@]}):"
-        printf '  %s\n' "${worse[@]}"
-    fi
-    if [ ${#flaky[@]} -gt 0 ]; then
-        echo "flaky: missed, then met the expectation; paired runs found ours no worse than upstream's build beyond chance (${#flaky[@]}):"
-        printf '  %s\n' "${flaky[@]}"
-    fi
-    if [ ${#envlim[@]} -gt 0 ]; then
-        echo "environment-limited: upstream's own build ends the same way here right now (${#envlim[@]}):"
-        printf '  %s\n' "${envlim[@]}"
-    fi
-    if [ ${#better[@]} -gt 0 ]; then
-        echo "better than upstream (${#better[@]}):"
-        printf '  %s\n' "${better[@]}"
-    fi
-    if [ ${#unchecked[@]} -gt 0 ]; then
-        echo "NOT COMPARED with upstream's library (${#unchecked[@]}):"
-        printf '  %s\n' "${unchecked[@]}"
-    fi
-    [ -z "${out:-}" ] || echo "results: $out/$name/${resname:-results.txt}  (outputs: $out/$name/out/)"
-    summary+=("$(printf '%-9s %6d %7d %6d %8d %9d %6ss %6ss  worse: %d, flaky: %d, env: %d, better: %d, skips not compared: %d' \
-        "$name" $np $ns $nf $nt $nn "$build_s" "$run_s" ${#worse[@]} ${#flaky[@]} ${#envlim[@]} ${#better[@]} ${#unchecked[@]})")
-    local w
-    for w in "${worse[@]}"; do worse_all+=("$name: $w"); done
-}
+# (judge.py's misses_beyond_chance, the rule of every judge of paired runs).
+misses_beyond_chance() { judge chance "$@"; }
 
 main "$@"
 exit $?
