@@ -67,8 +67,11 @@ pub struct io_uring {
     pub features: u32,
     /// The fd (or registered index) passed to `io_uring_enter`.
     pub enter_ring_fd: c_int,
-    /// Library-private state, see the `INT_FLAG_*` constants.
+    /// Library-private state, see the `INT_FLAG_*` constants; the same bits
+    /// as upstream's library sets.
     pub int_flags: u8,
+    /// Padding that upstream's library never reads; this library keeps a
+    /// copy of two set-up flags in `pad[0]` (docs/FFI.md).
     pub pad: [u8; 3],
     pub pad2: u32,
 }
@@ -98,19 +101,20 @@ pub const INT_FLAG_REG_REG_RING: u8 = 1;
 pub const INT_FLAG_APP_MEM: u8 = 2;
 /// `int_flags`: completions only appear after entering the kernel (IOPOLL).
 pub const INT_FLAG_CQ_ENTER: u8 = 4;
-/// `int_flags`: the ring was set up with `IORING_SETUP_SQPOLL` or
+/// `pad[0]`: the ring was set up with `IORING_SETUP_SQPOLL` or
 /// `IORING_SETUP_SQ_REWIND` (a copy of those two bits of `flags`, kept by
-/// [`io_uring::set_setup_flags`]): the submit path tests this one bit of the
-/// byte it reads anyway for the enter flags, where testing two bits of
-/// `flags` cost a load and, on aarch64, a mask that is no immediate.
-pub const INT_FLAG_SQPOLL_OR_REWIND: u8 = 8;
+/// [`io_uring::set_setup_flags`]). The submit path tests this one bit where
+/// testing two bits of `flags` costs, on aarch64, a mask that is no
+/// immediate. It lives in the padding, not in `int_flags`, so that the
+/// state a caller can see in the fields upstream's library sets is the same
+/// as upstream's after set-up.
+pub const SETUP_SQPOLL_OR_REWIND: u8 = 1;
 /// The `int_flags` bits that are also `io_uring_enter` flags: all but the
-/// four private ones, which are the low bits. Only `INT_FLAG_REG_RING` and
-/// `INT_FLAG_NO_IOWAIT` are ever set among them, so this selects exactly
-/// those two; spelled as a run of ones it is one instruction's immediate on
-/// aarch64 (0x90 needs a register).
-const INT_FLAGS_ENTER_MASK: u8 =
-    !(INT_FLAG_REG_REG_RING | INT_FLAG_APP_MEM | INT_FLAG_CQ_ENTER | INT_FLAG_SQPOLL_OR_REWIND);
+/// three private ones, and the fourth low bit, which is never set. Only
+/// `INT_FLAG_REG_RING` and `INT_FLAG_NO_IOWAIT` are ever set among them, so
+/// this selects exactly those two; spelled as a run of ones it is one
+/// instruction's immediate on aarch64 (0x90 needs a register).
+const INT_FLAGS_ENTER_MASK: u8 = !(INT_FLAG_REG_REG_RING | INT_FLAG_APP_MEM | INT_FLAG_CQ_ENTER | 8);
 const _: () =
     assert!(INT_FLAGS_ENTER_MASK & (INT_FLAG_REG_RING | INT_FLAG_NO_IOWAIT) == INT_FLAG_REG_RING | INT_FLAG_NO_IOWAIT);
 
@@ -122,21 +126,18 @@ impl io_uring {
     }
 
     /// Records the set-up flags (`IORING_SETUP_*`) of a ring being set up,
-    /// with their private copy in `int_flags`.
+    /// with their private copy in `pad[0]`.
     #[inline(always)]
     pub fn set_setup_flags(&mut self, flags: u32) {
         self.flags = flags;
-        if flags & (IORING_SETUP_SQ_REWIND | IORING_SETUP_SQPOLL) != 0 {
-            self.int_flags |= INT_FLAG_SQPOLL_OR_REWIND;
-        } else {
-            self.int_flags &= !INT_FLAG_SQPOLL_OR_REWIND;
-        }
+        let sqpoll_or_rewind = flags & (IORING_SETUP_SQ_REWIND | IORING_SETUP_SQPOLL) != 0;
+        self.pad[0] = if sqpoll_or_rewind { SETUP_SQPOLL_OR_REWIND } else { 0 };
     }
 
     /// The `io_uring_enter` flags that every call on this ring carries.
     #[inline(always)]
     pub fn enter_flags(&self) -> u32 {
-        (self.int_flags & INT_FLAGS_ENTER_MASK) as u32
+        (self.int_flags_and_pad0()[0] & INT_FLAGS_ENTER_MASK) as u32
     }
 
     /// log2 of the SQE size in units of 64 bytes.
@@ -217,11 +218,25 @@ impl io_uring {
     #[inline(always)]
     pub fn sq_rewind_or_sqpoll(&self) -> bool {
         debug_assert_eq!(
-            self.int_flags & INT_FLAG_SQPOLL_OR_REWIND != 0,
+            self.pad[0] & SETUP_SQPOLL_OR_REWIND != 0,
             self.flags & (IORING_SETUP_SQ_REWIND | IORING_SETUP_SQPOLL) != 0,
-            "int_flags out of step with flags: set them with set_setup_flags"
+            "pad[0] out of step with flags: set them with set_setup_flags"
         );
-        self.int_flags & INT_FLAG_SQPOLL_OR_REWIND != 0
+        self.int_flags_and_pad0()[1] & SETUP_SQPOLL_OR_REWIND != 0
+    }
+
+    /// `int_flags` and `pad[0]`, read together as one 16-bit load, which
+    /// the compiler then reuses for the enter flags that the submit path
+    /// reads after testing `pad[0]` (two byte loads otherwise).
+    #[inline(always)]
+    fn int_flags_and_pad0(&self) -> [u8; 2] {
+        const _: () = assert!(core::mem::offset_of!(io_uring, pad) == core::mem::offset_of!(io_uring, int_flags) + 1);
+        const _: () = assert!(core::mem::offset_of!(io_uring, int_flags) % 2 == 0);
+        // SAFETY: int_flags and pad[0] are two adjacent bytes of *self at an
+        // even offset (asserted above) of a struct aligned to at least 4, so
+        // the u16 read is in bounds and aligned; both are integers. Their
+        // order in memory is that of the array: native byte order.
+        unsafe { ptr::addr_of!(self.int_flags).cast::<u16>().read() }.to_ne_bytes()
     }
 
     /// [`Self::flush_sq`] on a ring without `IORING_SETUP_SQ_REWIND` and

@@ -59,8 +59,11 @@ struct io_uring {
         uint32_t features;
         // The fd (or registered index) passed to `io_uring_enter`.
         int enter_ring_fd;
-        // Library-private state, see the `INT_FLAG_*` constants.
+        // Library-private state, see the `INT_FLAG_*` constants; the same bits
+        // as upstream's library sets.
         uint8_t int_flags;
+        // Padding that upstream's library never reads; this library keeps a
+        // copy of two set-up flags in `pad[0]` (docs/FFI.md).
         uint8_t pad[3];
         uint32_t pad2;
 };

@@ -81,3 +81,26 @@ fn fill_run_by_eight_matches_plain() {
         }
     }
 }
+
+/// The set-up flags' copy that the submit path tests lives in `pad[0]`:
+/// `int_flags` after set-up holds only the bits upstream's library sets, and
+/// the enter flags are the two enter bits of `int_flags` whatever `pad[0]`
+/// holds (both bytes are read as one 16-bit word, in native byte order).
+#[test]
+fn the_setup_flags_copy_leaves_int_flags_as_upstream_sets_them() {
+    for flags in [0, IORING_SETUP_SQPOLL, IORING_SETUP_SQ_REWIND, IORING_SETUP_SQPOLL | IORING_SETUP_CQSIZE] {
+        let mut ring = io_uring::zeroed();
+        ring.int_flags = INT_FLAG_REG_RING | INT_FLAG_APP_MEM;
+        ring.set_setup_flags(flags);
+        let expected = flags & (IORING_SETUP_SQPOLL | IORING_SETUP_SQ_REWIND) != 0;
+        assert_eq!(ring.sq_rewind_or_sqpoll(), expected, "flags {flags:#x}");
+        assert_eq!(ring.int_flags, INT_FLAG_REG_RING | INT_FLAG_APP_MEM, "flags {flags:#x}");
+        assert_eq!(ring.enter_flags(), IORING_ENTER_REGISTERED_RING, "flags {flags:#x}");
+        assert_eq!(ring.pad[1..], [0, 0]);
+    }
+    let mut ring = io_uring::zeroed();
+    ring.pad[0] = 0xff;
+    assert_eq!(ring.enter_flags(), 0, "pad[0] never leaks into the enter flags");
+    ring.int_flags = INT_FLAG_NO_IOWAIT;
+    assert_eq!(ring.enter_flags(), IORING_ENTER_NO_IOWAIT);
+}
