@@ -50,6 +50,15 @@ pub fn submit(ring: &mut io_uring, wait_nr: u32, getevents: bool) -> c_int {
     }
 }
 
+/// [`submit`] as one shared function, for the callers that need not be
+/// fast (the exports' checked paths): one copy of it in the library where
+/// each of them would inline its own.
+#[cold]
+#[inline(never)]
+pub fn submit_out_of_line(ring: &mut io_uring, wait_nr: u32, getevents: bool) -> c_int {
+    submit(ring, wait_nr, getevents)
+}
+
 /// [`submit`] after `submitted` SQEs were published; `maybe_sqpoll` false
 /// says that the ring has no `IORING_SETUP_SQPOLL`.
 #[inline(always)]

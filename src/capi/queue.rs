@@ -41,6 +41,8 @@ pub unsafe extern "C" fn io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_
 pub unsafe extern "C" fn io_uring_submit(ring: *mut io_uring) -> c_int {
     check::hooked!(submitting(ring, false), (ring: *mut io_uring) -> c_int, {
         crate::submit::submit(ring_or_no_entry_check!(ring, NULL_RING), 0, false)
+    }, checked: {
+        crate::submit::submit_out_of_line(ring_or_no_entry_check!(ring, NULL_RING), 0, false)
     })
 }
 
@@ -51,6 +53,8 @@ pub unsafe extern "C" fn io_uring_submit_and_wait(ring: *mut io_uring, wait_nr: 
         wait_nr: c_uint,
     ) -> c_int, {
         crate::submit::submit(ring_or_no_entry_check!(ring, NULL_RING), wait_nr, false)
+    }, checked: {
+        crate::submit::submit_out_of_line(ring_or_no_entry_check!(ring, NULL_RING), wait_nr, false)
     })
 }
 
@@ -58,6 +62,8 @@ pub unsafe extern "C" fn io_uring_submit_and_wait(ring: *mut io_uring, wait_nr: 
 pub unsafe extern "C" fn io_uring_submit_and_get_events(ring: *mut io_uring) -> c_int {
     check::hooked!(submitting(ring, false), (ring: *mut io_uring) -> c_int, {
         crate::submit::submit(ring_or_no_entry_check!(ring, NULL_RING), 0, true)
+    }, checked: {
+        crate::submit::submit_out_of_line(ring_or_no_entry_check!(ring, NULL_RING), 0, true)
     })
 }
 

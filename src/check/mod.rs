@@ -27,7 +27,8 @@
 //!   consumes while another waits (several may wait together).
 //!
 //! State lives in padding of `struct io_uring` that liburing never uses
-//! (library-private, see docs/FFI.md):
+//! (library-private, see docs/FFI.md; `pad[0]` is not checked mode's but
+//! the submit path's, see `SETUP_SQPOLL_OR_REWIND` in ring.rs):
 //! - `pad2`: [`RING_LIVE`] after a successful set-up, [`RING_DEAD`] after
 //!   `io_uring_queue_exit`, anything else for a ring never set up;
 //! - `cq.pad` (both words, as one 64-bit value): the thread id of the
@@ -84,10 +85,21 @@ pub use sqe_poison::*;
 /// helpers, so each body exists twice (fast and checked), no more, and no
 /// closure or vtable is left behind. `return` inside the body returns from
 /// the body.
+///
+/// A second block after `checked:` replaces the body on the checked path
+/// only: exports whose bodies inline the same large function call one
+/// shared out-of-line copy of it there instead of carrying a copy each.
 macro_rules! hooked {
-    ($hook:ident($ring:expr $(, $arg:expr)* $(,)?), ($($p:ident: $t:ty),* $(,)?) -> $ret:ty, $body:block) => {{
+    ($hook:ident($ring:expr $(, $arg:expr)* $(,)?), ($($p:ident: $t:ty),* $(,)?) -> $ret:ty, $body:block) => {
+        $crate::check::hooked!($hook($ring $(, $arg)*), ($($p: $t),*) -> $ret, $body, checked: $body)
+    };
+    ($hook:ident($ring:expr $(, $arg:expr)* $(,)?), ($($p:ident: $t:ty),* $(,)?) -> $ret:ty, $body:block,
+     checked: $checked_body:block) => {{
         #[inline(always)]
         unsafe fn body($($p: $t),*) -> $ret $body
+
+        #[inline(always)]
+        unsafe fn checked_body($($p: $t),*) -> $ret $checked_body
 
         // Of the C calling convention, as the export: where that has the
         // callee extend a 32-bit result (riscv64, s390x, powerpc64) the
@@ -100,7 +112,7 @@ macro_rules! hooked {
             // SAFETY: a hook takes the export's own arguments and checks
             // them before it reads through them; the body uses them as the
             // export does on the fast path.
-            unsafe { $crate::check::$hook($ring, func, $($arg,)* || body($($p),*)) }
+            unsafe { $crate::check::$hook($ring, func, $($arg,)* || checked_body($($p),*)) }
         }
 
         $crate::check::if_slow_path!($ring, {
