@@ -6,8 +6,7 @@ Users: capi-tests/upstream/run.sh (every verdict and report of a run, and the
 checks it makes while running: does a result meet its expectation, how many
 skip lines, is a test needed in the reference, are paired runs settled),
 capi-tests/kernels/report.py (the guests' "KT up" lines), compat-doc.py (the
-recorded results) and capi-tests/chance.py (the old command line of the
-paired-run rule). guest-job.sh keeps an awk copy of that rule (busybox has no
+recorded results). guest-job.sh keeps an awk copy of that rule (busybox has no
 Python); report.py --control proves it equal to misses_beyond_chance here.
 
 The rules (run.sh's header says why):
