@@ -88,7 +88,12 @@ fn fill_run_by_eight_matches_plain() {
 /// holds (both bytes are read as one 16-bit word, in native byte order).
 #[test]
 fn the_setup_flags_copy_leaves_int_flags_as_upstream_sets_them() {
-    for flags in [0, IORING_SETUP_SQPOLL, IORING_SETUP_SQ_REWIND, IORING_SETUP_SQPOLL | IORING_SETUP_CQSIZE] {
+    for flags in [
+        0,
+        IORING_SETUP_SQPOLL,
+        IORING_SETUP_SQ_REWIND,
+        IORING_SETUP_SQPOLL | IORING_SETUP_CQSIZE,
+    ] {
         let mut ring = io_uring::zeroed();
         ring.int_flags = INT_FLAG_REG_RING | INT_FLAG_APP_MEM;
         ring.set_setup_flags(flags);
