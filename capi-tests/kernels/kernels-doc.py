@@ -40,6 +40,7 @@ load = results_doc.load
 
 compat = load("compat_doc", os.path.join(TOP, "capi-tests", "upstream", "compat-doc.py"))
 report = load("kernels_report", os.path.join(HERE, "report.py"))
+judge_rules = load("judge", os.path.join(TOP, "capi-tests", "lib", "judge.py"))
 
 
 def judged_lines(k):
@@ -112,7 +113,7 @@ def save_results(run_dir):
             if len(w) > 3 and w[1] == "up":
                 kv = dict(x.split("=", 1) for x in w[3:] if "=" in x)
                 o, r = kv.get("ours", "?").split("/")[0], kv.get("ref", "?").split("/")[0]
-                if report.rank(o) == 0 and report.rank(r) == 0:
+                if judge_rules.coarse_rank(o) == 0 and judge_rules.coarse_rank(r) == 0:
                     L.append(f"bothfail {w[2]} ({o.lower()}{'' if o == r else ', upstream ' + r.lower()})")
         for p in k["problems"]:
             L.append("problem " + p.splitlines()[0])

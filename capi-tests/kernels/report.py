@@ -40,12 +40,6 @@ PLANT = False
 FORMS = ("ours", "ffi")
 
 
-# The guests' rank (PASS > SKIP > any other end) and the judge of their
-# "KT up" lines: judge.py's (kernels-doc.py and arches-doc.py read them here).
-rank = judge_rules.coarse_rank
-parse_res = judge_rules.parse_res
-judge_upstream = judge_rules.judge_guest_up
-
 
 def read(path, default=""):
     try:
@@ -187,17 +181,17 @@ def judge(kdir):
     planted = [(t, kv) for t, kv in ups if t == PLANTED_UP_TEST]
     ups = [(t, kv) for t, kv in ups if t != PLANTED_UP_TEST]
     if ups:
-        caught = judge_upstream(planted, ours_output)["worse"] if planted else []
+        caught = judge_rules.judge_guest_up(planted, ours_output)["worse"] if planted else []
         k["up_plant"] = caught[0].splitlines()[0] if caught else None
         if not caught:
             k["problems"].append(f"the upstream-suite judge's planted regression ({PLANTED_UP_TEST}, which fails "
                                  "on our library only) was not judged worse: "
                                  + (" ".join(f"{a}={b}" for a, b in planted[0][1].items()) if planted
                                     else "the guest reported no result for it"))
-    k["up"] = judge_upstream(ups, ours_output)
+    k["up"] = judge_rules.judge_guest_up(ups, ours_output)
     worse = k["up"]["worse"]
-    k["up_secs"] = (sum(float(parse_res(kv.get("ours", ""))[2] or 0) for _, kv in ups),
-                    sum(float(parse_res(kv.get("ref", ""))[2] or 0) for _, kv in ups))
+    k["up_secs"] = (sum(float(judge_rules.parse_res(kv.get("ours", ""))[2] or 0) for _, kv in ups),
+                    sum(float(judge_rules.parse_res(kv.get("ref", ""))[2] or 0) for _, kv in ups))
     if worse:
         k["problems"].append(f"{len(worse)} upstream test(s) worse on our library than on upstream's")
     # The planted regression: on a kernel without NO_SQARRAY (before 6.6)
@@ -269,7 +263,7 @@ def control():
     ]
     bad = 0
     for name, line, want in cases:
-        u = judge_upstream([("x.t", dict(w.split("=", 1) for w in line.split()))], lambda t: "planted miss")
+        u = judge_rules.judge_guest_up([("x.t", dict(w.split("=", 1) for w in line.split()))], lambda t: "planted miss")
         got = next((k for k in ("worse", "both", "flaky", "better") if u[k]), "same")
         if got != want:
             print(f"report control: {name}: judged {got}, wanted {want}")
