@@ -3,8 +3,9 @@
 # another architecture, in a qemu-system guest (TCG) booting Debian's kernel
 # for that architecture, with upstream's own library built for it as the
 # reference in the same boot. The guest runner is the kernels one
-# (capi-tests/kernels/: fetch-kernel.sh, run-guest.sh, guest-init.sh,
-# guest-job.sh, report.py); what is architecture-specific is here:
+# (capi-tests/lib/guests.sh, and capi-tests/kernels/: fetch-kernel.sh,
+# run-guest.sh, guest-init.sh, guest-job.sh, report.py); what is
+# architecture-specific is here:
 #
 #  * the library: cross.sh ARCH (build/ARCH/lib, Debian sid's rustc and gcc);
 #  * our C tests (capi-tests/capi/), both forms (our header + liburing.so.2,
@@ -22,8 +23,9 @@
 #  * qemu itself runs here (x86_64) on our host build/lib/liburing.so.2 and
 #    serves the result disk with aio=io_uring, as for the kernels.
 #
-# One boot per architecture: our C tests (both forms) on our library and on
-# upstream's --use-libc build, then each upstream test on our library and
+# One boot per architecture, once every architecture's payload is ready
+# (GUEST_JOBS at a time, default one): our C tests (both forms) on our
+# library and on upstream's --use-libc build, then each upstream test on our library and
 # right after on upstream's own library (guest-job.sh); report.py judges per
 # test against that reference (the kernels' judge, not a second one).
 #
@@ -33,6 +35,7 @@
 #   TESTS="nop.t ..." upstream tests instead of the list
 #   UP_TIMEOUT (60; --full 180) CAPI_TIMEOUT (600) CAPI_NOPS (50000) PAIRS (6) PAIR_BUDGET (600)
 #   GUEST_CPUS=1 GUEST_MEM=2048 GUEST_TIMEOUT (smoke 2400, --full 14400)
+#   GUEST_JOBS=1 GUEST_NICE=10   guests at once, and their nice level
 #   GUESTS_OUT=target/arches/guests-<kind>   results (per host tree)
 #   OUR_ARCH_LIBDIR=build/ARCH/lib   the library under test (a planted build)
 set -uo pipefail
@@ -40,6 +43,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=capi-tests/kernels/payload.sh
 source "$(dirname "$0")/../kernels/payload.sh"
+# shellcheck source=capi-tests/lib/guests.sh
+source "$(dirname "$0")/../lib/guests.sh"
 # (everything below is one function, read whole before it runs: the script
 # can be edited while a long guest run is using it)
 main() {
@@ -208,12 +213,12 @@ for a in "$@"; do
 	fi
 
 	# --- kernel, busybox, payload -------------------------------------------
-	if ! kdir=$(KERNEL_MODULES=$(modules_for "$a") "$top/capi-tests/kernels/fetch-kernel.sh" "$suite" "$a" 2>"$kout/fetch.log"); then
+	KERNEL_MODULES=$(modules_for "$a") guest_fetch "$kout" "$suite" "$a"
+	if ! guest_kernel "$kout"; then
 		cat "$kout/fetch.log"
 		fail_arch "no $suite kernel image for $a: $(tail -n 1 "$kout/fetch.log")"
 		continue
 	fi
-	cp "$kdir/kernel.info" "$kout/kernel.info"
 	busybox_for "$a" "$work/busybox" || { fail_arch "no busybox-static for $a from the root's archive (see $work/busybox/download.log)"; continue; }
 	echo "guest busybox: $bb_info" >"$kout/busybox.txt"
 
@@ -247,20 +252,19 @@ CONF
 	t_prep=$(date +%s)
 	say "$a: payload ready in $((t_prep - t0)) s ($m): $(wc -l <"$payload/upstream/upstream.list") upstream tests, $(ls "$payload/capi/ours" | wc -l) C test programs per form; $bb_info; $(ls "$overlay/usr/lib/$multiarch" | tr '\n' ' ')"
 
-	# --- one boot ----------------------------------------------------------
+	# --- its boot, once every architecture is ready ----------------------
 	if [ $full = 1 ]; then gt=${GUEST_TIMEOUT:-14400}; else gt=${GUEST_TIMEOUT:-2400}; fi
-	say "$a: booting $suite's Linux $(sed -n 's/^release //p' "$kdir/kernel.info") (TCG, ${GUEST_CPUS:-1} vCPU); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-	tb=$(date +%s)
-	ARCH=$a ACCEL=tcg GUEST_CPUS=${GUEST_CPUS:-1} GUEST_TIMEOUT=$gt QEMU_LIBDIR="$top/build/lib" \
-		GUEST_BUSYBOX="$bb_file" GUEST_OVERLAY="$overlay" \
-		nice -n "${GUEST_NICE:-10}" "$top/capi-tests/kernels/run-guest.sh" "$kdir" "$payload" "$kout" >"$kout/run-guest.log" 2>&1
-	rc=$?
-	cat "$kout/run-guest.log"
-	echo "$(($(date +%s) - tb))" >"$kout/wall-seconds"
-	[ $rc -eq 0 ] || fail_arch "the guest run failed (see $kout/run-guest.log)"
-	boot=$(grep -a -m1 -n GUEST-BOOT "$kout/console.log" >/dev/null && awk '/^boot seconds/ {print $3}' "$kout/qemu-proof.txt")
-	say "$a: guest finished in $(cat "$kout/wall-seconds") s (qemu's boot seconds: ${boot:-?}; $(grep -a -o 'GUEST-JOB-EXIT.*' "$kout/console.log" | tr -d '\r')); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	guest_add "$a" "$kout" "$guest_kdir" "$payload" ARCH="$a" ACCEL=tcg GUEST_CPUS="${GUEST_CPUS:-1}" \
+		GUEST_TIMEOUT="$gt" QEMU_LIBDIR="$top/build/lib" GUEST_BUSYBOX="$bb_file" GUEST_OVERLAY="$overlay"
 done
+
+# One TCG guest per architecture, GUEST_JOBS at a time (capi-tests/lib/guests.sh).
+if [ ${#guest_names[@]} -gt 0 ]; then
+	guests_launch --jobs "${GUEST_JOBS:-1}" --nice "${GUEST_NICE:-10}"
+	for a in "${guest_names[@]}"; do
+		[ ! -f "${guest_out[$a]}/failed" ] || fail "$a: the guest run failed (see ${guest_out[$a]}/run-guest.log)"
+	done
+fi
 
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); wall time $(($(date +%s) - t_all)) s"
 if [ ${#kdirs[@]} -gt 0 ]; then

@@ -27,7 +27,9 @@
 # more; report.py fails the run unless setup.c fails there.
 #
 # The guests run KERNEL_JOBS at a time (two on this 2-core machine), the
-# newest kernel first (it runs the most tests). The KVM probe's answer is kept
+# newest kernel first (it runs the most tests), through the guest runner that
+# capi-tests/arches/guests.sh uses too (capi-tests/lib/guests.sh: the fetch,
+# the launch, wall-seconds, failed, run-guest.log). The KVM probe's answer is kept
 # in target/kernels/accel-probe.txt for this host kernel, qemu and /dev/kvm,
 # and probed again when one of them changes (KVM_PROBE=1 forces a probe).
 #
@@ -55,6 +57,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 here="$top/capi-tests/kernels"
 # shellcheck source=capi-tests/kernels/payload.sh
 source "$here/payload.sh"
+# shellcheck source=capi-tests/lib/guests.sh
+source "$top/capi-tests/lib/guests.sh"
 smoke=0
 [ "${1:-}" = --smoke ] && smoke=1
 ARCH=${ARCH:-amd64}
@@ -179,6 +183,7 @@ t_prep=$(date +%s)
 say "payload ready in $((t_prep - t_start)) s: $(ls "$payload/upstream" | grep -c '\.t$') upstream tests, $(ls "$payload/capi/ours" | wc -l) C test programs per form"
 
 # --- one guest per kernel, KERNEL_JOBS at a time ----------------------------
+# (the guest runner: capi-tests/lib/guests.sh)
 status=0
 kernel_dirs=()
 declare -A kdirs=()
@@ -189,14 +194,14 @@ for suite in $KERNELS; do
     kout="$out/$suite"
     rm -rf "$kout"
     mkdir -p "$kout"
-    "$here/fetch-kernel.sh" "$suite" "$ARCH" > "$kout/fetch.out" 2> "$kout/fetch.log" &
+    guest_fetch "$kout" "$suite" "$ARCH" &
 done
 wait
 say "kernel images ready in $(( $(date +%s) - t0 )) s"
 for suite in $KERNELS; do
     kout="$out/$suite"
     kernel_dirs+=("$kout")
-    if ! kdir=$(grep . "$kout/fetch.out") || [ ! -f "$kdir/kernel.info" ]; then
+    if ! guest_kernel "$kout"; then
         cat "$kout/fetch.log"
         if missing "no $suite kernel image for $ARCH: $(tail -n 1 "$kout/fetch.log")"; then
             # opted out (SKIP=kernels): recorded as a skip, not judged
@@ -207,8 +212,7 @@ for suite in $KERNELS; do
         fi
         continue
     fi
-    cp "$kdir/kernel.info" "$kout/kernel.info"
-    kdirs[$suite]=$kdir
+    kdirs[$suite]=$guest_kdir
 done
 
 # The KVM probe (20 s) once per host kernel, qemu build and /dev/kvm.
@@ -228,30 +232,15 @@ if [ "$ACCEL" = auto ] && [ ${#kdirs[@]} -gt 0 ]; then
     say "KVM probe: $ACCEL; $(tr '\n' ' ' < "$out/probe/probe.txt")"
 fi
 
-run_one() { # SUITE: boot it, keep the log; runs in the background
-    local suite=$1 kout="$out/$1" kdir=${kdirs[$1]} t0 rc
-    t0=$(date +%s)
-    ACCEL=$ACCEL QEMU_LIBDIR=$ourlib PAYLOAD_CPIO=$out/payload.cpio "$here/run-guest.sh" "$kdir" "$payload" "$kout" > "$kout/run-guest.log" 2>&1
-    rc=$?
-    [ -f "$out/probe/probe.txt" ] && cp "$out/probe/probe.txt" "$kout/probe.txt"
-    echo "$(( $(date +%s) - t0 ))" > "$kout/wall-seconds"
-    [ $rc -eq 0 ] || echo "the guest run failed (see run-guest.log)" > "$kout/failed"
-    say "$suite: guest finished in $(cat "$kout/wall-seconds") s (exit $rc; load average $(cut -d' ' -f1-3 /proc/loadavg))"
-}
-launch=$(for s in $KERNELS; do echo "$s"; done | tac)
-for suite in $launch; do
-    [ -n "${kdirs[$suite]:-}" ] || continue
-    while [ "$(jobs -rp | wc -l)" -ge "$KERNEL_JOBS" ]; do wait -n; done
-    say "$suite: booting Linux $(sed -n 's/^release //p' "${kdirs[$suite]}/kernel.info") ($ACCEL)"
-    run_one "$suite" &
-done
-wait
+# Newest kernel first (it runs the most tests).
+launch=()
 for suite in $KERNELS; do
     [ -n "${kdirs[$suite]:-}" ] || continue
-    echo "--- $suite: run-guest.sh"
-    cat "$out/$suite/run-guest.log"
-    [ -f "$out/$suite/failed" ] && status=1
+    guest_add "$suite" "$out/$suite" "${kdirs[$suite]}" "$payload" \
+        ACCEL="$ACCEL" QEMU_LIBDIR="$ourlib" PAYLOAD_CPIO="$out/payload.cpio"
+    launch=("$suite" "${launch[@]}")
 done
+[ ${#launch[@]} -eq 0 ] || guests_launch --jobs "$KERNEL_JOBS" --probe "$out/probe/probe.txt" "${launch[@]}" || status=1
 
 say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ ${#kernel_dirs[@]} -gt 0 ] || { say "no kernel left to judge (every one skipped)"; exit $status; }
