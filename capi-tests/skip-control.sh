@@ -15,7 +15,10 @@
 #      and with SKIP=root records the skip;
 #   7. the package installer's planted situations through `make demo`'s
 #      script (capi-tests/lib/pkg-control.sh): a stand-in apt-get that
-#      installs qemu-utils, one that fails, no root, SKIP=qemu.
+#      installs qemu-utils, one that fails, no root, SKIP=qemu;
+#   8. make test's free-space check (capi-tests/lib/disk-space.sh): a need
+#      above the free space fails naming both figures, and so does make test
+#      with TEST_DISK_MIB set above it, before any target runs.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -79,5 +82,12 @@ fi
 # 7. Installing what is missing: make demo with qemu-io hidden.
 capi-tests/lib/pkg-control.sh || bad=1
 
-[ $bad = 0 ] && echo "skip-control: a missing valgrind fails test-capi-valgrind; SKIP=valgrind makes make test count it skipped, with the reason; the same for qemu-io and for deb root without root; make demo installs a missing qemu-utils or fails naming it"
+# 8. Too little disk for make test: it stops before its first target.
+capi-tests/lib/disk-space.sh --control || bad=1
+$make --no-print-directory test TEST_DISK_MIB=$((1 << 40)) TEST_TARGETS=test-layout >"$d/8" 2>&1 &&
+	no "8: make test passed with a free-space need of 1 EiB"
+grep -q "^disk: FAIL: make test needs about $((1 << 40)) MiB free" "$d/8" || no "8: no line naming the shortfall: $(tail -2 "$d/8")"
+grep -q "=== make test-layout" "$d/8" && no "8: a target ran after the free-space check failed"
+
+[ $bad = 0 ] && echo "skip-control: a missing valgrind fails test-capi-valgrind; SKIP=valgrind makes make test count it skipped, with the reason; the same for qemu-io and for deb root without root; make demo installs a missing qemu-utils or fails naming it; make test stops naming a disk too small for it"
 exit $bad
