@@ -7,7 +7,8 @@
 #
 # The archive is the one this machine's /etc/apt/sources.list.d/debian.sources
 # names (read at run time; no host name is written in the repository). A
-# private list per (suite, arch) under target/kernels/apt/ is updated with
+# private list per (suite, arch) under target/kernels/apt/
+# (capi-tests/lib/private-apt.sh) is updated with
 # Acquire::Check-Valid-Until=false (archive snapshots may be past their
 # Release file's Valid-Until date); the system's own lists are never touched.
 #
@@ -66,33 +67,9 @@ if [ -f "$out/kernel.info" ] && [ -f "$out/vmlinuz" ] && [ -z "${KERNELS_REFRESH
 fi
 
 command -v apt-get >/dev/null || die "apt-get not found: cannot fetch Debian's kernel"
-sources=/etc/apt/sources.list.d/debian.sources
-uri=$(awk '/^URIs:/ {print $2; exit}' "$sources" 2>/dev/null || true)
-[ -n "$uri" ] || die "no URIs: line in $sources: cannot tell where Debian's archive is"
-
-mkdir -p "$aptdir/lists/partial" "$aptdir/archives/partial" "$aptdir/cache"
-cat > "$aptdir/list.sources" <<SRC
-Types: deb
-URIs: $uri
-Suites: $suite
-Components: main
-Architectures: $arch
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-apt_opts=(
-    -o "Dir::Etc::sourcelist=$aptdir/list.sources"
-    -o "Dir::Etc::sourceparts=-"
-    -o "Dir::State::Lists=$aptdir/lists"
-    -o "Dir::State::status=/dev/null"
-    -o "Dir::Cache=$aptdir/cache"
-    -o "Dir::Cache::archives=$aptdir/archives"
-    -o "APT::Architecture=$arch"
-    -o "APT::Architectures=$arch"
-    -o "APT::Get::List-Cleanup=0"
-    -o "APT::Sandbox::User=root"
-    -o "Acquire::Check-Valid-Until=false"
-    -o "Acquire::Languages=none"
-)
+# shellcheck source=capi-tests/lib/private-apt.sh
+source "$top/capi-tests/lib/private-apt.sh"
+private_apt "$aptdir" deb "$suite" "$arch" || die "$private_apt_why: cannot tell where Debian's archive is"
 say "reading the $suite index for $arch"
 apt-get "${apt_opts[@]}" -q update >&2 || die "apt-get update of the private $suite list failed (network or archive unreachable)"
 

@@ -19,7 +19,8 @@
 #
 # The archive is the one this machine's apt uses: the URIs: line of
 # /etc/apt/sources.list.d/debian.sources, through a private source list
-# (sid, main) and private apt state, so the machine's own lists are untouched
+# (sid, main) and private apt state under target/debsrc/apt/
+# (capi-tests/lib/private-apt.sh), so the machine's own lists are untouched
 # and no host name is written anywhere. Without VERSION, sid's current one.
 # Exits 1 with a "debsrc:" line saying why when it cannot.
 set -uo pipefail
@@ -47,24 +48,10 @@ aptdir="$cache/apt"
 source "$top/capi-tests/lib/pkg.sh"
 pkg_need dpkg-source dpkg-dev || { say "dpkg-source is needed to unpack $pkg"; exit 1; }
 
-sources=/etc/apt/sources.list.d/debian.sources
-uri=$(awk '/^URIs:/ {print $2; exit}' "$sources" 2>/dev/null || true)
-[ -n "$uri" ] || { say "no URIs: line in $sources: no archive to fetch $pkg from"; exit 1; }
-mkdir -p "$aptdir/lists/partial" "$aptdir/cache" "$cache/dl"
-cat >"$aptdir/sid-src.sources" <<SRC
-Types: deb-src
-URIs: $uri
-Suites: sid
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-apt_opts=(
-	-o "Dir::Etc::sourcelist=$aptdir/sid-src.sources"
-	-o "Dir::Etc::sourceparts=-"
-	-o "Dir::State::Lists=$aptdir/lists"
-	-o "Dir::Cache=$aptdir/cache"
-	-o "APT::Get::List-Cleanup=0"
-)
+# shellcheck source=capi-tests/lib/private-apt.sh
+source "$top/capi-tests/lib/private-apt.sh"
+private_apt "$aptdir" deb-src sid || { say "$private_apt_why: no archive to fetch $pkg from"; exit 1; }
+mkdir -p "$cache/dl"
 # The index is read at most once an hour.
 stamp="$aptdir/updated"
 if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +60)" ]; then
