@@ -62,38 +62,19 @@ if [ "$mode" = smoke ]; then
 	tu=lib/backends/ublk.c
 	obj=backends/liberofs_la-ublk.lo
 	grep -q "^$obj:" "$b/lib/Makefile" || obj=backends/ublk.lo
+	# shellcheck disable=SC2317 # called by smoke_headers and smoke_plant
 	compile_tu() { # INCLUDE-DIR: ublk.c's libtool object with erofs-utils' flags (-Werror among them)
 		ln -sfn "$1" "$b/inc"
 		rm -f "$b/lib/${obj%.lo}".{lo,o} "$b/lib/backends/.libs/$(basename "${obj%.lo}")".o
 		make -C "$b/lib" "$obj" >"$b/tu.log" 2>&1
 	}
 	grep -q -- '-Werror' "$b/lib/Makefile" || fail "smoke: erofs-utils' flags lack -Werror ($b/lib/Makefile)"
-	bad=0
-	compile_tu "$ref/src/include" || fail "$tu does not compile with upstream's header: $(grep -m1 error "$b/tu.log")"
-	say "$tu (erofs-utils $version) compiles with upstream's header, erofs-utils' flags and -Werror"
-	if compile_tu "$top/build/include"; then
-		say "PASS $tu compiles with our header, erofs-utils' flags and -Werror"
-	else
-		echo "FAIL $target: $tu does not compile with our header: $(grep -m1 error "$b/tu.log")"
-		bad=1
-	fi
-	# Plant: our header without io_uring_queue_init_params' declaration.
-	planted="$work/smoke-planted-include"
-	rm -rf "$planted"
-	cp -R "$top/build/include" "$planted"
-	sed -i 's/^int io_uring_queue_init_params(/int io_uring_queue_init_params_planted(/' "$planted/liburing/liburing-api.h"
-	if ! grep -q '^int io_uring_queue_init_params_planted(' "$planted/liburing/liburing-api.h"; then
-		echo "FAIL $target: erofs-utils: plant: io_uring_queue_init_params' declaration was not found in our header"
-		bad=1
-	elif compile_tu "$planted"; then
-		echo "FAIL $target: erofs-utils: plant: $tu compiled on a header without io_uring_queue_init_params"
-		bad=1
-	else
-		say "PASS plant: $tu fails on our header without io_uring_queue_init_params ($(grep -m1 -oE 'error: [^[]*' "$b/tu.log"))"
-	fi
+	smoke_setup compile_tu "$tu" "erofs-utils $version" "erofs-utils' flags"
+	smoke_headers
+	smoke_plant "$tu" "without io_uring_queue_init_params" liburing/liburing-api.h \
+		's/^int io_uring_queue_init_params(/int io_uring_queue_init_params_planted(/'
 	ln -sfn "$top/build/include" "$b/inc"
-	[ $bad = 0 ] && say "smoke: $tu of erofs-utils $version: ours compiles wherever upstream's does; plant caught"
-	exit $bad
+	smoke_end
 fi
 
 record_begin erofs-utils

@@ -13,6 +13,7 @@
 #                                 (upstream or ours); DIR/pc-SIDE holds its
 #                                 liburing.pc, DIR/lib-upstream the links to
 #                                 upstream's library
+#   smoke_setup ... smoke_end     the smoke mode's header check (below)
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=capi-tests/lib/pkg.sh
 source "$top/capi-tests/lib/pkg.sh"
@@ -66,6 +67,72 @@ side_env() {
 	printf 'Name: liburing\nDescription: io_uring library (%s side)\nVersion: 2.15\nCflags: -I%s\nLibs: -L%s -luring\n' \
 		"$1" "$incdir" "$libdir" >"$pc/liburing.pc"
 	export PKG_CONFIG_PATH="$pc"
+}
+
+# The smoke mode's header check: what includes liburing.h in a package
+# compiled with the package's own flags and -Werror on upstream's header, on
+# ours, and on a planted copy of ours that must fail it. The driver's
+# COMPILE INCLUDE-DIR [ARG...] compiles it (its output in $b/tu.log).
+#   smoke_setup COMPILE WHAT PACKAGE FLAGS [CHECK]
+#       WHAT is what COMPILE compiles, as a singular subject
+#       ("lib/backends/ublk.c"); PACKAGE the package and its version; FLAGS
+#       whose flags they are ("erofs-utils' flags"). CHECK SIDE, when given,
+#       runs after each side's compile of smoke_headers passed; for ours it
+#       prints what to add to the PASS line, or prints why ours fails and
+#       returns 1. Sets bad=0.
+#   smoke_headers
+#       COMPILE with upstream's header ($ref/src/include) must pass (else
+#       fail); with ours (build/include): "PASS WHAT compiles with our header,
+#       FLAGS and -Werror", else a FAIL line and bad=1.
+#   smoke_plant SUBJECT HOW FILE SED [ARG...]
+#       the plant: build/include copied to $work/smoke-planted-include, sed
+#       SED applied to FILE there, which must change it; COMPILE COPY ARG...
+#       must then fail: "PASS plant: SUBJECT fails on our header HOW (its
+#       first error)", else a FAIL line and bad=1.
+#   smoke_end
+#       "smoke: WHAT of PACKAGE: ours compiles wherever upstream's does; plant
+#       caught" when nothing failed; exits with bad.
+smoke_setup() {
+	smoke_compile=$1 smoke_what=$2 smoke_package=$3 smoke_flags=$4 smoke_check=${5:-}
+	bad=0
+}
+# shellcheck disable=SC2154 # b is the driver's
+smoke_headers() {
+	local note=
+	"$smoke_compile" "$ref/src/include" ||
+		fail "$smoke_what does not compile with upstream's header: $(grep -m1 error "$b/tu.log")"
+	say "$smoke_what compiles with upstream's header, $smoke_flags and -Werror ($smoke_package)"
+	[ -z "$smoke_check" ] || "$smoke_check" upstream
+	if ! "$smoke_compile" "$top/build/include"; then
+		echo "FAIL $target: $driver_name: $smoke_what does not compile with our header: $(grep -m1 error "$b/tu.log")"
+		bad=1
+	elif [ -n "$smoke_check" ] && ! note=$("$smoke_check" ours); then
+		echo "FAIL $target: $driver_name: $smoke_what $note"
+		bad=1
+	else
+		say "PASS $smoke_what compiles with our header, $smoke_flags and -Werror$note"
+	fi
+}
+# shellcheck disable=SC2154 # b and work are the driver's
+smoke_plant() { # SUBJECT HOW FILE SED [ARG...]
+	local subject=$1 how=$2 file=$3 expr=$4 planted="$work/smoke-planted-include"
+	shift 4
+	rm -rf "$planted"
+	cp -R "$top/build/include" "$planted"
+	sed -i "$expr" "$planted/$file"
+	if cmp -s "$top/build/include/$file" "$planted/$file"; then
+		echo "FAIL $target: $driver_name: plant: sed '$expr' left our $file unchanged (our header $how was not made)"
+		bad=1
+	elif "$smoke_compile" "$planted" "$@"; then
+		echo "FAIL $target: $driver_name: plant: $subject compiled on our header $how"
+		bad=1
+	else
+		say "PASS plant: $subject fails on our header $how ($(grep -m1 -oE 'error: [^[]*' "$b/tu.log"))"
+	fi
+}
+smoke_end() {
+	[ "$bad" = 0 ] && say "smoke: $smoke_what of $smoke_package: ours compiles wherever upstream's does; plant caught"
+	exit "$bad"
 }
 
 # The run's record, target/dependents/<package>/record.txt, which

@@ -69,6 +69,7 @@ if [ "$mode" = smoke ]; then
 	n=$(echo "$objs" | wc -l)
 	cflags=$(sed -n 's/^CFLAGS = //p' "$b/tree/Makefile")
 	case $cflags in *-pedantic*) ;; *) fail "smoke: memcached's CFLAGS ($cflags) are not the ones this check expects" ;; esac
+	# shellcheck disable=SC2317 # called by smoke_headers and smoke_plant
 	compile_tus() { # INCLUDE-DIR [OBJECTS]: the objects; tu.warnings the warnings' texts
 		local o=${2:-$objs}
 		ln -sfn "$1" "$b/tree/vendor/liburing/src/include"
@@ -79,40 +80,27 @@ if [ "$mode" = smoke ]; then
 		local rc=$?
 		# shellcheck disable=SC1112 # gcc quotes names in ‘ ’, dropped here
 		grep -oE 'warning: .*' "$b/tu.log" | sed -E 's/‘[^’]*’//g' | sort -u >"$b/tu.warnings"
-		return $rc
+		return "$rc"
 	}
-	bad=0
-	compile_tus "$ref/src/include" || fail "the proxy's $n translation units do not compile with upstream's header: $(grep -m1 error "$b/tu.log")"
-	say "the proxy's $n translation units that include liburing.h (memcached $version) compile with upstream's header, memcached's flags and -Werror"
-	mv "$b/tu.warnings" "$b/upstream.warnings"
-	if compile_tus "$top/build/include"; then
-		more=$(comm -13 "$b/upstream.warnings" "$b/tu.warnings")
-		if [ -n "$more" ]; then
-			echo "FAIL $target: memcached's proxy warns with our header where upstream's does not: $more"
-			bad=1
-		else
-			say "PASS the proxy's $n translation units compile with our header, memcached's flags and -Werror; warnings: $(wc -l <"$b/tu.warnings") kinds, none that upstream's lacks"
+	# ours may warn of nothing that upstream's does not
+	# shellcheck disable=SC2317 # called by smoke_headers
+	warnings() { # SIDE
+		local more
+		if [ "$1" = upstream ]; then
+			mv "$b/tu.warnings" "$b/upstream.warnings"
+			return
 		fi
-	else
-		echo "FAIL $target: memcached's proxy does not compile with our header: $(grep -m1 error "$b/tu.log")"
-		bad=1
-	fi
-	planted="$work/smoke-planted-include"
-	rm -rf "$planted"
-	cp -R "$top/build/include" "$planted"
-	sed -i 's/^struct io_uring {$/struct io_uring_planted {/' "$planted/liburing/liburing-api.h"
-	if ! grep -q '^struct io_uring_planted {' "$planted/liburing/liburing-api.h"; then
-		echo "FAIL $target: memcached: plant: struct io_uring's definition was not found in our header"
-		bad=1
-	elif compile_tus "$planted" memcached-proxy_network.o; then
-		echo "FAIL $target: memcached: plant: the proxy compiled on a header without struct io_uring's definition"
-		bad=1
-	else
-		say "PASS plant: the proxy fails on our header without struct io_uring's definition ($(grep -m1 -oE 'error: [^[]*' "$b/tu.log"))"
-	fi
+		more=$(comm -13 "$b/upstream.warnings" "$b/tu.warnings")
+		[ -z "$more" ] || { echo "warns with our header where upstream's does not: $more"; return 1; }
+		echo "; warnings: $(wc -l <"$b/tu.warnings") kinds, none that upstream's lacks"
+	}
+	smoke_setup compile_tus "the proxy (its $n translation units that include liburing.h)" "memcached $version" \
+		"memcached's flags" warnings
+	smoke_headers
+	smoke_plant "the proxy" "without struct io_uring's definition" liburing/liburing-api.h \
+		's/^struct io_uring {$/struct io_uring_planted {/' memcached-proxy_network.o
 	ln -sfn "$top/build/include" "$b/tree/vendor/liburing/src/include"
-	[ $bad = 0 ] && say "smoke: the proxy's $n translation units of memcached $version: ours compiles wherever upstream's does; plant caught"
-	exit $bad
+	smoke_end
 fi
 
 record_begin memcached

@@ -57,7 +57,6 @@ if [ "$mode" = smoke ]; then
 		echo "$version" >"$b/.configured"
 	fi
 	tu=src/backend/storage/aio/method_io_uring.c
-	bad=0
 	# compile_tu INCLUDE-DIR [SOURCE]: the TU with PostgreSQL's flags and -Werror.
 	compile_tu() {
 		local s=${2:-$src/$tu}
@@ -68,34 +67,21 @@ tu.o: $s
 	\$(CC) \$(CFLAGS) \$(CPPFLAGS) -c \$< -o $b/tu.o
 MK
 	}
-	compile_tu "$ref/src/include" || fail "$tu does not compile with upstream's header: $(grep -m1 error "$b/tu.log")"
-	say "$tu (PostgreSQL $version) compiles with upstream's header, PostgreSQL's flags and -Werror"
-	if compile_tu "$top/build/include"; then
-		say "PASS $tu compiles with our header, PostgreSQL's flags and -Werror"
-	else
-		echo "FAIL $target: $tu does not compile with our header: $(grep -m1 error "$b/tu.log")"
-		bad=1
-	fi
+	smoke_setup compile_tu "$tu" "PostgreSQL $version" "PostgreSQL's flags"
+	smoke_headers
 	# Plant: the same TU with a CQ walk through io_uring_for_each_cqe named
 	# as real code names it, against our header with the old macro.
-	planted="$work/planted-include"
-	rm -rf "$planted"
-	cp -R "$top/build/include" "$planted"
-	sed -i '/^#define io_uring_for_each_cqe/,/^$/ s/\bhead_\b/head/g' "$planted/liburing.h"
 	{ cat "$src/$tu"; printf '\nint pg_smoke_walk(struct io_uring *r);\nint pg_smoke_walk(struct io_uring *r)\n{\n\tunsigned i;\n\tstruct io_uring_cqe *cqe;\n\tint n = 0;\n\n\tio_uring_for_each_cqe(r, i, cqe)\n\t\tn += cqe->res + (int) i;\n\treturn n;\n}\n'; } >"$b/walk.c"
-	if ! compile_tu "$ref/src/include" "$b/walk.c"; then
+	compile_tu "$ref/src/include" "$b/walk.c" ||
 		fail "plant: the CQ-walking copy does not compile with upstream's header: $(grep -m1 error "$b/tu.log")"
-	elif ! compile_tu "$top/build/include" "$b/walk.c"; then
-		echo "FAIL $target: the CQ-walking copy of $tu does not compile with our header: $(grep -m1 error "$b/tu.log")"
-		bad=1
-	elif compile_tu "$planted" "$b/walk.c"; then
-		echo "FAIL $target: plant: our header with the old io_uring_for_each_cqe compiled the CQ-walking copy"
-		bad=1
+	if compile_tu "$top/build/include" "$b/walk.c"; then
+		smoke_plant "the CQ-walking copy of $tu" "with the old io_uring_for_each_cqe" liburing.h \
+			'/^#define io_uring_for_each_cqe/,/^$/ s/\bhead_\b/head/g' "$b/walk.c"
 	else
-		say "PASS plant: the old io_uring_for_each_cqe fails the CQ-walking copy of $tu ($(grep -m1 -o "has no member named[^[]*" "$b/tu.log"))"
+		echo "FAIL $target: postgresql: the CQ-walking copy of $tu does not compile with our header: $(grep -m1 error "$b/tu.log")"
+		bad=1
 	fi
-	[ $bad = 0 ] && say "smoke: $tu of PostgreSQL $version: ours compiles wherever upstream's does; plant caught"
-	exit $bad
+	smoke_end
 fi
 
 # The full run.
