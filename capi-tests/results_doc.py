@@ -1,7 +1,8 @@
 """What the sections of COMPATIBILITY.md generated from committed results
-share (capi-tests/kernels/kernels-doc.py, capi-tests/arches/arches-doc.py):
-finding a section in the document, the planted regressions of its check, and
-the command line.
+share (capi-tests/kernels/kernels-doc.py, capi-tests/arches/arches-doc.py,
+capi-tests/dependents/dependents-doc.py): reading a results file, finding a
+section in the document, the planted regressions of its check, and the
+command line.
 
 Each generator gives section(results_dir) -> lines and check(doc, results_dir)
 -> problems; the committed results are valid for HEAD only while no library
@@ -19,6 +20,28 @@ def load(name, path):
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+def read_results(results_dir, name):
+    """results_dir/<name>.txt as {"header": its "# " lines without the "# ",
+    "lines": its other lines that are not blank}, or None when it is not
+    there."""
+    path = os.path.join(results_dir, name + ".txt")
+    if not os.path.exists(path):
+        return None
+    r = {"header": [], "lines": []}
+    for line in open(path):
+        line = line.rstrip("\n")
+        if line.startswith("# "):
+            r["header"].append(line[2:])
+        elif line.strip():
+            r["lines"].append(line)
+    return r
+
+
+def kv(words):
+    """The words of the form KEY=VALUE as a dict (the others left out)."""
+    return dict(x.split("=", 1) for x in words if "=" in x)
 
 
 def doc_section(text, heading):

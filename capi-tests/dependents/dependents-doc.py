@@ -76,21 +76,10 @@ def save_results(run_dir):
 
 
 def read_results(name, results_dir=None):
-    path = os.path.join(results_dir or RESULTS_DIR, name + ".txt")
-    if not os.path.exists(path):
-        return None
-    r = {"header": [], "lines": []}
-    for line in open(path):
-        line = line.rstrip("\n")
-        if line.startswith("# "):
-            r["header"].append(line[2:])
-        elif line.strip():
-            r["lines"].append(line)
-    return r
+    return results_doc.read_results(results_dir or RESULTS_DIR, name)
 
 
-def kv_of(words):
-    return dict(x.split("=", 1) for x in words if "=" in x)
+kv_of = results_doc.kv
 
 
 def summarize(r):

@@ -125,18 +125,12 @@ def save_results(run_dir):
 
 
 def read_results(suite, results_dir=None):
-    path = os.path.join(results_dir or RESULTS_DIR, suite + ".txt")
-    if not os.path.exists(path):
+    raw = results_doc.read_results(results_dir or RESULTS_DIR, suite)
+    if raw is None:
         return None
-    r = {"header": [], "capi": {}, "capi-ref": {}, "up": {}, "notes": []}
-    for line in open(path):
-        line = line.rstrip("\n")
-        if line.startswith("# "):
-            r["header"].append(line[2:])
-            continue
+    r = {"header": raw["header"], "capi": {}, "capi-ref": {}, "up": {}, "notes": []}
+    for line in raw["lines"]:
         w = line.split()
-        if not w:
-            continue
         if w[0] in ("capi", "capi-ref"):
             r[w[0]][w[1]] = dict(x.split("=", 1) for x in w[2:])
         elif w[0] == "up":
