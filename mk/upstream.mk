@@ -46,15 +46,11 @@ TEST_TARGETS += test-upstream test-compat-doc test-upstream-delta
 # On its own the target runs the whole reference first, as a recorded run
 # must (compat-results refuses the other).
 test: export REFERENCE_SCOPE ?= needed
-# In make test the three modes' first passes also run at once (MODE_JOBS=3,
-# run.sh's run_modes); the retries and paired runs that judge a miss then run
-# one mode at a time, as on their own.
-test: export MODE_JOBS ?= 3
 test-upstream: lib
 	$(refresh_headers)
 	@capi-tests/upstream/judge-control.sh
 	@MODES="$(or $(MODES),abi source ffi)" TESTS="$(TESTS)" JOBS="$(or $(JOBS),2)" \
-		MODE_JOBS="$(or $(MODE_JOBS),1)" REFERENCE_SCOPE="$(or $(REFERENCE_SCOPE),all)" \
+		REFERENCE_SCOPE="$(or $(REFERENCE_SCOPE),all)" \
 		TIMEOUT="$(or $(TIMEOUT),60)" capi-tests/upstream/run.sh
 
 compat-results:

@@ -316,28 +316,6 @@ else
 fi
 rm -f "$sentinel"
 
-# 9. modes at once (MODE_JOBS, make test's way: first passes at once, the
-#    rest of each mode in turn): a mode that does worse still fails the run,
-#    and the modes' outputs come in MODES order. Here source mode gets no
-#    header (OUR_INCLUDE empty), so nop.t is not built there; abi mode
-#    passes. Planted by hand when this was written: run_modes not printing a
-#    mode's run.log (caught: its lines are missing), and the rest phase
-#    taking no result from the first pass (caught: run.sh dies naming it).
-mkdir -p "$work/par/noheader"
-MODE_JOBS=2 MODES="abi source" TESTS=nop.t RECHECK=0 OUR_INCLUDE="$work/par/noheader" \
-    UPSTREAM_TESTS_OUT="$work/par/out" "$here/run.sh" > "$work/par.log" 2>&1
-rc=$?
-abi_line=$(grep -n '^=== upstream tests, abi ===' "$work/par.log" | cut -d: -f1)
-src_line=$(grep -n '^=== upstream tests, source ===' "$work/par.log" | cut -d: -f1)
-if [ $rc -ne 0 ] && grep -q 'nop.t: NOTBUILT' "$work/par.log" && [ -n "$abi_line" ] && [ -n "$src_line" ] &&
-    [ "$abi_line" -lt "$src_line" ] && grep -q '^abi  *1  *0  *0' "$work/par.log"; then
-    echo "judge-control: ok: modes at once (MODE_JOBS=2): a worse mode in its subshell fails the run (rc $rc), outputs in order"
-else
-    echo "judge-control: FAIL: modes at once (MODE_JOBS=2): rc $rc, or the worse nop.t of source mode or the order was lost (log below)"
-    tail -n 12 "$work/par.log"
-    failed=$((failed + 1))
-fi
-
 
 [ "$failed" -eq 0 ] && echo "judge-control: every planted regression was caught"
 exit $failed

@@ -68,8 +68,6 @@
 #   TESTS="nop.t cq-full.t"  a subset (default: every test upstream builds here);
 #                            a subset run writes subset.txt, never results.txt
 #   JOBS=2                   parallel compile jobs
-#   MODE_JOBS=1              modes whose first pass runs at once (run_modes
-#                            below); make test runs its three at once
 #   TIMEOUT=60               per-test limit in seconds
 #   RECHECK=1                0: no reference run, no retries, no re-checks
 #   RETRIES=3                further runs of a test that did worse
@@ -230,7 +228,10 @@ main() {
         [ $want_ref = 1 ] || REFERENCE_SCOPE=all
     fi
     [ "$REFERENCE_SCOPE" = all ] || ref_scope_flag=reference-needed-only
-    run_modes
+    for m in $MODES; do
+        [ "$m" = upstream ] && continue
+        run_mode "$m"
+    done
     if [ "$REFERENCE_SCOPE" = needed ]; then
         run_reference "$(needed_by_modes | tr '\n' ' ')"
         ref_res="$out/reference/$resname"; ref_out="$out/reference/out"; ref_partial=1
@@ -473,53 +474,32 @@ skip_counts() {
     while read -r t n; do nskips[$t]=$n; done < <(judge skip-counts "$@")
 }
 
-# run_mode MODE [PHASE]: PHASE all (the default) runs every test once, then
-# the second looks below, then writes the results; first only runs every test
-# once, into <mode>/first-pass.txt; rest takes that first pass from the file
-# and goes on from there (run_modes: first passes at once, the rest in turn).
 run_mode() {
-    local mode=$1 phase=${2:-all}
-    local rdir="$out/$mode" tdir="$out/$mode/test" first="$out/$1/first-pass.txt"
+    local mode=$1
+    local rdir="$out/$mode" tdir="$out/$mode/test"
     build_mode "$mode"
     local lib=${m_lib[$mode]} libdir=${m_libdir[$mode]} missing=${m_missing[$mode]}
     local mode_problem=""
     [ -z "$missing" ] && mode_problem=$(mode_check "$mode" "$tdir" "$lib" "$libdir")
-    [ -z "$mode_problem" ] || [ "$phase" = rest ] || say "mode $mode: $mode_problem"
+    [ -z "$mode_problem" ] || say "mode $mode: $mode_problem"
     mkdir -p "$rdir/out"
 
     declare -A got=() rcs=() secs_=() extra=()
-    local t r rc secs t0 run_s first_s=0
+    local t r rc secs t0 run_s
     t0=$(date +%s)
-    if [ "$phase" = rest ]; then
-        read -r first_s < "$first.secs" || die "mode $mode: no first pass in $first.secs"
-        while read -r t r rc secs; do
-            got[$t]=$r; rcs[$t]=$rc; secs_[$t]=$secs
-        done < "$first"
-    fi
-    [ "$phase" != first ] || : > "$first"
     for t in $sel; do
         if [ -n "$missing" ] || [ ! -x "$tdir/$t" ]; then
             got[$t]=NOTBUILT; rcs[$t]=-; secs_[$t]=0
-            [ "$phase" = rest ] && continue
             printf '%-36s %-8s %s\n' "$t" NOTBUILT "$(notbuilt_why "$mode" "$t")"
             echo "not built: $(notbuilt_why "$mode" "$t")" > "$rdir/out/$t.out"
             continue
         fi
         [ -n "${NO_RUN:-}" ] && continue
-        if [ "$phase" = rest ]; then
-            [ -n "${got[$t]:-}" ] || die "mode $mode: $t is not in the first pass ($first)"
-            continue
-        fi
         read -r r rc secs < <(run_test "$tdir" "$t" "$libdir" "$rdir/out/$t.out")
         got[$t]=$r; rcs[$t]=$rc; secs_[$t]=$secs
         printf '%-36s %-8s %6ss\n' "$t" "$r" "$secs"
-        [ "$phase" != first ] || echo "$t $r $rc $secs" >> "$first"
     done
     [ -n "${NO_RUN:-}" ] && return 0
-    if [ "$phase" = first ]; then
-        echo $(( $(date +%s) - t0 )) > "$first.secs"
-        return 0
-    fi
 
     # Second looks at what did worse (see the header of this file).
     local g try k n kk ok_runs rr rrc abi_bin="$out/abi/test" misses=" "
@@ -578,7 +558,7 @@ run_mode() {
             extra[$t]="upstream=unmeasured"
         fi
     done
-    run_s=$(( $(date +%s) - t0 + first_s ))
+    run_s=$(( $(date +%s) - t0 ))
 
     : > "$rdir/$resname.new"
     # shellcheck disable=SC2086 # the tests are words
@@ -597,45 +577,6 @@ run_mode() {
     fi
     m_problem[$mode]=$mode_problem; m_run[$mode]=$run_s
     [ "$REFERENCE_SCOPE" = needed ] || judge_mode "$mode"
-}
-
-# run_modes: run_mode for each mode of MODES, one after the other; or, with
-# MODE_JOBS above 1, every mode's first pass MODE_JOBS at a time, each in a
-# subshell whose output goes to <mode>/run.log (printed whole, in MODES
-# order, when all have ended), then the rest of each mode in turn: the
-# retries, paired runs and re-checks that judge a miss run as they do in a
-# run of one mode at a time, with no other mode's tests beside them. (Tests
-# run at once can collide: 232c93d07b74.t aborted in two modes when they ran
-# it at the same moment, and paired runs of it beside each other missed on
-# both libraries.) Within a mode the tests run one at a time, and each mode
-# has its own test directory.
-run_modes() {
-    local m jobs=${MODE_JOBS:-1} pids=() ms=() i rc
-    if [ "$jobs" -le 1 ] || [ -n "${NO_RUN:-}" ]; then
-        for m in $MODES; do
-            [ "$m" = upstream ] || run_mode "$m"
-        done
-        return
-    fi
-    for m in $MODES; do
-        [ "$m" = upstream ] || build_mode "$m"
-    done
-    say "modes ${MODES/upstream/}: first passes $jobs at a time (MODE_JOBS=$jobs), then the rest of each in turn"
-    for m in $MODES; do
-        [ "$m" = upstream ] && continue
-        while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-        run_mode "$m" first > "$out/$m/run.log" 2>&1 &
-        pids+=($!); ms+=("$m")
-    done
-    for i in "${!pids[@]}"; do
-        m=${ms[$i]}
-        wait "${pids[$i]}"; rc=$?
-        cat "$out/$m/run.log"
-        [ $rc = 0 ] || die "mode $m: its first pass ended with status $rc (see $out/$m/run.log)"
-    done
-    for m in "${ms[@]}"; do
-        run_mode "$m" rest
-    done
 }
 
 # judge_mode MODE: judge a mode's finished run against the reference.
