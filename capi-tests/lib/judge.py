@@ -31,7 +31,7 @@ Command line (run.sh's; any form may start with --expectations FILE):
                                         judge one run and print its report
                                         (exit 1 when it has a worse test)
   judge.py summary STATE NTESTS         the closing summary of a run
-  judge.py expectations                 "test how timeout" a line ("-": none)
+  judge.py expectations                 "test how timeout run" a line ("-": none)
   judge.py meets TEST RESULT RC OUTFILE exit 0 when the result meets it
   judge.py misses RESULTS|- OUTDIR      the tests of a results file that miss
   judge.py skip-counts OUTDIR TEST...   "test n": skip lines of OUTDIR/TEST.out
@@ -113,12 +113,13 @@ def paired_verdict(ours, upstream, n):
 # ------------------------------------------------------------ expectations
 
 class Expectation:
-    """One line of expectations.txt: result, how, timeout, rc, last (the
+    """One line of expectations.txt: result, how, run, timeout, rc, last (the
     regular expression as written) and last_re (compiled)."""
 
     def __init__(self, result):
         self.result = result
         self.how = self.timeout = self.rc = self.last = self.last_re = None
+        self.run = None
 
 
 def ere_to_python(ere):
@@ -183,7 +184,7 @@ def ere_to_python(ere):
 
 def read_expectations(path=EXPECTATIONS):
     """{test: Expectation} from expectations.txt, read as run.sh always read
-    it (a line ends at " #"; fields how=, rc=, timeout= are one word each,
+    it (a line ends at " #"; fields how=, run=, rc=, timeout= are one word each,
     last= takes the rest of the line; a later line of the same test adds to
     the earlier one). Refused with run.sh's message for a line it cannot use."""
     name_of = os.path.basename(path)
@@ -218,7 +219,7 @@ def read_expectations(path=EXPECTATIONS):
             else:
                 w = rest.split(" ", 1)[0]
                 key, eq, value = w.partition("=")
-                if not eq or key not in ("how", "rc", "timeout"):
+                if not eq or key not in ("how", "run", "rc", "timeout"):
                     raise Refused(f"{name_of}: {name}: unknown field '{w}'")
                 if key == "timeout" and not re.fullmatch(r"[1-9][0-9]*", value):
                     raise Refused(f"{name_of}: {name}: timeout= wants whole seconds")
@@ -227,6 +228,8 @@ def read_expectations(path=EXPECTATIONS):
             rest = rest.lstrip(" ")
         if e.how not in (None, "") + HOWS:
             raise Refused(f"{name_of}: {name}: unknown how={e.how}")
+        if e.run not in (None, "alone"):
+            raise Refused(f"{name_of}: {name}: unknown run={e.run} (alone is the one there is)")
         if res == "FAIL" and (not e.rc or not e.last):
             raise Refused(f"{name_of}: {name}: an expected FAIL needs its exact failure (rc= and last=)")
     return exp
@@ -615,7 +618,7 @@ def main(argv):
         return 2
     if cmd == "expectations":
         for t, e in exp.items():
-            print(t, e.how or "-", e.timeout or "-")
+            print(t, e.how or "-", e.timeout or "-", e.run or "-")
         return 0
     if cmd == "meets" and len(args) == 4:
         return 0 if meets(exp.get(args[0]), args[1], args[2], args[3]) else 1

@@ -34,7 +34,7 @@ EOF
 }
 honest "$work/ref"
 
-# make test's reference (REFERENCE_SCOPE=needed): the tests some mode did
+# A reference of REFERENCE_SCOPE=needed: the tests some mode did
 # not pass cleanly, so neither nop.t nor read-write.t, and scope.txt.
 honest "$work/ref-needed"
 sed -i '/^nop.t \|^read-write.t /d' "$work/ref-needed/results.txt"
@@ -219,6 +219,7 @@ refuses "expectations: an unknown result" "x.t MAYBE" "x.t: unknown result 'MAYB
 refuses "expectations: an expected FAIL without its exact failure" "x.t FAIL rc=1" "x.t: an expected FAIL needs"
 refuses "expectations: a timeout that is not whole seconds" "x.t PASS timeout=0" "x.t: timeout= wants whole seconds"
 refuses "expectations: a regular expression grep -E would read otherwise" 'x.t FAIL rc=1 last=a\<b' "x.t: last= is not"
+refuses "expectations: an unknown way to run among others" "x.t PASS run=together" "x.t: unknown run=together"
 
 [ $missed -eq 0 ] || failed=1
 
@@ -316,6 +317,61 @@ else
 fi
 rm -f "$sentinel"
 
+# 9. the first pass runs RUN_JOBS tests at once and a test marked run=alone
+#    with nothing beside it: five planted tests (a shell script each, logging
+#    when it starts and ends; b.t takes 0.9 s, the others 0.2 s, so that e.t
+#    would start beside b.t) through run.sh's first_pass. Planted:
+#    a first_pass that does not wait for a free slot (all four at once), and
+#    one that does not read run=alone (e.t beside the others).
+mkdir -p "$work/first"
+printf '%s\n' '#!/bin/sh' \
+    'case $0 in *b.t) s=0.9;; *) s=0.2;; esac' \
+    'echo "+ $(basename "$0") $(date +%s%N)" >> "$FIRST_LOG"; sleep $s' \
+    'echo "- $(basename "$0") $(date +%s%N)" >> "$FIRST_LOG"' > "$work/first/fake.t"
+chmod +x "$work/first/fake.t"
+for t in a b c d e; do ln -sf fake.t "$work/first/$t.t"; done
+# first_overlaps RUN_SH JOBS: "MOST HIT" of one pass: the most tests running
+# at once, and 1 when e.t ran beside another test
+first_overlaps() {
+    : > "$work/first.log"
+    ( RUN_SH_LIB=1 source "$1"
+      declare -A exp_how=() exp_timeout=() exp_run=([e.t]=alone)
+      TIMEOUT=20 RUN_JOBS=$2 FIRST_LOG="$work/first.log"; export FIRST_LOG
+      first_pass "$work/first" /nonexistent "$work/first" a.t b.t c.t d.t e.t > /dev/null )
+    sort -k3,3n "$work/first.log" | awk '
+        $1 == "+" { n++; if (n > most) most = n; if ($2 == "e.t") inside = 1
+                    if (n > 1 && inside) hit = 1 }
+        $1 == "-" { n--; if ($2 == "e.t") inside = 0 }
+        END { print most + 0, hit + 0 }'
+}
+first_case() {  # NAME RUN_SH JOBS WANT
+    local got
+    got=$(first_overlaps "$2" "$3")
+    if [ "$got" = "$4" ]; then
+        echo "judge-control: ok: first pass: $1: most at once, e.t beside another = $got"
+    else
+        echo "judge-control: FAIL: first pass: $1: most at once, e.t beside another = '$got', expected '$4'"
+        failed=$((failed + 1))
+    fi
+}
+first_case "RUN_JOBS=2" "$here/run.sh" 2 "2 0"
+first_case "RUN_JOBS=1" "$here/run.sh" 1 "1 0"
+sed 's/if \[ \$running -ge "\$RUN_JOBS" \]; then wait -n; running=\$((running - 1)); fi/:/' \
+    "$here/run.sh" > "$work/run-nowait.sh"
+sed 's/\[ "\${exp_run\[\$t\]:-}" = alone \]/false/' "$here/run.sh" > "$work/run-noalone.sh"
+if cmp -s "$here/run.sh" "$work/run-nowait.sh" || cmp -s "$here/run.sh" "$work/run-noalone.sh"; then
+    echo "judge-control: FAIL: first pass: a plant no longer applies to run.sh"; failed=$((failed + 1))
+else
+    p1=$(failed=0; first_case "planted: no wait for a free slot" "$work/run-nowait.sh" 2 "2 0"; echo "failed=$failed")
+    p2=$(failed=0; first_case "planted: run=alone not read" "$work/run-noalone.sh" 2 "2 0"; echo "failed=$failed")
+    if [[ $p1 == *failed=1 && $p2 == *failed=1 ]]; then
+        echo "judge-control: ok: first pass: both planted runners caught (${p1%%$'\n'*}; ${p2%%$'\n'*})" |
+            sed 's/judge-control: FAIL: first pass: //g'
+    else
+        echo "judge-control: FAIL: first pass: a planted runner was not caught:"; echo "$p1"; echo "$p2"
+        failed=$((failed + 1))
+    fi
+fi
 
 [ "$failed" -eq 0 ] && echo "judge-control: every planted regression was caught"
 exit $failed

@@ -13,13 +13,18 @@
 # run on upstream's own library (LD_LIBRARY_PATH; the binaries carry a RUNPATH,
 # which it overrides). MODES=upstream runs only the reference.
 #
-# Tests are built in parallel (make -j$JOBS) and run one after the other the way
-# upstream's test/runtests.sh runs them: ./name.t from the test directory (which
+# Tests are built in parallel (make -j$JOBS) and each is run the way upstream's
+# test/runtests.sh runs it: ./name.t from the test directory (which
 # holds links to everything in upstream's test/), no arguments, stdin from
 # /dev/null, a $TIMEOUT second limit (SIGINT, then SIGKILL after as long again),
 # exit 0 = pass, 77 = skip, anything else = fail. (runtests.sh's dmesg scan is
 # not done: other work shares this kernel.) A test whose expectation names a
 # way to run it (how=, below) runs that way in every mode and in the reference.
+# The first pass of a mode (and of the reference) runs RUN_JOBS tests at once,
+# as upstream's own `make -C test runtests-parallel` does with make -j; a test
+# marked run=alone (timing-sensitive: it missed beside other tests, or under
+# load with upstream's library too) runs after them with nothing beside it.
+# Retries, paired runs and re-checks always run one at a time.
 #
 # Judging (capi-tests/lib/judge.py, the one implementation of these rules,
 # which report.py and compat-doc.py use too; `run.sh judge RUN_DIR [REF_DIR]`
@@ -59,6 +64,8 @@
 #                     port of its own choosing cannot be taken by anything else
 #                     on the machine
 #   timeout=N         this test's limit in seconds when it is above TIMEOUT
+#   run=alone         in a first pass of RUN_JOBS > 1, run after the others,
+#                     with no other test beside it
 #   rc=N last=REGEX   (FAIL only) the exit status and an extended regular
 #                     expression the whole last non-empty output line matches;
 #                     last= takes the rest of the line up to " #".
@@ -68,6 +75,7 @@
 #   TESTS="nop.t cq-full.t"  a subset (default: every test upstream builds here);
 #                            a subset run writes subset.txt, never results.txt
 #   JOBS=2                   parallel compile jobs
+#   RUN_JOBS=1               tests at once in each first pass (make: 2)
 #   TIMEOUT=60               per-test limit in seconds
 #   RECHECK=1                0: no reference run, no retries, no re-checks
 #   RETRIES=3                further runs of a test that did worse
@@ -79,7 +87,7 @@
 #   REFERENCE=dir            a finished reference run to judge against (its
 #                            results.txt and out/); then none is run here
 #   REFERENCE_SCOPE=all      all: the reference runs every test, first.
-#                            needed (make test): it runs after the modes, only
+#                            needed: it runs after the modes, only
 #                            the tests some mode did not pass cleanly (another
 #                            result, a retry, a skipped part) and those upstream
 #                            is not expected to pass; a test every mode passed
@@ -131,6 +139,8 @@ main() {
     MODES=${MODES:-abi source ffi}
     TESTS=${TESTS:-}
     JOBS=${JOBS:-2}
+    RUN_JOBS=${RUN_JOBS:-1}
+    case $RUN_JOBS in [1-9]|[1-9][0-9]) ;; *) die "RUN_JOBS=$RUN_JOBS: a number of tests at once, 1 to 99";; esac
     TIMEOUT=${TIMEOUT:-60}
     RECHECK=${RECHECK:-1}
     RETRIES=${RETRIES:-3}
@@ -257,12 +267,13 @@ meets() { judge meets "$@"; }
 # How each test is run (how=, timeout=), from the judge's reading of
 # expectations.txt (it dies there on a line it cannot use).
 read_expectations() {
-    declare -gA exp_how=() exp_timeout=()
-    local lines name how tmo
+    declare -gA exp_how=() exp_timeout=() exp_run=()
+    local lines name how tmo run
     lines=$(judge expectations) || exit 2
-    while read -r name how tmo; do
+    while read -r name how tmo run; do
         [ "$how" = - ] || exp_how[$name]=$how
         [ "$tmo" = - ] || exp_timeout[$name]=$tmo
+        [ "$run" = - ] || exp_run[$name]=$run
     done <<< "$lines"
 }
 
@@ -316,6 +327,28 @@ run_test() {
     secs=$(echo "$(date +%s.%N) - $s0" | bc)
     case $rc in 0) r=PASS;; 77) r=SKIP;; 124|137) r=TIMEOUT;; *) r=FAIL;; esac
     printf '%s %s %.1f\n' "$r" "$rc" "$secs"
+}
+
+# first_pass DIR LIBDIR OUTDIR TEST...: the first run of each TEST (run_test),
+# RUN_JOBS at a time; a test marked run=alone runs after them, with nothing
+# beside it. Prints "TEST RESULT rc seconds" as each ends (completion order).
+first_pass() {
+    local dir=$1 ld=$2 od=$3 t running=0
+    shift 3
+    local -a alone=()
+    for t in "$@"; do
+        if [ "$RUN_JOBS" -le 1 ] || [ "${exp_run[$t]:-}" = alone ]; then
+            alone+=("$t"); continue
+        fi
+        if [ $running -ge "$RUN_JOBS" ]; then wait -n; running=$((running - 1)); fi
+        # (one short line per test, written at once: lines do not mix)
+        echo "$t $(run_test "$dir" "$t" "$ld" "$od/$t.out")" &
+        running=$((running + 1))
+    done
+    wait
+    for t in "${alone[@]}"; do
+        echo "$t $(run_test "$dir" "$t" "$ld" "$od/$t.out")"
+    done
 }
 
 # build_mode MODE: build the selected tests of a mode into $out/MODE/test;
@@ -413,18 +446,21 @@ run_reference() {
     [ -z "$ref_problem" ] || say "reference: $ref_problem"
     t0=$(date +%s)
     : > "$rdir/$resname.new"
-    local -a ran=() ran_lines=()
+    local -a ran=() ran_lines=() runnable=()
     for t in $list; do
         if [ -n "$missing" ] || [ ! -x "$bdir/$t" ]; then
             printf '%s NOTBUILT - 0\n' "$t" >> "$rdir/$resname.new"
             printf '%-36s %-8s %s\n' "$t" NOTBUILT "${missing:-$(notbuilt_why abi "$t")}"
             continue
         fi
-        [ -n "${NO_RUN:-}" ] && continue
-        read -r r rc secs < <(run_test "$bdir" "$t" "$up_libdir" "$rdir/out/$t.out")
-        ran+=("$t"); ran_lines+=("$t $r $rc $secs")
-        printf '%-36s %-8s %6ss\n' "$t" "$r" "$secs"
+        runnable+=("$t")
     done
+    if [ -z "${NO_RUN:-}" ] && [ ${#runnable[@]} -gt 0 ]; then
+        while read -r t r rc secs; do
+            ran+=("$t"); ran_lines+=("$t $r $rc $secs")
+            printf '%-36s %-8s %6ss\n' "$t" "$r" "$secs"
+        done < <(first_pass "$bdir" "$up_libdir" "$rdir/out" "${runnable[@]}")
+    fi
     skip_counts "$rdir/out" "${ran[@]}"
     for t in "${ran_lines[@]}"; do
         printf '%s skips=%d\n' "$t" "${nskips[${t%% *}]}" >> "$rdir/$resname.new"
@@ -486,6 +522,7 @@ run_mode() {
 
     declare -A got=() rcs=() secs_=() extra=()
     local t r rc secs t0 run_s
+    local -a runnable=()
     t0=$(date +%s)
     for t in $sel; do
         if [ -n "$missing" ] || [ ! -x "$tdir/$t" ]; then
@@ -494,12 +531,15 @@ run_mode() {
             echo "not built: $(notbuilt_why "$mode" "$t")" > "$rdir/out/$t.out"
             continue
         fi
-        [ -n "${NO_RUN:-}" ] && continue
-        read -r r rc secs < <(run_test "$tdir" "$t" "$libdir" "$rdir/out/$t.out")
-        got[$t]=$r; rcs[$t]=$rc; secs_[$t]=$secs
-        printf '%-36s %-8s %6ss\n' "$t" "$r" "$secs"
+        runnable+=("$t")
     done
     [ -n "${NO_RUN:-}" ] && return 0
+    if [ ${#runnable[@]} -gt 0 ]; then
+        while read -r t r rc secs; do
+            got[$t]=$r; rcs[$t]=$rc; secs_[$t]=$secs
+            printf '%-36s %-8s %6ss\n' "$t" "$r" "$secs"
+        done < <(first_pass "$tdir" "$libdir" "$rdir/out" "${runnable[@]}")
+    fi
 
     # Second looks at what did worse (see the header of this file).
     local g try k n kk ok_runs rr rrc abi_bin="$out/abi/test" misses=" "
@@ -635,5 +675,8 @@ measure_flaky() {
 # (judge.py's misses_beyond_chance, the rule of every judge of paired runs).
 misses_beyond_chance() { judge chance "$@"; }
 
+# RUN_SH_LIB=1: define the functions only (judge-control.sh's case 9 runs
+# first_pass on planted tests).
+[ "${RUN_SH_LIB:-}" = 1 ] && return 0
 main "$@"
 exit $?
