@@ -9,7 +9,9 @@
 ## upstream-delta: what UPSTREAM=<liburing source tree> has that we lack
 #
 #   make test-upstream       upstream's tests; MODES="abi source ffi",
-#                            TESTS="nop.t cq-full.t", JOBS=2, TIMEOUT=60
+#                            TESTS="nop.t cq-full.t", JOBS=2 (builds),
+#                            RUN_JOBS=2 (tests at once in each first pass;
+#                            those marked run=alone after them), TIMEOUT=60
 #                            (run.sh, its judge capi-tests/lib/judge.py,
 #                            judge-control.sh, expectations.txt)
 #   make compat-results      copy the last full run's per-mode results into
@@ -41,15 +43,13 @@ TEST_TARGETS += test-upstream test-compat-doc test-upstream-delta
 
 # The judge's planted regressions (capi-tests/upstream/judge-control.sh) run
 # first: a judge that no longer sees one of them fails the target.
-# In make test, upstream's library runs only the tests the modes need it for
-# (REFERENCE_SCOPE=needed, run.sh's header): about 30 of 255, 190 s less.
-# On its own the target runs the whole reference first, as a recorded run
-# must (compat-results refuses the other).
-test: export REFERENCE_SCOPE ?= needed
+# The whole reference (upstream's library, every test) runs first, in make
+# test too; REFERENCE_SCOPE=needed runs only the tests the modes need it for
+# (run.sh's header), a run compat-results refuses.
 test-upstream: lib
 	$(refresh_headers)
 	@capi-tests/upstream/judge-control.sh
-	@MODES="$(or $(MODES),abi source ffi)" TESTS="$(TESTS)" JOBS="$(or $(JOBS),2)" \
+	@MODES="$(or $(MODES),abi source ffi)" TESTS="$(TESTS)" JOBS="$(or $(JOBS),2)" RUN_JOBS="$(or $(RUN_JOBS),2)" \
 		REFERENCE_SCOPE="$(or $(REFERENCE_SCOPE),all)" \
 		TIMEOUT="$(or $(TIMEOUT),60)" capi-tests/upstream/run.sh
 

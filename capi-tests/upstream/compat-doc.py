@@ -375,11 +375,11 @@ def run_flags_problem(flags):
     """Why a run whose commit.txt carries FLAGS cannot be recorded, or None.
 
     run.sh writes reference-needed-only when its reference ran only the tests
-    the modes needed (REFERENCE_SCOPE=needed, as in make test): a recorded run
+    the modes needed (REFERENCE_SCOPE=needed): a recorded run
     has upstream's library run on every test."""
     if "reference-needed-only" in flags:
         return ("the run's reference ran only the tests the modes needed (REFERENCE_SCOPE=needed, "
-                "make test's form): run make test-upstream on its own, then make compat-results")
+                "a shorter form): run make test-upstream, then make compat-results")
     unknown = [f for f in flags if f != "with-local-changes"]
     if unknown:
         return f"commit.txt has flags this script does not know: {' '.join(unknown)}"
