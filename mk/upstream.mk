@@ -10,7 +10,7 @@
 #
 #   make test-upstream       upstream's tests; MODES="abi source ffi",
 #                            TESTS="nop.t cq-full.t", JOBS=2 (builds),
-#                            RUN_JOBS=2 (tests at once in each first pass;
+#                            RUN_JOBS=3 (tests at once in each first pass;
 #                            those marked run=alone after them), TIMEOUT=60
 #                            (run.sh, its judge capi-tests/lib/judge.py,
 #                            judge-control.sh, expectations.txt)
@@ -49,7 +49,7 @@ TEST_TARGETS += test-upstream test-compat-doc test-upstream-delta
 test-upstream: lib
 	$(refresh_headers)
 	@capi-tests/upstream/judge-control.sh
-	@MODES="$(or $(MODES),abi source ffi)" TESTS="$(TESTS)" JOBS="$(or $(JOBS),2)" RUN_JOBS="$(or $(RUN_JOBS),2)" \
+	@MODES="$(or $(MODES),abi source ffi)" TESTS="$(TESTS)" JOBS="$(or $(JOBS),2)" RUN_JOBS="$(or $(RUN_JOBS),3)" \
 		REFERENCE_SCOPE="$(or $(REFERENCE_SCOPE),all)" \
 		TIMEOUT="$(or $(TIMEOUT),60)" capi-tests/upstream/run.sh
 

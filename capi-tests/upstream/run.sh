@@ -75,7 +75,7 @@
 #   TESTS="nop.t cq-full.t"  a subset (default: every test upstream builds here);
 #                            a subset run writes subset.txt, never results.txt
 #   JOBS=2                   parallel compile jobs
-#   RUN_JOBS=1               tests at once in each first pass (make: 2)
+#   RUN_JOBS=1               tests at once in each first pass (make: 3)
 #   TIMEOUT=60               per-test limit in seconds
 #   RECHECK=1                0: no reference run, no retries, no re-checks
 #   RETRIES=3                further runs of a test that did worse
