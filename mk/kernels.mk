@@ -37,8 +37,7 @@
 # tests in both forms (each program on upstream's library only when it failed
 # on ours; the full matrix runs every one on both), the planted regression
 # (plant.sh: setup.c on our library without the NO_SQARRAY fall-back must fail
-# on 6.1), and smoke-tests.txt on ours, each test on upstream's library too
-# when ours did not pass it (UP_REF=on-miss; the full matrix runs all). Missing qemu, busybox or a
+# on 6.1), and smoke-tests.txt on ours and on upstream's library. Missing qemu, busybox or a
 # kernel image fails unless SKIP=kernels; a guest that does not finish always
 # fails. test-kernels-doc checks COMPATIBILITY.md's kernel tables against
 # capi-tests/kernels/results/ (recorded from a full run by kernels-results).
