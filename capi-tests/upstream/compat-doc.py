@@ -318,6 +318,8 @@ def generate():
     for t, e in exp.items():
         if e.how:
             shim_note[t] = "; ".join(x for x in (how_note[e.how], shim_note.get(t)) if x)
+        if e.run == "alone":
+            shim_note[t] = "; ".join(x for x in (shim_note.get(t), "run with no other test beside it") if x)
     L.append("| test | upstream | " + " | ".join(MODES) + " | notes |")
     L.append("| --- | --- | " + " | ".join("---" for _ in MODES) + " | --- |")
     for t in tests:
